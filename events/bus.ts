@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { eventTypes } from './catalogue';
+
+/**
+ * What travels on the event bus. Deliberately thin: ids, dates and the flags the rules route
+ * on, never names, contact details or notes. A target reads the stored record by `key`.
+ */
+export const storedEventSource = 'tracker.events';
+export const rollupSource = 'tracker.rollups';
+
+export const storedEventDetail = z.object({
+  schoolId: z.string(),
+  eventId: z.string(),
+  type: z.enum(eventTypes),
+  pupilIds: z.array(z.string()),
+  occurredAt: z.string(),
+  date: z.string(),
+  week: z.string(),
+  /** Always present (false by default) so rules can route on it exactly. */
+  safeguardingConcern: z.boolean(),
+  /** Attendance marks only: the DfE code, so the first-day-absence rule can match N, O and U. */
+  attendanceCode: z.string().optional(),
+  key: z.object({ pk: z.string(), sk: z.string() }),
+});
+export type StoredEventDetail = z.infer<typeof storedEventDetail>;
+
+export const rollupRequestedDetail = z.object({
+  schoolId: z.string(),
+  week: z.string(),
+  /** Whether the schools' leaders are emailed (the schedule and `tracker rollup` both do). */
+  sendEmail: z.boolean().default(true),
+});
+export type RollupRequestedDetail = z.infer<typeof rollupRequestedDetail>;
+
+export const rollupCompletedDetail = z.object({ schoolId: z.string(), week: z.string() });
+export type RollupCompletedDetail = z.infer<typeof rollupCompletedDetail>;

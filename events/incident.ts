@@ -1,0 +1,21 @@
+import * as z from 'zod';
+import { id, isoDate, staffNotes } from './common';
+
+export const incidentRecorded = z.object({
+  incidentId: id,
+  category: z.string().min(1).max(100),
+  severity: z.number().int().min(1).max(5),
+  location: z.string().max(200).optional(),
+  physicalIntervention: z
+    .object({
+      used: z.boolean(),
+      technique: z.string().max(200).optional(),
+      durationMinutes: z.number().int().min(0).max(1440).optional(),
+      injury: z.boolean(),
+    })
+    .optional(),
+  detention: z.object({ date: isoDate, minutes: z.number().int().min(1).max(600) }).optional(),
+  safeguardingConcern: z.boolean().optional(),
+  notes: staffNotes.optional(),
+});
+export type IncidentRecorded = z.infer<typeof incidentRecorded>;

@@ -1,0 +1,51 @@
+import { firstDayAbsenceCodes } from './attendance-codes';
+import { rollupSource, storedEventSource } from './bus';
+
+/**
+ * EventBridge rule patterns, defined once: the CDK stack creates a rule per entry and the
+ * local bus evaluates the very same patterns. `target` names the function that receives
+ * the matches (functions/<target>).
+ */
+export const rules = {
+  parentNotifications: {
+    description: 'Events that may notify parents/carers; never safeguarding concerns',
+    target: 'notify-parents',
+    pattern: {
+      source: [storedEventSource],
+      $or: [
+        {
+          'detail-type': [
+            'incident.recorded',
+            'intervention.started',
+            'intervention.ended',
+            'restorative.session.recorded',
+          ],
+          detail: { safeguardingConcern: [false] },
+        },
+        { 'detail-type': ['attendance.marked'], detail: { attendanceCode: [...firstDayAbsenceCodes] } },
+      ],
+    },
+  },
+  dslAlerts: {
+    description: 'Safeguarding concerns go to the school\'s designated safeguarding lead',
+    target: 'alert-dsl',
+    pattern: {
+      source: [storedEventSource],
+      'detail-type': ['incident.recorded'],
+      detail: { safeguardingConcern: [true] },
+    },
+  },
+  schoolRollups: {
+    description: 'One weekly rollup per school, fanned out by the schedule or `tracker rollup`',
+    target: 'rollup-school',
+    pattern: { source: [rollupSource], 'detail-type': ['rollup.requested'] },
+  },
+  trustSummary: {
+    description: 'After each school\'s rollup, the trust summary once every school is done',
+    target: 'trust-summary',
+    pattern: { source: [rollupSource], 'detail-type': ['rollup.completed'] },
+  },
+} as const;
+
+export type RuleName = keyof typeof rules;
+export type FunctionTarget = (typeof rules)[RuleName]['target'];

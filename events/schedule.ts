@@ -1,0 +1,24 @@
+/**
+ * The weekly rollup schedule: Monday 07:00 in each school's timezone, for the ISO week just
+ * ended. EventBridge Scheduler gets the cron expression; the local scheduler uses isDue.
+ */
+export const weeklyRollup = {
+  scheduleExpression: 'cron(0 7 ? * MON *)',
+  weekday: 1,
+  hour: 7,
+  defaultTimezone: 'Europe/London',
+  target: 'schedule-rollups',
+} as const;
+
+/** Local wall-clock parts of an instant in a timezone. */
+function localParts(instant: Date, timeZone: string) {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' }).formatToParts(instant);
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((p) => p.type === 'weekday')!.value);
+  return { weekday, hour: Number(parts.find((p) => p.type === 'hour')!.value) };
+}
+
+/** True during Monday from 07:00 local time: the local scheduler fires once in that window. */
+export function isWeeklyRollupDue(instant: Date, timeZone: string): boolean {
+  const { weekday, hour } = localParts(instant, timeZone);
+  return weekday === weeklyRollup.weekday && hour >= weeklyRollup.hour;
+}

@@ -1,0 +1,47 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { logger } from '../../shared/logger';
+import type { Adapters } from '../../shared/ports';
+import { receiveWebhook } from '../../shared/services/receive-webhook';
+
+/** Webhook `POST /v1/schools/{schoolId}/events`: HTTP API event in, contract answer out. */
+export function ingestEvents(adapters: Adapters) {
+  return async (request: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const schoolId = request.pathParameters?.schoolId ?? '';
+    const body = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
+    try {
+      const response = await receiveWebhook(
+        {
+          schoolId,
+          contentType: request.headers['content-type'],
+          timestamp: request.headers['x-tracker-timestamp'],
+          signature: request.headers['x-tracker-signature'],
+          body,
+        },
+        adapters,
+      );
+      const counts = 'results' in response.body ? countStatuses(response.body.results) : { error: response.body.error };
+      logger.info('webhook answered', { schoolId, status: response.status, bytes: body.length, ...counts });
+      return json(response.status, response.body);
+    } catch (error) {
+      // Nothing is acknowledged: the sender retries the whole request and loses nothing.
+      // Name and message only: a storage error's full object could carry item data.
+      logger.error('webhook failed', { schoolId, errorName: (error as Error).name, errorMessage: (error as Error).message });
+      return json(503, { error: 'temporarily unable to store events; retry the whole request' });
+    }
+  };
+}
+
+function countStatuses(results: { status: string }[]) {
+  const counts: Record<string, number> = { accepted: 0, duplicate: 0, rejected: 0 };
+  for (const { status } of results) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export const handler = middy(ingestEvents(awsAdapters)).use(injectLambdaContext(logger));

@@ -1,0 +1,16 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import type { StoredEventDetail } from '../../events/bus';
+import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { logger } from '../../shared/logger';
+import type { Adapters } from '../../shared/ports';
+
+/** Parent/carer notifications for stored events (issue 4 fills this in). */
+export function notifyParents(_adapters: Adapters) {
+  return async (event: EventBridgeEvent<string, StoredEventDetail>): Promise<void> => {
+    logger.info('parent notification pending implementation', { schoolId: event.detail.schoolId, eventId: event.detail.eventId });
+  };
+}
+
+export const handler = middy(notifyParents(awsAdapters)).use(injectLambdaContext(logger));

@@ -1,0 +1,106 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { documentClient, type TableRef } from '../../shared/adapters/aws/dynamodb';
+import { systemClock } from '../../shared/adapters/aws/environment';
+import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
+import { SecretsManagerSecretStore } from '../../shared/adapters/aws/secrets-manager';
+import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
+import { localCredentials, localRegion } from '../local/dynamodb-local';
+
+/** Where a CLI command acts: the local stack (default) or a deployed stage (`--stage`). */
+export interface CliTarget {
+  description: string;
+  table: TableRef;
+  schools: SchoolDirectory;
+  secrets: WebhookSecretStore;
+  clock: Clock;
+  webhookUrl(schoolId: string): string;
+  /** Runs a function as its trigger would (Lambda Invoke, or the local stack's twin). */
+  invoke(functionName: string, payload: unknown): Promise<unknown>;
+}
+
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** Stack outputs the CLI reads; the CDK stack declares them under these names. */
+export const stackOutputs = {
+  tableName: 'TableName',
+  apiUrl: 'ApiUrl',
+  secretsPrefix: 'WebhookSecretsPrefix',
+  secretsKey: 'WebhookSecretsKeyArn',
+  rollupFunction: 'RollupFunctionName',
+} as const;
+
+export const stackName = (stage: string) => `InterventionTracker-${stage}`;
+
+export async function localTarget(port: number): Promise<CliTarget> {
+  const base = `http://127.0.0.1:${port}`;
+  const info = await fetch(`${base}/local/stack`)
+    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string }>)
+    .catch(() => {
+      throw new CliError(`no local stack answers at ${base}: start it with \`npm start\` (same PORT), or pass --stage NAME`);
+    });
+  const table = {
+    client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials: localCredentials }),
+    tableName: info.tableName,
+  };
+  return {
+    description: `local stack at ${base}`,
+    table,
+    schools: new DynamoSchoolDirectory(table),
+    secrets: new TableSecretStore(table),
+    clock: systemClock,
+    webhookUrl: (schoolId) => `${base}/v1/schools/${schoolId}/events`,
+    async invoke(functionName, payload) {
+      const response = await fetch(`${base}/local/functions/${functionName}/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+      const body = (await response.json()) as { error?: string };
+      if (!response.ok) throw new CliError(`${functionName} failed: ${body.error ?? response.status}`);
+      return body;
+    },
+  };
+}
+
+export async function stageTarget(stage: string, region = process.env.AWS_REGION ?? 'eu-west-2'): Promise<CliTarget> {
+  const cloudFormation = new CloudFormationClient({ region });
+  const name = stackName(stage);
+  const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: name })).catch((error: Error) => {
+    throw new CliError(`cannot read stack ${name} in ${region}: ${error.message}`);
+  });
+  const outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+  const output = (key: string) => {
+    const value = outputs.get(key);
+    if (!value) throw new CliError(`stack ${name} has no output ${key}: deploy the current version first`);
+    return value;
+  };
+  const table = { client: documentClient({ region }), tableName: output(stackOutputs.tableName) };
+  const apiUrl = output(stackOutputs.apiUrl).replace(/\/$/, '');
+  const lambda = new LambdaClient({ region });
+  return {
+    description: `stage ${stage} (${name}, ${region})`,
+    table,
+    schools: new DynamoSchoolDirectory(table),
+    secrets: new SecretsManagerSecretStore(
+      new SecretsManagerClient({ region }),
+      output(stackOutputs.secretsPrefix),
+      output(stackOutputs.secretsKey),
+    ),
+    clock: systemClock,
+    webhookUrl: (schoolId) => `${apiUrl}/v1/schools/${schoolId}/events`,
+    async invoke(functionName, payload) {
+      const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : functionName;
+      const result = await lambda.send(
+        new InvokeCommand({ FunctionName: functionArn, Payload: Buffer.from(JSON.stringify(payload)) }),
+      );
+      const body = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8')) : null;
+      if (result.FunctionError) throw new CliError(`${functionName} failed: ${body?.errorMessage ?? result.FunctionError}`);
+      return body;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readOutbox } from '../../shared/adapters/local/outbox';
+import { maxBodyBytes } from '../../shared/services/receive-webhook';
+import { outboxPage } from './outbox-page';
+
+/**
+ * The local twin of API Gateway: turns HTTP requests into HTTP API (v2) events for the same
+ * webhook handler, plus the local-only pages (health, outbox, function invoke for the CLI).
+ */
+export interface LocalHttpRoutes {
+  webhook: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+  invoke: (name: string, payload: unknown) => Promise<unknown>;
+  flush: () => Promise<void>;
+  stackInfo: () => Record<string, unknown>;
+  outboxDir: string;
+}
+
+const webhookPath = /^\/v1\/schools\/([^/]+)\/events$/;
+const invokePath = /^\/local\/functions\/([a-z-]+)\/invoke$/;
+
+function send(response: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  const payload = type === 'application/json' ? JSON.stringify(body) : String(body);
+  response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload) });
+  response.end(payload);
+}
+
+/** Reads at most `limit` bytes; `undefined` means the body was larger. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function apiGatewayEvent(request: IncomingMessage, schoolId: string, body: Buffer): APIGatewayProxyEventV2 {
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]),
+  );
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: 'POST /v1/schools/{schoolId}/events',
+    rawPath: request.url ?? '',
+    rawQueryString: '',
+    headers,
+    pathParameters: { schoolId },
+    isBase64Encoded: true,
+    body: body.toString('base64'),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: 'POST', path: request.url ?? '', protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+      requestId: `local-${now}`,
+      routeKey: 'POST /v1/schools/{schoolId}/events',
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+    },
+  };
+}
+
+export function createLocalHttpServer(routes: LocalHttpRoutes): Server {
+  return createServer(async (request, response) => {
+    try {
+      const path = (request.url ?? '/').split('?')[0] ?? '/';
+      const webhook = webhookPath.exec(path);
+      if (webhook && request.method === 'POST') {
+        const body = await readBody(request, maxBodyBytes);
+        if (!body) {
+          response.setHeader('connection', 'close');
+          return send(response, 413, { error: 'body is over 1 MiB' });
+        }
+        const result = await routes.webhook(apiGatewayEvent(request, decodeURIComponent(webhook[1]!), body));
+        return send(response, result.statusCode ?? 200, JSON.parse(result.body ?? '{}'));
+      }
+      if (path === '/health' && request.method === 'GET') return send(response, 200, { status: 'ok' });
+      if (path === '/local/outbox' && request.method === 'GET') return send(response, 200, await readOutbox(routes.outboxDir));
+      if (path === '/local/outbox.html' && request.method === 'GET') {
+        return send(response, 200, outboxPage(await readOutbox(routes.outboxDir)), 'text/html; charset=utf-8');
+      }
+      if (path === '/local/stack' && request.method === 'GET') return send(response, 200, routes.stackInfo());
+      if (path === '/local/flush' && request.method === 'POST') {
+        await routes.flush();
+        return send(response, 200, { status: 'idle' });
+      }
+      const invoke = invokePath.exec(path);
+      if (invoke && request.method === 'POST') {
+        const body = await readBody(request, maxBodyBytes);
+        const payload = body && body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+        return send(response, 200, (await routes.invoke(invoke[1]!, payload)) ?? null);
+      }
+      return send(response, 404, { error: `no route for ${request.method} ${path}` });
+    } catch (error) {
+      return send(response, 500, { error: (error as Error).message });
+    }
+  });
+}

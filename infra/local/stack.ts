@@ -1,0 +1,173 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { rules } from '../../events/rules';
+import { isWeeklyRollupDue, weeklyRollup } from '../../events/schedule';
+import { functionFactories, type FunctionName } from '../../functions/registry';
+import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
+import { systemClock } from '../../shared/adapters/aws/environment';
+import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
+import { LocalEventBus } from '../../shared/adapters/local/local-bus';
+import { OutboxMailer } from '../../shared/adapters/local/outbox';
+import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import { weekJustEnded } from '../../shared/domain/calendar';
+import { logger } from '../../shared/logger';
+import type { Adapters, Clock, EventStore, Mailer, TrustSettings } from '../../shared/ports';
+import { ensureTable } from './create-table';
+import { localCredentials, localRegion, startDynamoDBLocal } from './dynamodb-local';
+import { createLocalHttpServer } from './http-server';
+import { StreamPoller } from './stream-poller';
+
+export const localTableName = 'tracker';
+
+export interface LocalStackOptions {
+  port: number;
+  /** Everything the stack keeps: DynamoDB data, outbox, dead letters, checkpoints. */
+  dataDir: string;
+  fresh?: boolean;
+  /** Keep DynamoDB in memory (tests); the outbox still goes to dataDir. */
+  inMemory?: boolean;
+  settings?: TrustSettings;
+  clock?: Clock;
+  /** Test seams: wrap the storage or mail port (fault injection). */
+  wrapEvents?: (events: EventStore) => EventStore;
+  wrapMailer?: (mailer: Mailer) => Mailer;
+  busRetryDelayMs?: (attempt: number) => number;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  dynamodbEndpoint: string;
+  dataDir: string;
+  adapters: Adapters;
+  invoke(name: FunctionName, payload: unknown): Promise<unknown>;
+  /** Resolves once every stored event has gone through the stream, bus and targets. */
+  flush(): Promise<void>;
+  /** Runs the schedule check now (the timer runs it every minute). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { dataDir } = options;
+  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+
+  const dynamodb = await startDynamoDBLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb') });
+  const clientConfig = { endpoint: dynamodb.endpoint, region: localRegion, credentials: localCredentials };
+  const rawClient = new DynamoDBClient(clientConfig);
+  const streamArn = await ensureTable(rawClient, localTableName);
+  const table = {
+    client: DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: localTableName,
+  };
+
+  const outboxDir = join(dataDir, 'outbox');
+  const functions = {} as Record<FunctionName, (event: unknown) => Promise<unknown>>;
+  const bus = new LocalEventBus(
+    Object.entries(rules).map(([name, rule]) => ({
+      name,
+      pattern: rule.pattern,
+      target: (event) => functions[rule.target](event),
+    })),
+    {
+      maxAttempts: 3,
+      deadLetterDir: join(dataDir, 'dead-letters'),
+      retryDelayMs: options.busRetryDelayMs,
+      onError: (rule, error, attempt) =>
+        logger.warn('local bus target failed', { rule, attempt, errorName: (error as Error).name, errorMessage: (error as Error).message }),
+    },
+  );
+  const events = new DynamoEventStore(table);
+  const mailer = new OutboxMailer(outboxDir);
+  const adapters: Adapters = {
+    table,
+    schools: new DynamoSchoolDirectory(table),
+    secrets: new TableSecretStore(table),
+    events: options.wrapEvents ? options.wrapEvents(events) : events,
+    publisher: bus,
+    mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
+    clock: options.clock ?? systemClock,
+    settings: options.settings ?? {
+      trustLeaders: (process.env.TRUST_LEADERS ?? '').split(',').filter(Boolean),
+      trustName: process.env.TRUST_NAME ?? 'Local Trust',
+    },
+  };
+  for (const [name, factory] of Object.entries(functionFactories)) {
+    functions[name as FunctionName] = factory(adapters) as (event: unknown) => Promise<unknown>;
+  }
+
+  const poller = new StreamPoller(
+    new DynamoDBStreamsClient(clientConfig),
+    streamArn,
+    functions['publish-stored-events'] as never,
+    join(dataDir, 'stream-checkpoints.json'),
+    (error) => logger.warn('stream poll failed', { errorName: (error as Error).name, errorMessage: (error as Error).message }),
+  );
+  await poller.start();
+
+  const flush = async () => {
+    // Targets can store more events (and publish more), so settle until nothing moves.
+    for (let round = 0; round < 10; round++) {
+      await poller.whenIdle();
+      await bus.drain();
+      await poller.whenIdle();
+      if (bus.idle()) return;
+    }
+  };
+
+  const schedulerFile = join(dataDir, 'scheduler.json');
+  const tick = async () => {
+    const lastRuns: Record<string, string> = await readFile(schedulerFile, 'utf8').then(JSON.parse, () => ({}));
+    const now = adapters.clock.now();
+    const timezones = new Set((await adapters.schools.list()).map((school) => school.timezone));
+    for (const timezone of timezones) {
+      const week = weekJustEnded(now, timezone);
+      if (!isWeeklyRollupDue(now, timezone) || lastRuns[timezone] === week) continue;
+      await functions[weeklyRollup.target]({ timezone });
+      lastRuns[timezone] = week;
+      await writeFile(schedulerFile, JSON.stringify(lastRuns));
+    }
+  };
+  const timer = setInterval(() => tick().catch((error) => logger.warn('scheduler failed', { errorMessage: (error as Error).message })), 60_000);
+
+  const server = createLocalHttpServer({
+    webhook: functions['ingest-events'] as never,
+    invoke: async (name, payload) => {
+      if (!(name in functions)) throw new Error(`no function named ${name}`);
+      return functions[name as FunctionName](payload);
+    },
+    flush,
+    stackInfo: () => ({ tableName: localTableName, dynamodbEndpoint: dynamodb.endpoint, dataDir }),
+    outboxDir,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dynamodbEndpoint: dynamodb.endpoint,
+    dataDir,
+    adapters,
+    invoke: (name, payload) => functions[name](payload),
+    flush,
+    tick,
+    async stop() {
+      clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await poller.stop();
+      await bus.drain();
+      rawClient.destroy();
+      await dynamodb.stop();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { startLocalStack } from './stack';
+
+/** `npm start [-- --fresh]`: the whole system on one machine, until Ctrl-C. */
+const { values } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
+const port = Number(process.env.PORT ?? 3000);
+
+try {
+  const stack = await startLocalStack({ port, dataDir: '.local', fresh: values.fresh });
+  console.log(`Intervention tracker local stack ready at ${stack.url}`);
+  console.log(`  webhook  POST ${stack.url}/v1/schools/{schoolId}/events`);
+  console.log(`  outbox   ${stack.url}/local/outbox.html`);
+  console.log(`  data     .local/ (start with --fresh to begin empty)`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping (DynamoDB Local too)…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  console.error(`Could not start the local stack: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,78 @@
+import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { addDays, weeksBetween } from '../../domain/calendar';
+import { attendancePartition, attendancePupilPrefix, pupilPartition } from '../../domain/keys';
+import { retentionYears } from '../../domain/retention';
+import { table } from '../../domain/table';
+import { mapWithConcurrency } from '../../util/concurrency';
+import { collect, queryPages, type TableRef } from './dynamodb';
+
+export type StoredItem = Record<string, unknown>;
+
+export interface PupilRecords {
+  profile?: StoredItem;
+  /** Journal items that name the pupil, oldest first (interventions, restorative, incidents, roster receipts). */
+  events: StoredItem[];
+  attendance: StoredItem[];
+  notifications: StoredItem[];
+}
+
+function queryAll(ref: TableRef, input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>) {
+  return collect(
+    queryPages<StoredItem>((start) =>
+      ref.client.send(new QueryCommand({ ...input, TableName: ref.tableName, ExclusiveStartKey: start })),
+    ),
+  );
+}
+
+/**
+ * Everything held about one pupil, by Query and GetItem only: the pupil partition (profile,
+ * notification decisions), the pupil timeline index (journal), and the attendance
+ * partition of each week still within the retention period.
+ */
+export async function readPupilRecords(ref: TableRef, schoolId: string, pupilId: string, today: string): Promise<PupilRecords> {
+  const partition = pupilPartition(schoolId, pupilId);
+  const { byPupil } = table.indexes;
+  const oldestRetained = addDays(`${Number(today.slice(0, 4)) - retentionYears.attendanceMark}${today.slice(4)}`, -1);
+  const [own, timeline, attendanceByWeek] = await Promise.all([
+    queryAll(ref, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ConsistentRead: true }),
+    queryAll(ref, {
+      IndexName: byPupil.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': byPupil.partitionKey },
+      ExpressionAttributeValues: { ':pk': partition },
+    }),
+    mapWithConcurrency(weeksBetween(oldestRetained, addDays(today, 7)), 16, (week) =>
+      queryAll(ref, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pupil)',
+        ExpressionAttributeValues: { ':pk': attendancePartition(schoolId, week), ':pupil': attendancePupilPrefix(pupilId) },
+      }),
+    ),
+  ]);
+
+  // Participant links point at the journal item of a multi-pupil event.
+  const links = timeline.filter((item) => item.recordKind === 'participant');
+  const linked = await batchGet(ref, links.map((link) => ({ pk: link.pk, sk: 'EVENT' })));
+  const events = [...timeline.filter((item) => item.recordKind === 'event'), ...linked].sort((a, b) =>
+    String(a.occurredAtUtc).localeCompare(String(b.occurredAtUtc)),
+  );
+
+  return {
+    profile: own.find((item) => item.recordKind === 'pupil'),
+    events,
+    attendance: attendanceByWeek.flat(),
+    notifications: own.filter((item) => item.recordKind === 'notification'),
+  };
+}
+
+export async function batchGet(ref: TableRef, keys: { pk: unknown; sk: unknown }[]): Promise<StoredItem[]> {
+  const items: StoredItem[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
+    while (pending && pending.length > 0) {
+      const result: BatchGetCommandOutput = await ref.client.send(new BatchGetCommand({ RequestItems: { [ref.tableName]: { Keys: pending } } }));
+      items.push(...(result.Responses?.[ref.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[ref.tableName]?.Keys;
+    }
+  }
+  return items;
+}

@@ -1,0 +1,58 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { schoolKey, schoolRegistryIndex, schoolRegistryPartition } from '../../domain/keys';
+import { table } from '../../domain/table';
+import type { SchoolDirectory, SchoolProfile } from '../../ports';
+import { collect, queryPages, type TableRef } from './dynamodb';
+
+const profileFields = ['schoolId', 'name', 'leaders', 'timezone', 'dslEmail', 'createdAt'] as const;
+
+function toProfile(item: Record<string, unknown>): SchoolProfile {
+  return Object.fromEntries(profileFields.map((field) => [field, item[field]]).filter(([, value]) => value !== undefined)) as unknown as SchoolProfile;
+}
+
+export class DynamoSchoolDirectory implements SchoolDirectory {
+  constructor(private readonly table: TableRef) {}
+
+  async create(profile: SchoolProfile): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...schoolKey(profile.schoolId), ...schoolRegistryIndex(profile.schoolId), recordKind: 'school', ...profile },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(schoolId: string): Promise<SchoolProfile | undefined> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: schoolKey(schoolId) }),
+    );
+    return Item ? toProfile(Item) : undefined;
+  }
+
+  async list(): Promise<SchoolProfile[]> {
+    const { byPupil } = table.indexes;
+    const items = await collect(
+      queryPages<Record<string, unknown>>((start) =>
+        this.table.client.send(
+          new QueryCommand({
+            TableName: this.table.tableName,
+            IndexName: byPupil.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': byPupil.partitionKey },
+            ExpressionAttributeValues: { ':pk': schoolRegistryPartition },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      ),
+    );
+    return items.map(toProfile);
+  }
+}

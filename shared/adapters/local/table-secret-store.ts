@@ -1,0 +1,45 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { schoolSecretKey } from '../../domain/keys';
+import type { WebhookSecrets } from '../../domain/signature';
+import type { WebhookSecretStore } from '../../ports';
+import type { TableRef } from '../aws/dynamodb';
+
+/**
+ * Local stand-in for Secrets Manager: the secrets sit in the local table under `.local/`,
+ * which never leaves the machine. The deployed stack uses SecretsManagerSecretStore.
+ */
+export class TableSecretStore implements WebhookSecretStore {
+  constructor(private readonly table: TableRef) {}
+
+  async get(schoolId: string): Promise<WebhookSecrets | undefined> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: schoolSecretKey(schoolId), ConsistentRead: true }),
+    );
+    return Item?.secrets as WebhookSecrets | undefined;
+  }
+
+  async create(schoolId: string, secrets: WebhookSecrets): Promise<boolean> {
+    try {
+      await this.put(schoolId, secrets, 'attribute_not_exists(pk)');
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async replace(schoolId: string, secrets: WebhookSecrets): Promise<void> {
+    await this.put(schoolId, secrets, 'attribute_exists(pk)');
+  }
+
+  private async put(schoolId: string, secrets: WebhookSecrets, condition: string) {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: { ...schoolSecretKey(schoolId), recordKind: 'secret', secrets },
+        ConditionExpression: condition,
+      }),
+    );
+  }
+}

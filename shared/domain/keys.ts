@@ -1,0 +1,78 @@
+/**
+ * Every key of the single table is derived here, and only here (docs/data-model.md).
+ * Ids from schools are free text within the contract's limits, so each id is escaped
+ * (`%` and `#`) before it goes into a key: a prefix query for pupil `p1` can then never
+ * match pupil `p1#2`.
+ */
+
+import type { TrackerEvent } from '../../events/catalogue';
+
+const part = (id: string) => id.replace(/%/g, '%25').replace(/#/g, '%23');
+
+export const schoolKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'PROFILE' });
+export const schoolSecretKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'WEBHOOK_SECRET' });
+/** GSI1 entry listing every school of the trust (the registry). */
+export const schoolRegistryIndex = (schoolId: string) => ({ gsi1pk: 'SCHOOLS', gsi1sk: `SCHOOL#${part(schoolId)}` });
+export const schoolRegistryPartition = 'SCHOOLS';
+
+export const pupilPartition = (schoolId: string, pupilId: string) => `SCHOOL#${part(schoolId)}#PUPIL#${part(pupilId)}`;
+export const pupilProfileKey = (schoolId: string, pupilId: string) => ({
+  pk: pupilPartition(schoolId, pupilId),
+  sk: 'PROFILE',
+});
+
+/** Pupil timeline (GSI1 sort key): an intervention's records together, then time order. */
+export function timelineSortKey(event: TrackerEvent, occurredAtUtc: string): string {
+  const eventId = part(event.eventId);
+  switch (event.type) {
+    case 'intervention.started':
+    case 'intervention.session.recorded':
+    case 'intervention.ended':
+      return `${interventionTimelinePrefix(event.data.interventionId)}${occurredAtUtc}#${eventId}`;
+    case 'restorative.session.recorded':
+      return `RESTORATIVE#${occurredAtUtc}#${eventId}`;
+    case 'incident.recorded':
+      return `INCIDENT#${occurredAtUtc}#${eventId}`;
+    default:
+      return `${event.type.toUpperCase()}#${occurredAtUtc}#${eventId}`;
+  }
+}
+export const interventionTimelinePrefix = (interventionId: string) => `INTERVENTION#${part(interventionId)}#`;
+
+/** School week (GSI2 sort key): by type, so a rollup can read one kind of event at a time. */
+export const weekEventSortKey = (type: string, occurredAtUtc: string, eventId: string) =>
+  `${type}#${occurredAtUtc}#${part(eventId)}`;
+
+/** Idempotency and journal: one item per (school, eventId), whatever the pupil. */
+export const journalKey = (schoolId: string, eventId: string) => ({
+  pk: `SCHOOL#${part(schoolId)}#EVENT#${part(eventId)}`,
+  sk: 'EVENT',
+});
+/** A further pupil of a multi-pupil event (restorative session), beside the journal item. */
+export const journalParticipantKey = (schoolId: string, eventId: string, pupilId: string) => ({
+  pk: journalKey(schoolId, eventId).pk,
+  sk: `PUPIL#${part(pupilId)}`,
+});
+
+export const weekPartition = (schoolId: string, week: string) => `SCHOOL#${part(schoolId)}#WEEK#${week}`;
+
+/** Attendance: one item per pupil, date and session, in the school-week partition. */
+export const attendancePartition = (schoolId: string, week: string) => `${weekPartition(schoolId, week)}#ATTENDANCE`;
+export const attendancePupilPrefix = (pupilId: string) => `PUPIL#${part(pupilId)}#`;
+export const attendanceMarkKey = (schoolId: string, week: string, pupilId: string, date: string, session: string) => ({
+  pk: attendancePartition(schoolId, week),
+  sk: `${attendancePupilPrefix(pupilId)}${date}#${session}`,
+});
+
+/** Notification decisions live under the pupil, one per (reason to notify, recipient). */
+export const notificationKey = (schoolId: string, pupilId: string, dedupKey: string, recipient: string) => ({
+  pk: pupilPartition(schoolId, pupilId),
+  sk: `NOTIFICATION#${part(dedupKey)}#${part(recipient)}`,
+});
+export const notificationPrefix = 'NOTIFICATION#';
+
+export const rollupKey = (schoolId: string, week: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: `ROLLUP#${week}` });
+/** GSI2 entry gathering every school's rollup of one week, for the trust summary. */
+export const trustWeekIndex = (schoolId: string, week: string) => ({ gsi2pk: `TRUST#WEEK#${week}`, gsi2sk: `SCHOOL#${part(schoolId)}` });
+export const trustWeekPartition = (week: string) => `TRUST#WEEK#${week}`;
+export const trustSummaryKey = (week: string) => ({ pk: `TRUST#WEEK#${week}`, sk: 'SUMMARY' });

@@ -1,0 +1,160 @@
+import type { EventType, TrackerEvent } from '../../events/catalogue';
+import { pupilIdsOf } from '../../events/catalogue';
+import { dateInZone, isoWeekOf } from './calendar';
+import {
+  attendanceMarkKey,
+  journalKey,
+  journalParticipantKey,
+  pupilPartition,
+  pupilProfileKey,
+  timelineSortKey,
+  weekEventSortKey,
+  weekPartition,
+} from './keys';
+import { expiresAt, type RetainedRecord } from './retention';
+
+/**
+ * How one accepted event is stored: pure, so the rules (what is idempotent on what, what
+ * "latest wins" compares) are unit-tested without DynamoDB. The store adapter executes it.
+ */
+
+export type Key = { pk: string; sk: string };
+export type Item = Key & Record<string, unknown>;
+
+/** Replace-if-newer item: kept only while no later `occurredAt` has been applied to it. */
+export interface LatestWins {
+  key: Key;
+  attributes: Record<string, unknown>;
+  occurredAtUtc: string;
+}
+
+export type WritePlan =
+  /** Attendance: the mark itself is the idempotency record (its `eventIds`), one write per mark. */
+  | { kind: 'mark'; eventId: string; mark: LatestWins }
+  /** Everything else: an immutable journal item keyed by eventId, plus what hangs off it. */
+  | { kind: 'journal'; eventId: string; journal: Item; participants: Item[]; profile?: LatestWins };
+
+export interface SchoolContext {
+  schoolId: string;
+  timezone: string;
+}
+
+/** The calendar date an event belongs to, in the school's timezone when only an instant is given. */
+export function eventDate(event: TrackerEvent, timezone: string): string {
+  switch (event.type) {
+    case 'attendance.marked':
+    case 'intervention.session.recorded':
+    case 'restorative.session.recorded':
+      return event.data.date;
+    case 'intervention.started':
+      return event.data.startDate;
+    case 'intervention.ended':
+      return event.data.endDate;
+    case 'pupil.upserted':
+    case 'incident.recorded':
+      return dateInZone(new Date(event.occurredAt), timezone);
+  }
+}
+
+const retentionByType: Record<EventType, RetainedRecord> = {
+  'pupil.upserted': 'rosterReceipt',
+  'attendance.marked': 'attendanceMark',
+  'intervention.started': 'interventionRecord',
+  'intervention.session.recorded': 'interventionRecord',
+  'intervention.ended': 'interventionRecord',
+  'restorative.session.recorded': 'restorativeRecord',
+  'incident.recorded': 'incident',
+};
+
+export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt: Date): WritePlan {
+  const { schoolId } = school;
+  const occurredAtUtc = new Date(event.occurredAt).toISOString();
+  const date = eventDate(event, school.timezone);
+  const week = isoWeekOf(date);
+  const common = {
+    recordKind: 'event',
+    schoolId,
+    eventId: event.eventId,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    occurredAtUtc,
+    date,
+    week,
+    receivedAt: receivedAt.toISOString(),
+    expiresAt: expiresAt(retentionByType[event.type], date),
+  };
+
+  if (event.type === 'attendance.marked') {
+    const { data } = event;
+    return {
+      kind: 'mark',
+      eventId: event.eventId,
+      mark: {
+        key: attendanceMarkKey(schoolId, week, event.pupilId, data.date, data.session),
+        occurredAtUtc,
+        attributes: {
+          ...common,
+          pupilId: event.pupilId,
+          session: data.session,
+          code: data.code,
+          minutesLate: data.minutesLate,
+        },
+      },
+    };
+  }
+
+  const pupilIds = pupilIdsOf(event);
+  const [firstPupil, ...otherPupils] = pupilIds as [string, ...string[]];
+  const timeline = timelineSortKey(event, occurredAtUtc);
+  const journal: Item = {
+    ...journalKey(schoolId, event.eventId),
+    ...common,
+    pupilIds,
+    gsi1pk: pupilPartition(schoolId, firstPupil),
+    gsi1sk: timeline,
+    gsi2pk: weekPartition(schoolId, week),
+    gsi2sk: weekEventSortKey(event.type, occurredAtUtc, event.eventId),
+  };
+
+  if (event.type === 'pupil.upserted') {
+    // The roster lives on the pupil's profile; the journal only remembers the eventId.
+    return {
+      kind: 'journal',
+      eventId: event.eventId,
+      journal,
+      participants: [],
+      profile: {
+        key: pupilProfileKey(schoolId, event.pupilId),
+        occurredAtUtc,
+        attributes: {
+          recordKind: 'pupil',
+          schoolId,
+          pupilId: event.pupilId,
+          eventId: event.eventId,
+          occurredAtUtc,
+          ...event.data,
+          expiresAt: expiresAt('pupilProfile', date),
+        },
+      },
+    };
+  }
+
+  journal.data = event.data;
+  if (event.type === 'incident.recorded') journal.safeguardingConcern = event.data.safeguardingConcern === true;
+  return {
+    kind: 'journal',
+    eventId: event.eventId,
+    journal,
+    // Each further pupil of a restorative session gets a small link item on their own timeline.
+    participants: otherPupils.map((pupilId) => ({
+      ...journalParticipantKey(schoolId, event.eventId, pupilId),
+      recordKind: 'participant',
+      schoolId,
+      eventId: event.eventId,
+      pupilId,
+      expiresAt: journal.expiresAt,
+      gsi1pk: pupilPartition(schoolId, pupilId),
+      gsi1sk: timeline,
+    })),
+  };
+}

@@ -1,0 +1,89 @@
+import { parseEvent, webhookBody, type FieldError } from '../../events/catalogue';
+import { planWrite } from '../domain/records';
+import { verifySignature } from '../domain/signature';
+import { mapWithConcurrency } from '../util/concurrency';
+import type { Clock, EventStore, SchoolDirectory, StoreOutcome, WebhookSecretStore } from '../ports';
+
+/** Contract section 3: `POST /v1/schools/{schoolId}/events`, independent of any HTTP framework. */
+export interface WebhookRequest {
+  schoolId: string;
+  contentType: string | undefined;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  body: Buffer;
+}
+
+export interface EventResult {
+  eventId: string;
+  status: StoreOutcome | 'rejected';
+  errors?: FieldError[];
+}
+
+export type WebhookResponse =
+  | { status: 200 | 207 | 422; body: { results: EventResult[] } }
+  | { status: 400 | 401 | 413 | 415; body: { error: string } };
+
+export const maxBodyBytes = 1024 * 1024;
+/** Writes in flight per request: enough to hide latency, few enough not to starve other requests. */
+const writeConcurrency = 32;
+
+export interface WebhookDependencies {
+  schools: SchoolDirectory;
+  secrets: WebhookSecretStore;
+  events: EventStore;
+  clock: Clock;
+}
+
+const error = <S extends 400 | 401 | 413 | 415>(status: S, message: string) => ({ status, body: { error: message } });
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * Checks in the order that leaks least: media type and size (cheap, no secrets), then the
+ * signature over the raw bytes, and only then is the body parsed. A storage failure
+ * throws, so the caller answers 5xx and the sender retries the whole request.
+ */
+export async function receiveWebhook(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
+  if (!isJson(request.contentType)) return error(415, 'Content-Type must be application/json');
+  if (request.body.length > maxBodyBytes) return error(413, 'body is over 1 MiB');
+
+  const now = deps.clock.now();
+  const [school, secrets] = await Promise.all([
+    deps.schools.get(request.schoolId),
+    deps.secrets.get(request.schoolId),
+  ]);
+  const verify = (candidate: typeof secrets) =>
+    // Unknown school and bad signature answer alike, so ids can't be probed.
+    school && candidate
+      ? verifySignature(candidate, request.timestamp, request.signature, request.body, now)
+      : { ok: false as const, reason: 'signature does not match' };
+  let check = verify(secrets);
+  if (!check.ok && school && check.reason === 'signature does not match') {
+    // The secret may have been rotated since it was cached.
+    check = verify(await deps.secrets.get(request.schoolId, { fresh: true }));
+  }
+  if (!check.ok) return error(401, check.reason);
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(request.body.toString('utf8'));
+  } catch {
+    return error(400, 'body is not valid JSON');
+  }
+  const shape = webhookBody.safeParse(parsed);
+  if (!shape.success) return error(400, 'body must be {"events": [...]} with 1 to 500 events');
+
+  const context = { schoolId: request.schoolId, timezone: school!.timezone };
+  const results = await mapWithConcurrency(shape.data.events, writeConcurrency, async (raw): Promise<EventResult> => {
+    const event = parseEvent(raw);
+    if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
+    const status = await deps.events.store(planWrite(event.event, context, now));
+    return { eventId: event.event.eventId, status };
+  });
+
+  const rejected = results.filter((result) => result.status === 'rejected').length;
+  const status = rejected === 0 ? 200 : rejected === results.length ? 422 : 207;
+  return { status, body: { results } };
+}

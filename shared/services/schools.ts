@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { weeklyRollup } from '../../events/schedule';
+import { isValidTimeZone } from '../domain/calendar';
+import type { WebhookSecrets } from '../domain/signature';
+import type { Clock, SchoolDirectory, SchoolProfile, WebhookSecretStore } from '../ports';
+
+/** Registering schools and their webhook secrets: what `tracker school …` does. */
+
+export const schoolIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+/** How long the secret before a rotation keeps working (contract section 2). */
+export const rotationGraceHours = 24;
+
+export const newSchool = z.object({
+  schoolId: z.string().regex(schoolIdPattern, { error: 'school id must be 1..64 of A-Z a-z 0-9 _ -' }),
+  name: z.string().min(1, { error: 'school name is required' }).max(200),
+  leaders: z.array(z.email({ error: 'each --leader must be an email address' })).min(1, { error: 'at least one --leader email is required' }),
+  timezone: z
+    .string()
+    .default(weeklyRollup.defaultTimezone)
+    .refine(isValidTimeZone, { error: 'timezone must be an IANA name such as Europe/London' }),
+  dslEmail: z.email({ error: '--dsl must be an email address' }).optional(),
+});
+export type NewSchool = z.input<typeof newSchool>;
+
+export class SchoolError extends Error {
+  override name = 'SchoolError';
+}
+
+export interface SchoolServiceDeps {
+  schools: SchoolDirectory;
+  secrets: WebhookSecretStore;
+  clock: Clock;
+}
+
+/** 32 random bytes, hex: shown once to trust IT, never logged. */
+export const newWebhookSecret = () => randomBytes(32).toString('hex');
+
+export function validateNewSchool(input: NewSchool) {
+  const parsed = newSchool.safeParse(input);
+  if (!parsed.success) throw new SchoolError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
+export async function addSchool(input: NewSchool, deps: SchoolServiceDeps): Promise<{ profile: SchoolProfile; webhookSecret: string }> {
+  const school = validateNewSchool(input);
+  const webhookSecret = newWebhookSecret();
+  // Secret first: a school without a secret can't be half-registered, and a taken id fails here.
+  if (!(await deps.secrets.create(school.schoolId, { current: webhookSecret }))) {
+    throw new SchoolError(`school ${school.schoolId} already exists; nothing was changed`);
+  }
+  const profile: SchoolProfile = { ...school, createdAt: deps.clock.now().toISOString() };
+  if (!(await deps.schools.create(profile))) {
+    throw new SchoolError(`school ${school.schoolId} already exists; nothing was changed`);
+  }
+  return { profile, webhookSecret };
+}
+
+export async function rotateSecret(schoolId: string, deps: SchoolServiceDeps): Promise<{ webhookSecret: string; previousValidUntil: string }> {
+  const [school, secrets] = await Promise.all([deps.schools.get(schoolId), deps.secrets.get(schoolId, { fresh: true })]);
+  if (!school || !secrets) throw new SchoolError(`no school with id ${schoolId}`);
+  const previousValidUntil = new Date(deps.clock.now().getTime() + rotationGraceHours * 3_600_000).toISOString();
+  const rotated: WebhookSecrets = { current: newWebhookSecret(), previous: secrets.current, previousValidUntil };
+  await deps.secrets.replace(schoolId, rotated);
+  return { webhookSecret: rotated.current, previousValidUntil };
+}
