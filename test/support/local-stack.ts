@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
+import type { OutboxEntry } from '../../shared/adapters/local/outbox';
 import { sign } from '../../shared/domain/signature';
 import { addSchool, type NewSchool } from '../../shared/services/schools';
 
@@ -12,7 +13,7 @@ import { addSchool, type NewSchool } from '../../shared/services/schools';
 export interface TestStack extends LocalStack {
   addSchool(school: Partial<NewSchool> & { schoolId: string }): Promise<string>;
   post(schoolId: string, secret: string, body: unknown, options?: PostOptions): Promise<{ status: number; body: any }>;
-  outbox(): Promise<{ file: string; to: string[]; subject: string; text: string; html: string }[]>;
+  outbox(): Promise<OutboxEntry[]>;
   cleanup(): Promise<void>;
 }
 
@@ -38,7 +39,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     post: (schoolId: string, secret: string, body: unknown, postOptions: PostOptions = {}) =>
       signedPost(`${stack.url}/v1/schools/${encodeURIComponent(schoolId)}/events`, secret, body, postOptions, stack.adapters.clock.now()),
     async outbox() {
-      return (await fetch(`${stack.url}/local/outbox`)).json();
+      return (await (await fetch(`${stack.url}/local/outbox`)).json()) as OutboxEntry[];
     },
     async cleanup() {
       await stack.stop();

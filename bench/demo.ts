@@ -1,0 +1,233 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { addDays, weekJustEnded, weekStart } from '../shared/domain/calendar';
+import { sign } from '../shared/domain/signature';
+import { addSchool } from '../shared/services/schools';
+import { localTarget } from '../infra/cli/targets';
+
+/**
+ * `npm run demo` (with `npm start` running): a realistic autumn term of synthetic data for
+ * two schools, posted through the signed webhook as an MIS would, then each school's weekly
+ * rollup for the week just ended. Seeded, so a re-run posts the same eventIds (all
+ * "duplicate"). Every name is invented; every address is @example.org.
+ */
+const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false } } });
+const port = Number(process.env.PORT ?? 3000);
+const base = `http://127.0.0.1:${port}`;
+
+/** Mulberry32: small, seeded, good enough for synthetic data. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const firstNames = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Freya', 'Leo', 'Lily', 'Oscar', 'Grace', 'Harry', 'Ivy', 'Muhammad', 'Sophia', 'Jack', 'Rosie', 'Theo', 'Zara', 'Alfie', 'Evie', 'Jacob', 'Aisha', 'Finley', 'Maya', 'Reuben', 'Hana', 'Kai'];
+const lastNames = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Khan', 'Clarke', 'Okafor', 'Nowak', 'Ahmed', 'Hughes'];
+const categories = ['disruption in lesson', 'defiance', 'verbal abuse', 'physical aggression', 'bullying', 'damage to property', 'truancy from lesson', 'unkind online behaviour'];
+const interventionKinds = ['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'reintegration', 'counselling', 'literacy'] as const;
+
+interface DemoSchool {
+  schoolId: string;
+  name: string;
+  pupils: number;
+  yearGroups: string[];
+  leaders: string[];
+  dsl: string;
+  seed: number;
+}
+
+const schools: DemoSchool[] = [
+  { schoolId: 'oak-primary', name: 'Oak Primary School', pupils: 210, yearGroups: ['R', '1', '2', '3', '4', '5', '6'], leaders: ['head@oak-primary.example.org'], dsl: 'dsl@oak-primary.example.org', seed: 11 },
+  { schoolId: 'riverside-academy', name: 'Riverside Academy', pupils: 600, yearGroups: ['7', '8', '9', '10', '11'], leaders: ['head@riverside.example.org', 'deputy@riverside.example.org'], dsl: 'dsl@riverside.example.org', seed: 29 },
+];
+
+type Event = Record<string, unknown>;
+
+/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions. */
+function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
+  const rand = random(school.seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const events: Event[] = [];
+  const id = (...parts: (string | number)[]) => `${school.schoolId}:${parts.join(':')}`;
+  const at = (date: string, time: string) => `${date}T${time}:00+00:00`;
+
+  const pupils = Array.from({ length: school.pupils }, (_, index) => {
+    const pupilId = `${school.schoolId.slice(0, 3).toUpperCase()}${String(1000 + index)}`;
+    // Most pupils attend well; a few are persistently or severely absent.
+    const roll = rand();
+    const absenceRate = roll < 0.02 ? 0.55 : roll < 0.14 ? 0.12 + rand() * 0.1 : rand() * 0.05;
+    const lastName = pick(lastNames);
+    const contacts = [
+      { contactId: `${pupilId}-C1`, name: `${pick(firstNames)} ${lastName}`, relationship: pick(['mother', 'father', 'carer']), parentalResponsibility: true, email: `${pupilId.toLowerCase()}.parent@example.org`, notify: rand() > 0.05 },
+      ...(rand() < 0.4 ? [{ contactId: `${pupilId}-C2`, name: `${pick(firstNames)} ${pick(lastNames)}`, relationship: 'grandparent', parentalResponsibility: false, email: `${pupilId.toLowerCase()}.gp@example.org`, notify: true }] : []),
+    ];
+    events.push({
+      eventId: id('roster', pupilId, 1),
+      type: 'pupil.upserted',
+      occurredAt: at(termStart, '06:00'),
+      pupilId,
+      data: { firstName: pick(firstNames), lastName, yearGroup: pick(school.yearGroups), sen: rand() < 0.15 ? 'support' : rand() < 0.03 ? 'ehcp' : 'none', pupilPremium: rand() < 0.25, lookedAfter: rand() < 0.02, contacts },
+    });
+    return { pupilId, absenceRate, behaviourRisk: rand() < 0.08 ? 0.15 : 0.01 };
+  });
+
+  for (let date = termStart; date <= lastDay; date = addDays(date, 1)) {
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    for (const pupil of pupils) {
+      for (const session of ['AM', 'PM'] as const) {
+        const roll = rand();
+        const code = roll < pupil.absenceRate ? (rand() < 0.6 ? pick(['I', 'I', 'M', 'C']) : pick(['O', 'G', 'N', 'U'])) : rand() < 0.03 ? 'L' : rand() < 0.004 ? 'K' : '/';
+        events.push({
+          eventId: id('mark', pupil.pupilId, date, session),
+          type: 'attendance.marked',
+          occurredAt: at(date, session === 'AM' ? '08:50' : '13:10'),
+          pupilId: pupil.pupilId,
+          data: { date, session, code, ...(code === 'L' ? { minutesLate: 5 + Math.floor(rand() * 20) } : {}) },
+        });
+      }
+      if (rand() < pupil.behaviourRisk) {
+        const incidentId = id('incident', pupil.pupilId, date);
+        const severity = 1 + Math.floor(rand() * (rand() < 0.2 ? 5 : 3));
+        const force = severity >= 4 && rand() < 0.3;
+        events.push({
+          eventId: incidentId,
+          type: 'incident.recorded',
+          occurredAt: at(date, '11:20'),
+          pupilId: pupil.pupilId,
+          data: {
+            incidentId,
+            category: pick(categories),
+            severity,
+            location: pick(['classroom', 'corridor', 'playground', 'dining hall']),
+            ...(force ? { physicalIntervention: { used: true, technique: 'guide', durationMinutes: 2, injury: false } } : {}),
+            ...(severity >= 3 && rand() < 0.5 ? { detention: { date: addDays(date, 1), minutes: 30 } } : {}),
+            safeguardingConcern: rand() < 0.02,
+            notes: 'Staff note: context recorded for the pastoral team only.',
+          },
+        });
+        if (rand() < 0.5) {
+          const other = pick(pupils).pupilId;
+          events.push({
+            eventId: id('restorative', pupil.pupilId, date),
+            type: 'restorative.session.recorded',
+            occurredAt: at(date, '15:30'),
+            data: {
+              sessionId: id('rs', pupil.pupilId, date),
+              date,
+              format: pick(['conversation', 'mini_conference', 'circle', 'conference']),
+              participants: [{ pupilId: pupil.pupilId, role: 'responsible' }, ...(other !== pupil.pupilId ? [{ pupilId: other, role: 'harmed' }] : []), { staffId: 'STAFF-07', role: 'facilitator' }],
+              incidentId,
+              agreementReached: rand() < 0.8,
+              followUpDate: addDays(date, 7),
+              ...(rand() < 0.7 ? { summaryForParents: 'We talked together about what happened, how it affected everyone, and agreed how to put things right.' } : {}),
+              notes: 'Staff note: discussion details kept for staff.',
+            },
+          });
+        }
+      }
+    }
+  }
+
+  // Interventions for pupils whose attendance or behaviour needs support.
+  const supported = pupils.filter((pupil) => pupil.absenceRate > 0.1 || pupil.behaviourRisk > 0.1);
+  supported.forEach((pupil, index) => {
+    const interventionId = id('intervention', pupil.pupilId);
+    const start = addDays(termStart, 7 + (index % 21));
+    const kind = pupil.absenceRate > 0.1 ? 'reintegration' : pick(interventionKinds);
+    const targets = [
+      { targetId: 'T1', area: pupil.absenceRate > 0.1 ? 'learning' : 'behavioural', description: pupil.absenceRate > 0.1 ? 'Arrives on time every day' : 'Uses calm-down plan when upset', baseline: 2 + Math.floor(rand() * 3), goal: 8 },
+      { targetId: 'T2', area: 'social', description: 'Builds positive relationships with peers', baseline: 3, goal: 7 },
+    ];
+    events.push({ eventId: `${interventionId}:start`, type: 'intervention.started', occurredAt: at(start, '09:00'), pupilId: pupil.pupilId, data: { interventionId, kind, title: `${kind.replace(/_/g, ' ')} programme`, staffId: 'STAFF-12', startDate: start, plannedSessions: 8, targets } });
+    let sessions = 0;
+    for (let date = addDays(start, 2); date <= lastDay && sessions < 8; date = addDays(date, 7)) {
+      sessions++;
+      const attended = rand() < 0.85;
+      events.push({
+        eventId: `${interventionId}:session:${sessions}`,
+        type: 'intervention.session.recorded',
+        occurredAt: at(date, '14:00'),
+        pupilId: pupil.pupilId,
+        data: { interventionId, sessionId: `S${sessions}`, date, durationMinutes: 30, attended, ...(attended ? { engagement: 2 + Math.floor(rand() * 4), targetScores: targets.map((target) => ({ targetId: target.targetId, score: Math.min(10, target.baseline + Math.floor(sessions * rand())) })) } : {}), notes: 'Staff note: session reflections.' },
+      });
+    }
+    if (sessions === 8) {
+      events.push({ eventId: `${interventionId}:end`, type: 'intervention.ended', occurredAt: at(addDays(start, 60), '15:00'), pupilId: pupil.pupilId, data: { interventionId, endDate: addDays(start, 60) > lastDay ? lastDay : addDays(start, 60), outcome: pick(['achieved', 'partially_achieved', 'partially_achieved', 'not_achieved']), notes: 'Staff note: review outcome.' } });
+    }
+  });
+  return events;
+}
+
+async function post(schoolId: string, secret: string, events: Event[]) {
+  const body = JSON.stringify({ events });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${base}/v1/schools/${schoolId}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tracker-timestamp': timestamp, 'x-tracker-signature': sign(secret, timestamp, body) },
+      body,
+    });
+    const answer = (await response.json()) as { results?: { status: string }[]; error?: string };
+    if (response.status < 500) {
+      if (!answer.results) throw new Error(`webhook answered ${response.status}: ${answer.error}`);
+      return answer.results;
+    }
+    if (attempt === 5) throw new Error(`webhook answered ${response.status} five times`);
+  }
+}
+
+async function main() {
+  const target = await localTarget(port);
+  const secretsFile = '.local/demo-schools.json';
+  const known: Record<string, string> = await readFile(secretsFile, 'utf8').then(JSON.parse, () => ({}));
+  const today = new Date();
+  const lastWeek = weekJustEnded(today, 'Europe/London');
+  const termStart = '2026-09-02' <= weekStart(lastWeek) ? '2026-09-02' : addDays(weekStart(lastWeek), -70);
+  const lastDay = addDays(weekStart(lastWeek), 4);
+  console.log(`Demo term ${termStart} → ${lastDay} (through ISO week ${lastWeek}) on ${base}`);
+
+  for (const school of schools) {
+    let secret = known[school.schoolId];
+    if (!secret) {
+      const added = await addSchool({ schoolId: school.schoolId, name: school.name, leaders: school.leaders, dslEmail: school.dsl }, target).catch((error: Error) => {
+        throw new Error(`${error.message}. Its secret isn't in ${secretsFile}: restart with \`npm start -- --fresh\` and run the demo again.`);
+      });
+      secret = added.webhookSecret;
+      known[school.schoolId] = secret;
+      await mkdir('.local', { recursive: true });
+      await writeFile(secretsFile, JSON.stringify(known, null, 2));
+    }
+    const events = termOf(school, termStart, lastDay);
+    // Rosters first, as an MIS sync would, so notifications find contacts.
+    events.sort((a, b) => Number(b.type === 'pupil.upserted') - Number(a.type === 'pupil.upserted'));
+    const counts: Record<string, number> = {};
+    const started = performance.now();
+    for (let index = 0; index < events.length; index += 500) {
+      for (const result of await post(school.schoolId, secret, events.slice(index, index + 500))) counts[result.status] = (counts[result.status] ?? 0) + 1;
+      process.stdout.write(`\r  ${school.name}: ${Math.min(index + 500, events.length)}/${events.length} events posted`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`\r  ${school.name}: ${events.length} events in ${seconds.toFixed(1)} s — ${Object.entries(counts).map(([status, count]) => `${count} ${status}`).join(', ')}`);
+  }
+
+  await fetch(`${base}/local/flush`, { method: 'POST' });
+  if (values['no-rollup']) return;
+  for (const school of schools) {
+    await target.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId: school.schoolId, week: lastWeek, sendEmail: true } });
+    console.log(`  rollup ${school.schoolId} ${lastWeek}: stored and emailed to ${school.leaders.join(', ')}`);
+  }
+  await fetch(`${base}/local/flush`, { method: 'POST' });
+  console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
+}
+
+main().catch((error: Error) => {
+  console.error(`demo: ${error.message}`);
+  process.exit(1);
+});
