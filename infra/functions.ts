@@ -1,0 +1,129 @@
+import type { FunctionName } from '../functions/registry';
+import type { TableIndex } from '../shared/domain/table';
+
+/**
+ * What each function may do, in one place: the stack turns this into environment variables,
+ * IAM statements and settings, and the template tests read it back. Add a permission here
+ * (with the access pattern that needs it, docs/data-model.md) when a function starts to
+ * need it; nothing else grants access.
+ */
+
+/** Environment variables the code reads (shared/adapters/aws/environment.ts). */
+export type EnvName =
+  | 'TABLE_NAME'
+  | 'SECRETS_PREFIX'
+  | 'EVENT_BUS_NAME'
+  | 'MAIL_FROM'
+  | 'SES_CONFIGURATION_SET'
+  | 'TRUST_LEADERS'
+  | 'TRUST_NAME';
+
+/** DynamoDB item actions a function may be granted. Scan is deliberately not one of them. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:ConditionCheckItem';
+
+export interface FunctionSpec {
+  description: string;
+  /** How the function is invoked: decides retries and where failures go. */
+  trigger: 'api' | 'stream' | 'rule' | 'schedule';
+  timeoutSeconds: number;
+  memoryMb: number;
+  env: readonly EnvName[];
+  table?: {
+    actions: readonly TableAction[];
+    /** Indexes the function may Query (only Query is granted on an index). */
+    indexes?: readonly TableIndex[];
+  };
+  /** Reads the table's stream (the publisher only). */
+  stream?: true;
+  /** events:PutEvents on the tracker bus. */
+  publishes?: true;
+  /** ses:SendEmail with the stack's identity and configuration set only. */
+  sendsEmail?: true;
+  /** secretsmanager:GetSecretValue on `<prefix>/*` and kms:Decrypt via Secrets Manager. */
+  readsWebhookSecrets?: true;
+}
+
+const read: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
+const write: TableAction[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const mail: EnvName[] = ['MAIL_FROM', 'SES_CONFIGURATION_SET'];
+
+export const functionSpecs: Record<FunctionName, FunctionSpec> = {
+  'ingest-events': {
+    description: 'Webhook: verifies the HMAC signature and stores each event once',
+    trigger: 'api',
+    // API Gateway HTTP APIs stop waiting after 30 s; answer (with a 5xx) before that.
+    timeoutSeconds: 25,
+    // More memory is more CPU: a 500-event batch is validated and written concurrently.
+    memoryMb: 1024,
+    env: ['TABLE_NAME', 'SECRETS_PREFIX'],
+    // GetItem: the school (pattern 1). Put/Update/ConditionCheck: conditional writes and
+    // TransactWriteItems of journal items, marks and roster (patterns 3-5).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] },
+    readsWebhookSecrets: true,
+  },
+  'publish-stored-events': {
+    description: 'Table stream to event bus: announces each stored event exactly from the stored item',
+    trigger: 'stream',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    env: ['EVENT_BUS_NAME'],
+    stream: true,
+    publishes: true,
+  },
+  'notify-parents': {
+    description: 'Parent/carer emails for stored events, each decision recorded once',
+    trigger: 'rule',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    env: ['TABLE_NAME', ...mail],
+    // Pupil profile and decisions (patterns 12, 13); an intervention's records (pattern 7).
+    table: { actions: [...read, ...write], indexes: ['byPupil'] },
+    sendsEmail: true,
+  },
+  'alert-dsl': {
+    description: "Safeguarding alerts to the school's designated safeguarding lead",
+    trigger: 'rule',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    env: ['TABLE_NAME', ...mail],
+    table: { actions: [...read, ...write] },
+    sendsEmail: true,
+  },
+  'schedule-rollups': {
+    description: 'Weekly schedule target: one rollup.requested per school in the timezone',
+    trigger: 'schedule',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    env: ['TABLE_NAME', 'EVENT_BUS_NAME'],
+    // The school registry (pattern 2) only.
+    table: { actions: ['dynamodb:Query'], indexes: ['byPupil'] },
+    publishes: true,
+  },
+  'rollup-school': {
+    description: "One school's weekly figures, stored and emailed to its leaders",
+    trigger: 'rule',
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    env: ['TABLE_NAME', 'EVENT_BUS_NAME', ...mail],
+    // Attendance, week index, rollups (patterns 9, 11, 14, 15), linked items (BatchGet).
+    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write], indexes: ['byWeek'] },
+    publishes: true,
+    sendsEmail: true,
+  },
+  'trust-summary': {
+    description: "The trust leaders' weekly summary once every school's rollup is stored",
+    trigger: 'rule',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    env: ['TABLE_NAME', ...mail, 'TRUST_LEADERS', 'TRUST_NAME'],
+    // All schools (pattern 2), the week's rollups (pattern 16), the send-once marker (17).
+    table: { actions: [...read, ...write], indexes: ['byPupil', 'byWeek'] },
+    sendsEmail: true,
+  },
+};

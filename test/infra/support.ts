@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { createTrackerApp, projectRoot } from '../../infra/tracker-app';
+
+/** cdk.json's context: the defaults `npm run synth` uses. */
+export function cdkJson(): { app: string; context: Record<string, unknown> } {
+  return JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8'));
+}
+
+/**
+ * Builds the app as `cdk synth` does, with cdk.json's context plus overrides, and bundling
+ * skipped (no esbuild run) so a synth takes well under a second.
+ */
+export function synth(overrides: Record<string, unknown> = {}, options: { nag?: boolean; bundle?: boolean } = {}) {
+  const context = { ...cdkJson().context, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...overrides };
+  const built = createTrackerApp({ context, nag: options.nag ?? false });
+  return { ...built, template: () => Template.fromStack(built.stack) };
+}
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+/** Resources of a type, by logical id. */
+export function resourcesOf(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.toJSON().Resources as Record<string, Resource>).filter(([, resource]) => resource.Type === type);
+}
+
+export function resource(template: Template, logicalId: string): Resource {
+  const found = (template.toJSON().Resources as Record<string, Resource>)[logicalId];
+  if (!found) throw new Error(`no resource ${logicalId}`);
+  return found;
+}
+
+/** The logical id a `{ Ref }` or `{ Fn::GetAtt }` points at. */
+export function refOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    if (typeof object.Ref === 'string') return object.Ref;
+    const getAtt = object['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  }
+  return undefined;
+}
+
+export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
