@@ -5,11 +5,32 @@ import type { StoredEventDetail } from '../../events/bus';
 import { awsAdapters } from '../../shared/adapters/aws/environment';
 import { logger } from '../../shared/logger';
 import type { Adapters } from '../../shared/ports';
+import { NotificationRetryError, notifyParentsOfEvent, type NotificationSummary } from '../../shared/services/notifications';
+import { logSummary, notificationDeps, parseDetail } from './runtime';
 
-/** Parent/carer notifications for stored events (issue 4 fills this in). */
-export function notifyParents(_adapters: Adapters) {
-  return async (event: EventBridgeEvent<string, StoredEventDetail>): Promise<void> => {
-    logger.info('parent notification pending implementation', { schoolId: event.detail.schoolId, eventId: event.detail.eventId });
+/**
+ * Parent/carer notifications for stored events routed by the parentNotifications rule.
+ * Decides with the policy, records each decision, sends at most once per (event, contact);
+ * throws when a send failed transiently so the platform retries and finally dead-letters it.
+ */
+export function notifyParents(adapters: Adapters) {
+  const deps = notificationDeps(adapters);
+  return async (event: EventBridgeEvent<string, StoredEventDetail>): Promise<NotificationSummary> => {
+    const detail = parseDetail(event);
+    let summary: NotificationSummary;
+    try {
+      summary = await notifyParentsOfEvent(detail, deps());
+    } catch (error) {
+      logger.error('parent notification failed; the event will be retried', {
+        schoolId: detail.schoolId,
+        eventId: detail.eventId,
+        errorName: (error as Error).name,
+      });
+      throw error;
+    }
+    logSummary('parent notifications decided', detail, summary);
+    if (summary.outcomes.retryable > 0) throw new NotificationRetryError(summary);
+    return summary;
   };
 }
 

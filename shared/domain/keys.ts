@@ -76,3 +76,12 @@ export const rollupKey = (schoolId: string, week: string) => ({ pk: `SCHOOL#${pa
 export const trustWeekIndex = (schoolId: string, week: string) => ({ gsi2pk: `TRUST#WEEK#${week}`, gsi2sk: `SCHOOL#${part(schoolId)}` });
 export const trustWeekPartition = (week: string) => `TRUST#WEEK#${week}`;
 export const trustSummaryKey = (week: string) => ({ pk: `TRUST#WEEK#${week}`, sk: 'SUMMARY' });
+
+/** Notification dedup key of a first-day absence: one message per pupil per day, whichever mark. */
+export const absenceDedupKey = (date: string) => `absence#${date}`;
+/** GSI2 entry of a notification decision: the school-week's decisions, for the weekly rollup. */
+export const notificationWeekSortPrefix = 'notification#';
+export const notificationWeekIndex = (schoolId: string, week: string, decidedAtUtc: string, eventId: string, recipient: string) => ({
+  gsi2pk: weekPartition(schoolId, week),
+  gsi2sk: `${notificationWeekSortPrefix}${decidedAtUtc}#${part(eventId)}#${part(recipient)}`,
+});

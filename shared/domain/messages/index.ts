@@ -1,0 +1,4 @@
+export { dslAlertMessage } from './dsl-alert';
+export { escapeHtml, longDate, longDateTime } from './format';
+export { renderEmail, type EmailContent, type RenderedEmail } from './layout';
+export { parentMessage, programmePhrases, type SchoolForMessage } from './parent-notice';

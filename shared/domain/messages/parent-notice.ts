@@ -1,0 +1,173 @@
+import type { InterventionKind, ParentNotice } from '../notification-policy';
+import { longDate, longDateTime, plural } from './format';
+import { renderEmail, type EmailContent, type RenderedEmail } from './layout';
+
+/**
+ * Parent/carer emails, in plain language. Built only from a ParentNotice (the policy's
+ * whitelist), so notes, staff and other pupils cannot appear: there is no field to carry them.
+ */
+export interface SchoolForMessage {
+  name: string;
+  timezone: string;
+}
+
+export const programmePhrases: Record<InterventionKind, string> = {
+  mentoring: 'one-to-one mentoring',
+  semh_group: 'a small group supporting social, emotional and mental health',
+  emotional_literacy: 'emotional literacy support',
+  social_skills: 'a social skills group',
+  anger_management: 'support with managing anger',
+  reintegration: 'a programme to help settle back into lessons',
+  reflective: 'reflective sessions',
+  counselling: 'counselling',
+  literacy: 'extra reading and writing support',
+  numeracy: 'extra maths support',
+  other: 'a support programme',
+};
+
+const outcomePhrases = {
+  achieved: 'The programme met its goals.',
+  partially_achieved: 'The programme met some of its goals.',
+  not_achieved: 'The programme did not meet its goals this time.',
+  withdrawn: 'The programme was stopped before its planned end.',
+} as const;
+
+const formatPhrases = {
+  conversation: 'a restorative conversation',
+  mini_conference: 'a restorative meeting',
+  circle: 'a restorative circle',
+  conference: 'a restorative conference',
+} as const;
+
+const sessionPhrase = { AM: 'morning', PM: 'afternoon' } as const;
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+export function parentMessage(notice: ParentNotice, school: SchoolForMessage): RenderedEmail {
+  const first = notice.pupil.firstName;
+  const full = `${notice.pupil.firstName} ${notice.pupil.lastName}`;
+  const contactUs = `If you have any questions, please contact ${school.name}.`;
+  const common = {
+    banner: school.name,
+    greeting: `Dear parent or carer of ${first},`,
+    footer: [
+      `This message was sent by ${school.name} because you are recorded as a parent or carer of ${first} who receives updates by email.`,
+      `Please do not reply to this email. To ask about it, or to change which updates you receive, please contact ${school.name}.`,
+    ],
+  };
+  let content: EmailContent;
+  switch (notice.kind) {
+    case 'force': {
+      const when = longDateTime(notice.occurredAt, school.timezone);
+      content = {
+        ...common,
+        subject: `${school.name}: reasonable force was used with ${first}`,
+        heading: 'Use of reasonable force',
+        paragraphs: [
+          `We are writing to let you know that staff at ${school.name} used reasonable force with ${full} on ${when}.`,
+          'Schools may use reasonable force to keep pupils and others safe. We always tell parents and carers on the same day when it has been used.',
+        ],
+        details: [
+          ['When', when],
+          ['Type of incident', notice.category],
+          ...(notice.durationMinutes !== undefined ? [['How long', plural(notice.durationMinutes, 'minute')] as [string, string]] : []),
+          ['Injury', notice.injury ? `An injury was recorded. Please contact ${school.name} so we can talk it through with you.` : 'No injury was recorded.'],
+          ...(notice.detention ? [['Detention', `${plural(notice.detention.minutes, 'minute')} on ${longDate(notice.detention.date)}`] as [string, string]] : []),
+          ['Reference', notice.incidentRef],
+        ],
+        after: [`We would like to talk with you about what happened. Please contact ${school.name} and quote the reference above.`],
+      };
+      break;
+    }
+    case 'detention': {
+      const when = longDateTime(notice.occurredAt, school.timezone);
+      content = {
+        ...common,
+        subject: `${school.name}: detention for ${first}`,
+        heading: 'Detention',
+        paragraphs: [`${full} has been given a detention following an incident at school on ${when}.`],
+        details: [
+          ['Detention', longDate(notice.detention.date)],
+          ['Length', plural(notice.detention.minutes, 'minute')],
+          ['Type of incident', notice.category],
+          ['Reference', notice.incidentRef],
+        ],
+        after: [`If you have any questions, please contact ${school.name} and quote the reference above.`],
+      };
+      break;
+    }
+    case 'intervention-started':
+      content = {
+        ...common,
+        subject: `${school.name}: extra support for ${first}`,
+        heading: 'Extra support starting',
+        paragraphs: [
+          `${full} is starting ${programmePhrases[notice.programme]} at school from ${longDate(notice.startDate)}.`,
+          `This is extra support to help ${first} at school. You do not need to do anything, but you are very welcome to ask about it.`,
+        ],
+        details: [
+          ['Support', capitalise(programmePhrases[notice.programme])],
+          ['Starts', longDate(notice.startDate)],
+          ...(notice.plannedSessions ? [['Planned sessions', String(notice.plannedSessions)] as [string, string]] : []),
+        ],
+        after: [contactUs],
+      };
+      break;
+    case 'intervention-ended': {
+      const what = notice.programme ? programmePhrases[notice.programme] : 'a support programme';
+      content = {
+        ...common,
+        subject: `${school.name}: ${first}'s support programme has ended`,
+        heading: 'Extra support finished',
+        paragraphs: [`${capitalise(what)} for ${full} finished on ${longDate(notice.endDate)}.`, outcomePhrases[notice.outcome]],
+        details: [
+          ['Support', capitalise(what)],
+          ['Finished', longDate(notice.endDate)],
+        ],
+        after: [contactUs],
+      };
+      break;
+    }
+    case 'restorative':
+      content = {
+        ...common,
+        subject: `${school.name}: restorative meeting with ${first}`,
+        heading: 'Restorative meeting',
+        paragraphs: [
+          `${full} took part in ${formatPhrases[notice.format]} at school on ${longDate(notice.date)}. Restorative meetings help pupils talk through what happened, put things right and agree how to move on.`,
+        ],
+        details: [
+          ['Date', longDate(notice.date)],
+          ...(notice.agreementReached !== undefined
+            ? [['Agreement', notice.agreementReached ? 'An agreement was reached.' : 'No agreement was reached this time.'] as [string, string]]
+            : []),
+          ...(notice.followUpDate ? [['Follow-up', longDate(notice.followUpDate)] as [string, string]] : []),
+        ],
+        quote: { label: 'Summary from the school', text: notice.summary },
+        after: [contactUs],
+      };
+      break;
+    case 'absence': {
+      const session = sessionPhrase[notice.session];
+      const day = longDate(notice.date);
+      const what = {
+        N: `${full} was not in school for the ${session} register today, ${day}, and we have not been given a reason.`,
+        O: `${full} has been recorded as absent without permission for the ${session} register today, ${day}.`,
+        U: `${full} arrived after the ${session} register closed today, ${day}. This is recorded as an unauthorised absence.`,
+      }[notice.code];
+      content = {
+        ...common,
+        subject: notice.code === 'U' ? `${school.name}: ${first} arrived after the register closed today` : `${school.name}: ${first} is absent today`,
+        heading: notice.code === 'U' ? 'Late after the register closed' : 'Absence today',
+        paragraphs: [what],
+        details: [
+          ['Date', day],
+          ['Register', capitalise(session)],
+        ],
+        after: [`Please contact ${school.name} today to tell us the reason, or if you think this is a mistake.`],
+      };
+      break;
+    }
+  }
+  return renderEmail(content);
+}

@@ -1,0 +1,305 @@
+import type { StoredEventDetail } from '../../events/bus';
+import { dateInZone } from '../domain/calendar';
+import { notificationKey, notificationWeekIndex } from '../domain/keys';
+import { dslAlertMessage, parentMessage } from '../domain/messages';
+import {
+  decideParentNotifications,
+  dslAlertFor,
+  dslDecisionRecipient,
+  dslRecipient,
+  isSafeguardingConcern,
+  pupilIdsOfRecord,
+  toPupilProfile,
+  type DecisionReason,
+  type InterventionKind,
+  type NotificationKind,
+  type PlannedDecision,
+  type PupilProfile,
+  type Recipient,
+  type StoredRecord,
+} from '../domain/notification-policy';
+import type { Key } from '../domain/records';
+import { expiresAt } from '../domain/retention';
+import { PermanentMailError, type Clock, type Mailer, type SchoolDirectory, type SchoolProfile } from '../ports';
+
+/**
+ * Carrying out notification decisions exactly once per (event, recipient) over an
+ * at-least-once bus:
+ *
+ * 1. record the decision first, conditionally (`attribute_not_exists`, or taking over a
+ *    `retryable` one): a second delivery of the same event finds it and does nothing;
+ * 2. send;
+ * 3. mark it `sent` (messageId, sentAt).
+ *
+ * A transient send failure marks it `retryable` and the handler throws, so the platform
+ * retries (and finally dead-letters) the event; a retry may claim the `retryable` decision
+ * again. A permanent rejection is recorded as `rejected` and not retried. A crash between
+ * send and step 3 leaves `sending`, which is never sent again: for the email itself this is
+ * at-most-once, by design (a duplicate message to a parent is worse than a missing one, and
+ * the `sending` record shows the case for follow-up).
+ */
+
+export type DecisionStatus = 'sending' | 'sent' | 'retryable' | 'rejected' | 'suppressed';
+
+/** The stored decision (recordKind `notification`); docs/notifications.md describes each field. */
+export interface NotificationDecisionItem extends Key {
+  recordKind: 'notification';
+  schoolId: string;
+  pupilId: string;
+  eventId: string;
+  eventType: string;
+  kind: NotificationKind;
+  dedupKey: string;
+  recipient: Recipient;
+  channel: 'email';
+  category: 'parent-notification' | 'dsl-alert';
+  status: DecisionStatus;
+  reason?: DecisionReason;
+  decidedAt: string;
+  sentAt?: string;
+  messageId?: string;
+  errorName?: string;
+  week: string;
+  expiresAt: number;
+  gsi2pk: string;
+  gsi2sk: string;
+}
+
+export type ClaimResult = { claimed: true } | { claimed: false; existing: Record<string, unknown> };
+
+/** Where decisions are kept (DynamoDB: shared/adapters/aws/notification-store.ts). */
+export interface NotificationStore {
+  /** Stores the decision unless one is already under its key; a `retryable` one is taken over. */
+  claim(item: NotificationDecisionItem): Promise<ClaimResult>;
+  markSent(key: Key, result: { messageId: string; sentAt: string }): Promise<void>;
+  markFailed(key: Key, failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: DecisionReason; failedAt: string }): Promise<void>;
+}
+
+/** What the notifiers read (GetItem/Query only). */
+export interface NotificationReads {
+  storedRecord(key: Key): Promise<StoredRecord | undefined>;
+  pupilProfile(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
+  /** The kind of an intervention, from its start event on the pupil's timeline. */
+  interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined>;
+}
+
+export interface NotificationDeps {
+  reads: NotificationReads;
+  store: NotificationStore;
+  schools: SchoolDirectory;
+  mailer: Mailer;
+  clock: Clock;
+}
+
+export type DecisionOutcome = 'sent' | 'suppressed' | 'duplicate' | 'retryable' | 'rejected';
+
+export interface NotificationSummary {
+  schoolId: string;
+  eventId: string;
+  decisions: number;
+  outcomes: Record<DecisionOutcome, number>;
+  /** Suppressed decisions by reason (counts only). */
+  reasons: Record<string, number>;
+  /** DSL alerts: no DSL configured, so the school's leaders were alerted. */
+  toLeaders?: boolean;
+  /** alert-dsl was given an event that is not a safeguarding concern (nothing done). */
+  ignored?: boolean;
+}
+
+/** Thrown after every decision was tried, when some sends failed transiently: the platform retries. */
+export class NotificationRetryError extends Error {
+  override name = 'NotificationRetryError';
+  constructor(readonly summary: NotificationSummary) {
+    // Ids and counts only: a mail error's own message may quote an address.
+    super(`${summary.outcomes.retryable} of ${summary.decisions} notification(s) for event ${summary.eventId} failed transiently; retrying`);
+  }
+}
+
+export class NotificationInputError extends Error {
+  override name = 'NotificationInputError';
+}
+
+export interface DecisionContext {
+  schoolId: string;
+  eventId: string;
+  eventType: string;
+  week: string;
+  decidedAt: Date;
+  timezone: string;
+  category: NotificationDecisionItem['category'];
+}
+
+/** The item a decision is stored as; keyed on (pupil, dedupKey, recipientKey). */
+export function decisionItem(
+  context: DecisionContext,
+  decision: { pupilId: string; kind: NotificationKind; dedupKey: string; recipient: Recipient; reason?: DecisionReason },
+  status: DecisionStatus,
+  recipientKey = decision.recipient.contactId,
+): NotificationDecisionItem {
+  const decidedAt = context.decidedAt.toISOString();
+  return {
+    ...notificationKey(context.schoolId, decision.pupilId, decision.dedupKey, recipientKey),
+    ...notificationWeekIndex(context.schoolId, context.week, decidedAt, context.eventId, recipientKey),
+    recordKind: 'notification',
+    schoolId: context.schoolId,
+    pupilId: decision.pupilId,
+    eventId: context.eventId,
+    eventType: context.eventType,
+    kind: decision.kind,
+    dedupKey: decision.dedupKey,
+    recipient: decision.recipient,
+    channel: 'email',
+    category: context.category,
+    status,
+    ...(decision.reason ? { reason: decision.reason } : {}),
+    decidedAt,
+    week: context.week,
+    expiresAt: expiresAt('notificationDecision', dateInZone(context.decidedAt, context.timezone)),
+  };
+}
+
+function emptySummary(schoolId: string, eventId: string): NotificationSummary {
+  return { schoolId, eventId, decisions: 0, outcomes: { sent: 0, suppressed: 0, duplicate: 0, retryable: 0, rejected: 0 }, reasons: {} };
+}
+
+function count(summary: NotificationSummary, outcome: DecisionOutcome, reason?: string) {
+  summary.decisions++;
+  summary.outcomes[outcome]++;
+  if (outcome === 'suppressed' && reason) summary.reasons[reason] = (summary.reasons[reason] ?? 0) + 1;
+}
+
+async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredRecord }> {
+  const [school, record] = await Promise.all([deps.schools.get(detail.schoolId), deps.reads.storedRecord(detail.key)]);
+  // Both are written before the event reaches the bus: missing means something is wrong,
+  // so the event fails (and is retried, then dead-lettered) rather than silently dropped.
+  if (!school) throw new NotificationInputError(`no school ${detail.schoolId} for event ${detail.eventId}`);
+  if (!record) throw new NotificationInputError(`stored record of event ${detail.eventId} not found`);
+  return { school, record };
+}
+
+/** Sends one claimed message and records the result. */
+async function send(
+  deps: NotificationDeps,
+  item: NotificationDecisionItem,
+  message: { to: string[]; subject: string; text: string; html: string },
+): Promise<DecisionOutcome> {
+  const key = { pk: item.pk, sk: item.sk };
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({ ...message, category: item.category }));
+  } catch (error) {
+    const errorName = (error as Error)?.name ?? 'Error';
+    const permanent = error instanceof PermanentMailError || errorName === 'PermanentMailError';
+    await deps.store.markFailed(key, {
+      status: permanent ? 'rejected' : 'retryable',
+      errorName,
+      ...(permanent ? { reason: 'mail-rejected' as const } : {}),
+      failedAt: deps.clock.now().toISOString(),
+    });
+    return permanent ? 'rejected' : 'retryable';
+  }
+  await deps.store.markSent(key, { messageId, sentAt: deps.clock.now().toISOString() });
+  return 'sent';
+}
+
+/** Parent/carer notifications for one stored event (notify-parents). */
+export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: NotificationDeps): Promise<NotificationSummary> {
+  const { school, record } = await loadContext(detail, deps);
+  const now = deps.clock.now();
+  const pupilIds = pupilIdsOfRecord(record);
+  const profileItems = await Promise.all(pupilIds.map((pupilId) => deps.reads.pupilProfile(detail.schoolId, pupilId)));
+  const profiles = new Map<string, PupilProfile | undefined>(
+    pupilIds.map((pupilId, index) => [pupilId, profileItems[index] ? toPupilProfile(profileItems[index]) : undefined]),
+  );
+  let interventionKind: string | undefined;
+  if (detail.type === 'intervention.ended' && pupilIds[0]) {
+    const interventionId = (record.data as { interventionId?: string } | undefined)?.interventionId;
+    if (interventionId) interventionKind = await deps.reads.interventionKind(detail.schoolId, pupilIds[0], interventionId);
+  }
+
+  const planned = decideParentNotifications({
+    eventId: detail.eventId,
+    type: detail.type,
+    record,
+    profiles,
+    today: dateInZone(now, school.timezone),
+    interventionKind: interventionKind as InterventionKind | undefined,
+  });
+
+  const context: DecisionContext = {
+    schoolId: detail.schoolId,
+    eventId: detail.eventId,
+    eventType: detail.type,
+    week: detail.week,
+    decidedAt: now,
+    timezone: school.timezone,
+    category: 'parent-notification',
+  };
+  const summary = emptySummary(detail.schoolId, detail.eventId);
+  for (const decision of planned) {
+    const { outcome, reason } = await carryOut(decision, context, school, deps);
+    count(summary, outcome, reason);
+  }
+  return summary;
+}
+
+async function carryOut(
+  decision: PlannedDecision,
+  context: DecisionContext,
+  school: SchoolProfile,
+  deps: NotificationDeps,
+): Promise<{ outcome: DecisionOutcome; reason?: string }> {
+  const item = decisionItem(context, decision, decision.action === 'send' ? 'sending' : 'suppressed');
+  const claim = await deps.store.claim(item);
+  if (!claim.claimed) {
+    // Same dedup key, another event: a first-day absence another mark already claimed today.
+    // Recorded for this event too (idempotently), so its audit trail is complete.
+    if (decision.action === 'send' && decision.dedupKey !== context.eventId && claim.existing.eventId !== context.eventId) {
+      const reason = 'already-notified-today' as const;
+      const audit = decisionItem(context, { ...decision, dedupKey: context.eventId, reason }, 'suppressed');
+      const recorded = await deps.store.claim(audit);
+      return recorded.claimed ? { outcome: 'suppressed', reason } : { outcome: 'duplicate' };
+    }
+    return { outcome: 'duplicate' };
+  }
+  if (decision.action === 'suppress') return { outcome: 'suppressed', reason: decision.reason };
+  const message = parentMessage(decision.notice!, school);
+  return { outcome: await send(deps, item, { to: [decision.recipient.email!], ...message }) };
+}
+
+/** A safeguarding concern to the school's DSL, or its leaders when none is configured (alert-dsl). */
+export async function alertDslOfEvent(detail: StoredEventDetail, deps: NotificationDeps): Promise<NotificationSummary> {
+  const summary = emptySummary(detail.schoolId, detail.eventId);
+  const { school, record } = await loadContext(detail, deps);
+  if (!isSafeguardingConcern(record)) return { ...summary, ignored: true };
+  const pupilId = pupilIdsOfRecord(record)[0] ?? detail.pupilIds[0];
+  if (!pupilId) throw new NotificationInputError(`event ${detail.eventId} names no pupil`);
+  const profileItem = await deps.reads.pupilProfile(detail.schoolId, pupilId);
+  const alert = dslAlertFor(detail.eventId, record, pupilId, profileItem ? toPupilProfile(profileItem) : undefined);
+  const { recipient, to, reason } = dslRecipient(school);
+  const toLeaders = recipient.contactId === 'leaders';
+
+  const context: DecisionContext = {
+    schoolId: detail.schoolId,
+    eventId: detail.eventId,
+    eventType: detail.type,
+    week: detail.week,
+    decidedAt: deps.clock.now(),
+    timezone: school.timezone,
+    category: 'dsl-alert',
+  };
+  const item = decisionItem(
+    context,
+    { pupilId, kind: 'dsl-alert', dedupKey: detail.eventId, recipient, ...(reason ? { reason } : {}) },
+    'sending',
+    dslDecisionRecipient,
+  );
+  const claim = await deps.store.claim(item);
+  if (!claim.claimed) {
+    count(summary, 'duplicate');
+    return { ...summary, toLeaders };
+  }
+  const outcome = await send(deps, item, { to, ...dslAlertMessage(alert, school, { toLeaders }) });
+  count(summary, outcome);
+  return { ...summary, toLeaders };
+}
