@@ -99,7 +99,10 @@ const storedProfile = z.object({
 
 /** A stored pupil profile item (recordKind `pupil`) as the policy needs it. */
 export function toPupilProfile(item: Record<string, unknown>): PupilProfile {
-  return storedProfile.parse(item);
+  const parsed = storedProfile.safeParse(item);
+  // Ids only in the error: a validation message must not carry a contact's details into a log.
+  if (!parsed.success) throw new Error(`stored profile of pupil ${String(item.pupilId)} is unreadable (${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')})`);
+  return parsed.data;
 }
 
 export interface ParentPolicyInput {
