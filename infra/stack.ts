@@ -41,6 +41,7 @@ export const outputNames = {
   alarmTopic: 'AlarmTopicArn',
   dashboard: 'DashboardUrl',
   sesIdentity: 'SesIdentity',
+  operatorPolicy: 'OperatorPolicyArn',
   customDomainTarget: 'CustomDomainTarget',
 } as const;
 
@@ -466,6 +467,46 @@ export class TrackerStack extends Stack {
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 8 }),
     );
 
+    // ---------------------------------------------------------------- the CLI's permissions
+    // What `tracker … --stage` needs (infra/cli/targets.ts), for trust IT to attach to the
+    // role or group that runs it instead of using administrator credentials.
+    const operatorPolicy = new iam.ManagedPolicy(this, 'OperatorPolicy', {
+      managedPolicyName: `tracker-${stage}-operator`,
+      description: `Intervention tracker (${stage}): what the tracker CLI needs (--stage ${stage})`,
+      statements: [
+        new iam.PolicyStatement({ sid: 'ReadStackOutputs', actions: ['cloudformation:DescribeStacks'], resources: [this.stackId] }),
+        new iam.PolicyStatement({
+          sid: 'ManageWebhookSecrets',
+          actions: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          resources: [secretsArnPattern],
+        }),
+        new iam.PolicyStatement({
+          sid: 'WebhookSecretsKeyViaSecretsManager',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [secretsKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` },
+            StringLike: { 'kms:EncryptionContext:SecretARN': secretsArnPattern },
+          },
+        }),
+        // school add/rotate (GetItem, conditional PutItem), pupil export (Query, BatchGetItem).
+        new iam.PolicyStatement({
+          sid: 'TableItems',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+          resources: [table.tableArn],
+        }),
+        new iam.PolicyStatement({ sid: 'TableIndexQueries', actions: ['dynamodb:Query'], resources: [tableArnFor(byPupil.name)] }),
+        new iam.PolicyStatement({
+          sid: 'TableKeyViaDynamoDB',
+          actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [tableKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
+        }),
+        new iam.PolicyStatement({ sid: 'RunRollups', actions: ['lambda:InvokeFunction'], resources: [fns['rollup-school'].function.functionArn] }),
+      ],
+    });
+    acknowledge(operatorPolicy, `AwsSolutions-IAM5[Resource::${nagArn(this, secretsArnPattern)}]`, acknowledgementReasons.webhookSecretsPrefix);
+
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, outputNames.tableName, { value: table.tableName, description: 'The DynamoDB table (CLI: tracker --stage)' });
     new CfnOutput(this, outputNames.apiUrl, { value: apiUrl, description: 'Base URL of the webhook API' });
@@ -476,6 +517,10 @@ export class TrackerStack extends Stack {
     new CfnOutput(this, outputNames.alarmTopic, { value: alarmTopic.topicArn, description: `Alarms go here (subscribed: ${config.opsEmail})` });
     new CfnOutput(this, outputNames.dashboard, {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboardName}`,
+    });
+    new CfnOutput(this, outputNames.operatorPolicy, {
+      value: operatorPolicy.managedPolicyArn,
+      description: 'Attach to whoever runs `tracker --stage` (least privilege for the CLI)',
     });
     new CfnOutput(this, outputNames.sesIdentity, { value: emailIdentity.emailIdentityName, description: 'Verify this SES identity before go-live' });
     if (!identityIsAddress) {

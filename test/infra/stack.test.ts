@@ -216,7 +216,9 @@ describe('least privilege', () => {
   });
 
   it('no IAM policy has a wildcard action, and only X-Ray has Resource "*"', () => {
-    const statements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    const statements = [...resourcesOf(template, 'AWS::IAM::Policy'), ...resourcesOf(template, 'AWS::IAM::ManagedPolicy')].flatMap(
+      ([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
     expect(statements.length).toBeGreaterThan(20);
     for (const statement of statements) {
       for (const action of asArray(statement.Action)) expect(action, json(statement)).not.toContain('*');
@@ -298,6 +300,39 @@ describe('least privilege', () => {
     const send = deployedFunctions(t)['notify-parents'].statements.find((s) => s.Sid === 'SendWithTheTrackerIdentityOnly')!;
     expect(asArray(send.Resource)).toHaveLength(3);
     expect(json(send.Resource)).toContain(':identity/tester@example.org');
+  });
+});
+
+describe('operator policy (the CLI, run by trust IT)', () => {
+  it('grants exactly what `tracker --stage` uses, on this stack\'s resources only', () => {
+    const policies = resourcesOf(template, 'AWS::IAM::ManagedPolicy');
+    expect(policies).toHaveLength(1);
+    const [, policy] = policies[0]!;
+    expect(policy.Properties.Roles ?? policy.Properties.Users ?? policy.Properties.Groups).toBeUndefined();
+    const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+    expect(actionsOf(statements)).toEqual(
+      [
+        'cloudformation:DescribeStacks',
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'kms:Decrypt',
+        'kms:DescribeKey',
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
+        'lambda:InvokeFunction',
+        'secretsmanager:CreateSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+      ].sort(),
+    );
+    const byId = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
+    expect(byId.ReadStackOutputs!.Resource).toEqual({ Ref: 'AWS::StackId' });
+    expect(refOf(byId.RunRollups!.Resource)).toBe(deployedFunctions(template)['rollup-school'].logicalId);
+    expect(json(byId.ManageWebhookSecrets!.Resource)).toContain(`:secret:intervention-tracker/${stage}/*`);
+    expect(byId.WebhookSecretsKeyViaSecretsManager!.Condition!.StringEquals).toEqual({ 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' });
+    expect(template.toJSON().Outputs.OperatorPolicyArn.Value).toEqual({ Ref: policies[0]![0] });
   });
 });
 
