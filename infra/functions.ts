@@ -25,6 +25,7 @@ export type TableAction =
   | 'dynamodb:Query'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
   | 'dynamodb:ConditionCheckItem';
 
 export interface FunctionSpec {
@@ -110,8 +111,9 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     trigger: 'rule',
     timeoutSeconds: 300,
     memoryMb: 1024,
-    env: ['TABLE_NAME', 'EVENT_BUS_NAME', ...mail],
-    // Attendance, week index, rollups (patterns 9, 11, 14, 15), linked items (BatchGet).
+    // TRUST_NAME: the school summary email names the trust.
+    env: ['TABLE_NAME', 'EVENT_BUS_NAME', ...mail, 'TRUST_NAME'],
+    // Attendance, week index, rollups (patterns 9, 11, 14, 15), pupils' names (BatchGet).
     table: { actions: [...read, 'dynamodb:BatchGetItem', ...write], indexes: ['byWeek'] },
     publishes: true,
     sendsEmail: true,
@@ -122,8 +124,9 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 120,
     memoryMb: 512,
     env: ['TABLE_NAME', ...mail, 'TRUST_LEADERS', 'TRUST_NAME'],
-    // All schools (pattern 2), the week's rollups (pattern 16), the send-once marker (17).
-    table: { actions: [...read, ...write], indexes: ['byPupil', 'byWeek'] },
+    // All schools (pattern 2), the week's rollups (pattern 16), the send-once marker (17),
+    // which a failed send deletes again (conditional DeleteItem) so a retry can claim it.
+    table: { actions: [...read, ...write, 'dynamodb:DeleteItem'], indexes: ['byPupil', 'byWeek'] },
     sendsEmail: true,
   },
 };

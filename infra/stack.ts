@@ -219,7 +219,7 @@ export class TrackerStack extends Stack {
         }
         // The table key, only through DynamoDB. DynamoDB calls KMS as the caller to
         // decrypt the table key, and encrypts new data under it.
-        const writes = spec.table.actions.some((action) => action === 'dynamodb:PutItem' || action === 'dynamodb:UpdateItem');
+        const writes = spec.table.actions.some((action) => action === 'dynamodb:PutItem' || action === 'dynamodb:UpdateItem' || action === 'dynamodb:DeleteItem');
         role.addToPrincipalPolicy(
           new iam.PolicyStatement({
             sid: 'TableKeyViaDynamoDB',

@@ -84,7 +84,16 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...tableKeyWrite,
     ...dlqSend,
   ],
-  'trust-summary': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
+  'trust-summary': [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'ses:SendEmail',
+    ...tableKeyWrite,
+    ...dlqSend,
+  ],
 };
 
 const expectedIndexes: Record<FunctionName, string[]> = {
@@ -194,7 +203,7 @@ describe('functions', () => {
     expect(appEnv('notify-parents')).toEqual(['MAIL_FROM', 'SES_CONFIGURATION_SET', 'TABLE_NAME']);
     expect(appEnv('alert-dsl')).toEqual(['MAIL_FROM', 'SES_CONFIGURATION_SET', 'TABLE_NAME']);
     expect(appEnv('schedule-rollups')).toEqual(['EVENT_BUS_NAME', 'TABLE_NAME']);
-    expect(appEnv('rollup-school')).toEqual(['EVENT_BUS_NAME', 'MAIL_FROM', 'SES_CONFIGURATION_SET', 'TABLE_NAME']);
+    expect(appEnv('rollup-school')).toEqual(['EVENT_BUS_NAME', 'MAIL_FROM', 'SES_CONFIGURATION_SET', 'TABLE_NAME', 'TRUST_NAME']);
     expect(appEnv('trust-summary')).toEqual(['MAIL_FROM', 'SES_CONFIGURATION_SET', 'TABLE_NAME', 'TRUST_LEADERS', 'TRUST_NAME']);
     const summary = fns['trust-summary'].properties.Environment.Variables;
     expect(summary.TRUST_LEADERS).toBe('ceo@example.org');
