@@ -1,0 +1,10 @@
+export * from './types';
+export * from './attendance';
+export * from './interventions';
+export * from './restorative';
+export * from './incidents';
+export * from './notifications';
+export * from './pupils-to-look-at';
+export * from './roll-week';
+export * from './trust';
+export { recordOrder, latestPerKey } from './order';
