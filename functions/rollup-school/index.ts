@@ -1,16 +1,24 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { RollupRequestedDetail } from '../../events/bus';
+import { rollupRequestedDetail, type RollupRequestedDetail } from '../../events/bus';
 import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { DynamoRollupStore } from '../../shared/adapters/aws/rollup-store';
+import type { RollupFigures } from '../../shared/domain/rollup/types';
 import { logger } from '../../shared/logger';
 import type { Adapters } from '../../shared/ports';
+import { rollupDeps, runSchoolRollup } from '../../shared/services/rollups';
 
-/** One school's weekly rollup (issue 5 fills this in). */
-export function rollupSchool(_adapters: Adapters) {
-  return async (event: EventBridgeEvent<string, RollupRequestedDetail>): Promise<unknown> => {
-    logger.info('rollup pending implementation', { schoolId: event.detail.schoolId, week: event.detail.week });
-    return { schoolId: event.detail.schoolId, week: event.detail.week };
+/**
+ * One school's weekly rollup, on `rollup.requested` (the schedule's fan-out, or `tracker
+ * rollup`): figures stored, leaders emailed once, then `rollup.completed`. Returns the
+ * stored figures, which `tracker rollup --json` prints.
+ */
+export function rollupSchool(adapters: Adapters) {
+  return async (event: EventBridgeEvent<string, RollupRequestedDetail>): Promise<RollupFigures> => {
+    const detail = rollupRequestedDetail.parse(event.detail);
+    const { figures } = await runSchoolRollup(rollupDeps(adapters, new DynamoRollupStore(adapters.table)), detail);
+    return figures;
   };
 }
 

@@ -85,3 +85,15 @@ export const notificationWeekIndex = (schoolId: string, week: string, decidedAtU
   gsi2pk: weekPartition(schoolId, week),
   gsi2sk: `${notificationWeekSortPrefix}${decidedAtUtc}#${part(eventId)}#${part(recipient)}`,
 });
+
+/**
+ * A school-week rollup's carried state (per-pupil year-to-date attendance counters, active
+ * interventions, pending follow-ups): next week's rollup starts from it. A partition of its
+ * own, sorted by week, so "the newest state before week W" is one Query; kept apart from the
+ * figures because it is pupil-level: it expires with the attendance marks it sums.
+ */
+export const rollupStatePartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#ROLLUP_STATE`;
+export const rollupStateSortKey = (week: string) => `WEEK#${week}`;
+export const rollupStateKey = (schoolId: string, week: string) => ({ pk: rollupStatePartition(schoolId), sk: rollupStateSortKey(week) });
+/** Prefix of a school-week's GSI2 entries of one kind: an event type (`incident.recorded`) or `notification`. */
+export const weekSortPrefix = (kind: string) => `${kind}#`;

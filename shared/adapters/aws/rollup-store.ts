@@ -1,0 +1,297 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { weekEnd } from '../../domain/calendar';
+import {
+  attendancePartition,
+  pupilProfileKey,
+  rollupKey,
+  rollupStatePartition,
+  rollupStateKey,
+  rollupStateSortKey,
+  trustSummaryKey,
+  trustWeekIndex,
+  trustWeekPartition,
+  weekPartition,
+  weekSortPrefix,
+} from '../../domain/keys';
+import { expiresAt } from '../../domain/retention';
+import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
+import type { PupilName } from '../../domain/summary-email/school-summary';
+import { table } from '../../domain/table';
+import type { RollupStore } from '../../services/rollups';
+import { collect, queryPages, type TableRef } from './dynamodb';
+
+/**
+ * Rollups in the single table (docs/rollups.md, docs/data-model.md patterns 9, 11, 14–17):
+ * Query and GetItem only, one school-week's partitions at a time.
+ *
+ * - figures: `SCHOOL#<school>` / `ROLLUP#<week>`, on GSI2 `TRUST#WEEK#<week>` for the trust;
+ *   the email claim lives on the same item, outside `figures`;
+ * - carried state: `SCHOOL#<school>#ROLLUP_STATE` / `WEEK#<week>` (pupil-level, so it expires
+ *   with the attendance marks it sums, by their retention period, not the figures');
+ * - the trust summary claim: `TRUST#WEEK#<week>` / `SUMMARY`.
+ */
+
+/** A claim not completed within this time is taken to be from a run that died. */
+export const staleClaimMs = 15 * 60 * 1000;
+
+const interventionTypes = ['intervention.started', 'intervention.session.recorded', 'intervention.ended'] as const;
+
+export class DynamoRollupStore implements RollupStore {
+  constructor(private readonly ref: TableRef) {}
+
+  private query<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
+    return collect(
+      queryPages<T>((start) => this.ref.client.send(new QueryCommand({ ...input, TableName: this.ref.tableName, ExclusiveStartKey: start }))),
+    );
+  }
+
+  /** GSI2 entries of a school-week with one sort-key prefix (pattern 11 / 14). */
+  private weekIndex<T>(schoolId: string, week: string, kind: string, projection: string[]): Promise<T[]> {
+    const { byWeek } = table.indexes;
+    return this.query<T>({
+      IndexName: byWeek.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ProjectionExpression: projection.map((_, index) => `#p${index}`).join(', '),
+      ExpressionAttributeNames: {
+        '#pk': byWeek.partitionKey,
+        '#sk': byWeek.sortKey,
+        ...Object.fromEntries(projection.map((name, index) => [`#p${index}`, name])),
+      },
+      ExpressionAttributeValues: { ':pk': weekPartition(schoolId, week), ':prefix': weekSortPrefix(kind) },
+    });
+  }
+
+  private journal(schoolId: string, week: string, type: string): Promise<JournalRecord[]> {
+    return this.weekIndex<JournalRecord>(schoolId, week, type, ['eventId', 'type', 'date', 'occurredAtUtc', 'pupilIds', 'data']);
+  }
+
+  async readWeek(schoolId: string, week: string, options: { full: boolean }): Promise<WeekRecords> {
+    const none = Promise.resolve([]);
+    const [marks, interventions, restorative, incidents, notifications] = await Promise.all([
+      // Pattern 9: the week's marks, one partition; consistent, so a just-stored correction counts.
+      this.query<MarkRecord>({
+        KeyConditionExpression: 'pk = :pk',
+        ProjectionExpression: '#pupil, #date, #session, #code, #late',
+        ExpressionAttributeNames: { '#pupil': 'pupilId', '#date': 'date', '#session': 'session', '#code': 'code', '#late': 'minutesLate' },
+        ExpressionAttributeValues: { ':pk': attendancePartition(schoolId, week) },
+        ConsistentRead: true,
+      }),
+      Promise.all(interventionTypes.map((type) => this.journal(schoolId, week, type))).then((lists) => lists.flat()),
+      this.journal(schoolId, week, 'restorative.session.recorded'),
+      options.full ? this.journal(schoolId, week, 'incident.recorded') : none,
+      options.full ? this.weekIndex<NotificationRecord>(schoolId, week, 'notification', ['status', 'reason', 'kind']) : none,
+    ]);
+    return { marks, interventions, restorative, incidents, notifications };
+  }
+
+  async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
+    if (from > to) return undefined;
+    const { Items } = await this.ref.client.send(
+      new QueryCommand({
+        TableName: this.ref.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': rollupStatePartition(schoolId), ':from': rollupStateSortKey(from), ':to': rollupStateSortKey(to) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = Items?.[0];
+    return item ? (item.state as RollupState) : undefined;
+  }
+
+  async save(input: { schoolId: string; week: string; figures: RollupFigures; state: RollupState; runAt: string; foldedWeeks: number }): Promise<void> {
+    const { schoolId, week } = input;
+    const end = weekEnd(week);
+    await this.ref.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.ref.tableName,
+              Item: { ...rollupStateKey(schoolId, week), recordKind: 'rollup-state', schoolId, week, state: input.state, runAt: input.runAt, expiresAt: expiresAt('attendanceMark', end) },
+            },
+          },
+          {
+            // Update, not Put: the email marker (emailClaimedAt/emailSentAt) survives a re-run.
+            Update: {
+              TableName: this.ref.tableName,
+              Key: rollupKey(schoolId, week),
+              ...setAttributes(
+                {
+                  recordKind: 'rollup',
+                  schoolId,
+                  week,
+                  figures: input.figures,
+                  ...trustWeekIndex(schoolId, week),
+                  lastRunAt: input.runAt,
+                  foldedWeeks: input.foldedWeeks,
+                  expiresAt: expiresAt('rollup', end),
+                },
+                { firstRunAt: input.runAt },
+              ),
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async claimEmail(schoolId: string, week: string, now: Date): Promise<boolean> {
+    return conditional(
+      this.ref.client.send(
+        new UpdateCommand({
+          TableName: this.ref.tableName,
+          Key: rollupKey(schoolId, week),
+          UpdateExpression: 'SET emailClaimedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(emailSentAt) AND (attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':stale': new Date(now.getTime() - staleClaimMs).toISOString() },
+        }),
+      ),
+    );
+  }
+
+  async markEmailSent(schoolId: string, week: string, result: { messageId: string; sentAt: string; recipients: number }): Promise<void> {
+    await this.ref.client.send(
+      new UpdateCommand({
+        TableName: this.ref.tableName,
+        Key: rollupKey(schoolId, week),
+        UpdateExpression: 'SET emailSentAt = :sentAt, emailMessageId = :messageId, emailRecipients = :recipients REMOVE emailError',
+        ExpressionAttributeValues: { ':sentAt': result.sentAt, ':messageId': result.messageId, ':recipients': result.recipients },
+      }),
+    );
+  }
+
+  async markEmailFailed(schoolId: string, week: string, failure: { errorName: string; failedAt: string }): Promise<void> {
+    await this.ref.client.send(
+      new UpdateCommand({
+        TableName: this.ref.tableName,
+        Key: rollupKey(schoolId, week),
+        UpdateExpression: 'SET emailError = :error, emailFailedAt = :failedAt',
+        ExpressionAttributeValues: { ':error': failure.errorName, ':failedAt': failure.failedAt },
+      }),
+    );
+  }
+
+  async releaseEmail(schoolId: string, week: string): Promise<void> {
+    await conditional(
+      this.ref.client.send(
+        new UpdateCommand({
+          TableName: this.ref.tableName,
+          Key: rollupKey(schoolId, week),
+          UpdateExpression: 'REMOVE emailClaimedAt',
+          ConditionExpression: 'attribute_not_exists(emailSentAt)',
+        }),
+      ),
+    );
+  }
+
+  async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>> {
+    const names: Record<string, PupilName> = {};
+    const unique = [...new Set(pupilIds)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((pupilId) => pupilProfileKey(schoolId, pupilId));
+      while (pending && pending.length > 0) {
+        const result: BatchGetCommandOutput = await this.ref.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.ref.tableName]: {
+                Keys: pending,
+                // Names and year only: never contacts.
+                ProjectionExpression: '#id, #first, #last, #year',
+                ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
+              },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.ref.tableName] ?? []) {
+          names[item.pupilId as string] = { firstName: item.firstName as string, lastName: item.lastName as string, yearGroup: item.yearGroup as string };
+        }
+        pending = result.UnprocessedKeys?.[this.ref.tableName]?.Keys;
+      }
+    }
+    return names;
+  }
+
+  async weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]> {
+    const { byWeek } = table.indexes;
+    return this.query<{ schoolId: string; figures: RollupFigures }>({
+      IndexName: byWeek.name,
+      KeyConditionExpression: '#pk = :pk',
+      ProjectionExpression: '#school, #figures',
+      ExpressionAttributeNames: { '#pk': byWeek.partitionKey, '#school': 'schoolId', '#figures': 'figures' },
+      ExpressionAttributeValues: { ':pk': trustWeekPartition(week) },
+    });
+  }
+
+  async claimTrustSummary(week: string, now: Date): Promise<boolean> {
+    return conditional(
+      this.ref.client.send(
+        new PutCommand({
+          TableName: this.ref.tableName,
+          Item: { ...trustSummaryKey(week), recordKind: 'trust-summary', week, claimedAt: now.toISOString(), expiresAt: expiresAt('rollup', weekEnd(week)) },
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND claimedAt < :stale)',
+          ExpressionAttributeValues: { ':stale': new Date(now.getTime() - staleClaimMs).toISOString() },
+        }),
+      ),
+    );
+  }
+
+  async markTrustSummarySent(week: string, result: { messageId: string; sentAt: string; schools: number }): Promise<void> {
+    await this.ref.client.send(
+      new UpdateCommand({
+        TableName: this.ref.tableName,
+        Key: trustSummaryKey(week),
+        UpdateExpression: 'SET sentAt = :sentAt, messageId = :messageId, schools = :schools',
+        ExpressionAttributeValues: { ':sentAt': result.sentAt, ':messageId': result.messageId, ':schools': result.schools },
+      }),
+    );
+  }
+
+  async releaseTrustSummary(week: string): Promise<void> {
+    await conditional(
+      this.ref.client.send(
+        new DeleteCommand({ TableName: this.ref.tableName, Key: trustSummaryKey(week), ConditionExpression: 'attribute_not_exists(sentAt)' }),
+      ),
+    );
+  }
+}
+
+/** `SET #a = :a, …` for every attribute, and `if_not_exists` for the ones only written once. */
+function setAttributes(attributes: Record<string, unknown>, once: Record<string, unknown> = {}) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  Object.entries(attributes).forEach(([name, value], index) => {
+    names[`#a${index}`] = name;
+    values[`:a${index}`] = value;
+    sets.push(`#a${index} = :a${index}`);
+  });
+  Object.entries(once).forEach(([name, value], index) => {
+    names[`#o${index}`] = name;
+    values[`:o${index}`] = value;
+    sets.push(`#o${index} = if_not_exists(#o${index}, :o${index})`);
+  });
+  return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/** true when the conditional write happened, false when its condition failed. */
+async function conditional(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

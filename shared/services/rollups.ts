@@ -1,0 +1,164 @@
+import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
+import { isIsoWeek, previousWeek } from '../domain/calendar';
+import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
+import type { RollupFigures, RollupState, WeekRecords } from '../domain/rollup/types';
+import { renderSchoolSummary, type PupilName } from '../domain/summary-email/school-summary';
+import { renderTrustSummary } from '../domain/summary-email/trust-summary';
+import { logger } from '../logger';
+import { PermanentMailError, type Adapters, type SchoolProfile } from '../ports';
+
+/**
+ * The weekly rollup of one school, and the trust summary once every school is rolled up.
+ *
+ * Week W = the state stored with week W−1 + week W's records (Queries of W's partitions
+ * only), so a rollup costs the same in week 40 as in week 2. When W−1 has no stored state
+ * (the first week, or a gap), the missing weeks are folded from their own records first,
+ * starting from the newest state of the past year or else from the academic year's first
+ * week: bounded, never all history. docs/rollups.md has the details.
+ */
+
+/** Where rollups are read and kept (DynamoDB: shared/adapters/aws/rollup-store.ts). */
+export interface RollupStore {
+  /** One school-week's records; `full: false` reads only what the carried state needs. */
+  readWeek(schoolId: string, week: string, options: { full: boolean }): Promise<WeekRecords>;
+  /** The newest stored state with a week in [from, to]. */
+  latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined>;
+  /** Stores the figures (keeping any email marker) and the state, together. */
+  save(input: { schoolId: string; week: string; figures: RollupFigures; state: RollupState; runAt: string; foldedWeeks: number }): Promise<void>;
+  /** Claims the right to send week W's leaders' email: true once (or after a stale claim). */
+  claimEmail(schoolId: string, week: string, now: Date): Promise<boolean>;
+  markEmailSent(schoolId: string, week: string, result: { messageId: string; sentAt: string; recipients: number }): Promise<void>;
+  markEmailFailed(schoolId: string, week: string, failure: { errorName: string; failedAt: string }): Promise<void>;
+  releaseEmail(schoolId: string, week: string): Promise<void>;
+  pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>>;
+  /** Every school's stored figures for a week (trust index). */
+  weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]>;
+  claimTrustSummary(week: string, now: Date): Promise<boolean>;
+  markTrustSummarySent(week: string, result: { messageId: string; sentAt: string; schools: number }): Promise<void>;
+  releaseTrustSummary(week: string): Promise<void>;
+}
+
+export type RollupDeps = Pick<Adapters, 'schools' | 'publisher' | 'mailer' | 'clock' | 'settings'> & { store: RollupStore };
+
+/**
+ * The ports a rollup uses, picked one by one: the Lambda adapters are lazy getters, and
+ * touching one that this function's environment doesn't configure would throw.
+ */
+export function rollupDeps(adapters: Adapters, store: RollupStore): RollupDeps {
+  return { schools: adapters.schools, publisher: adapters.publisher, mailer: adapters.mailer, clock: adapters.clock, settings: adapters.settings, store };
+}
+
+export class RollupError extends Error {
+  override name = 'RollupError';
+}
+
+/** How many weeks are read at once while folding a gap (memory stays at a few weeks of marks). */
+const foldWindow = 4;
+
+export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'no-leaders' | 'rejected';
+
+export async function runSchoolRollup(deps: RollupDeps, request: RollupRequestedDetail): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number }> {
+  const { schoolId, week } = request;
+  if (!isIsoWeek(week)) throw new RollupError(`not an ISO week (YYYY-Www): ${week}`);
+  const school = await deps.schools.get(schoolId);
+  if (!school) throw new RollupError(`no school with id ${schoolId}`);
+  const { store } = deps;
+
+  // The base: last week's state, or the newest within a year, or nothing.
+  const lastWeek = previousWeek(week);
+  let state = await store.latestState(schoolId, weeksBefore(week, rebuildLookbackWeeks), lastWeek);
+  const fold = weeksToFold(week, state?.week);
+  for (let index = 0; index < fold.length; index += foldWindow) {
+    const weeks = fold.slice(index, index + foldWindow);
+    const records = await Promise.all(weeks.map((gapWeek) => store.readWeek(schoolId, gapWeek, { full: gapWeek === lastWeek })));
+    weeks.forEach((gapWeek, offset) => {
+      state = rollWeek({ schoolId, week: gapWeek, base: state, records: records[offset]! }).state;
+    });
+  }
+  if (fold.length > 0) logger.info('rollup rebuilt missing weeks', { schoolId, week, from: fold[0], to: fold.at(-1), weeks: fold.length });
+
+  const { figures, state: next } = rollWeek({ schoolId, week, base: state, records: await store.readWeek(schoolId, week, { full: true }) });
+  const now = deps.clock.now();
+  await store.save({ schoolId, week, figures, state: next, runAt: now.toISOString(), foldedWeeks: fold.length });
+
+  const email = request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
+  await deps.publisher.publish([
+    { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
+  ]);
+  logger.info('rollup stored', {
+    schoolId,
+    week,
+    email,
+    foldedWeeks: fold.length,
+    possibleSessions: figures.attendance.possibleSessions,
+    persistentAbsentees: figures.attendance.persistentAbsentees.length,
+    pupilsToLookAt: figures.pupilsToLookAt.length,
+  });
+  return { figures, email, foldedWeeks: fold.length };
+}
+
+async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: RollupFigures): Promise<EmailOutcome> {
+  const { store } = deps;
+  const { schoolId, week } = figures;
+  if (school.leaders.length === 0) {
+    logger.warn('rollup email skipped: the school has no leaders', { schoolId, week });
+    return 'no-leaders';
+  }
+  if (!(await store.claimEmail(schoolId, week, deps.clock.now()))) return 'already-sent';
+  let sent: { messageId: string } | undefined;
+  try {
+    const pupils = await store.pupilNames(schoolId, figures.pupilsToLookAt.map((pupil) => pupil.pupilId));
+    const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils });
+    sent = await deps.mailer.send({ to: school.leaders, subject: email.subject, text: email.text, html: email.html, category: 'leader-summary' });
+  } catch (error) {
+    if (error instanceof PermanentMailError) {
+      // Retrying won't help (bad address, suppression list): keep the claim, record why.
+      logger.error('rollup email rejected', { schoolId, week, errorName: error.name });
+      await store.markEmailFailed(schoolId, week, { errorName: error.name, failedAt: deps.clock.now().toISOString() });
+      return 'rejected';
+    }
+    // Nothing went out: free the claim so the bus's retry (or a re-run) sends it.
+    await store.releaseEmail(schoolId, week).catch(() => undefined);
+    throw error;
+  }
+  await store.markEmailSent(schoolId, week, { messageId: sent.messageId, sentAt: deps.clock.now().toISOString(), recipients: school.leaders.length });
+  return 'sent';
+}
+
+export type TrustSummaryOutcome =
+  | { status: 'sent'; schools: number }
+  | { status: 'waiting'; missing: string[] }
+  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' };
+
+/** On each rollup.completed: once every school has its rollup of the week, one email, once. */
+export async function runTrustSummary(deps: RollupDeps, week: string): Promise<TrustSummaryOutcome> {
+  const { store } = deps;
+  const [schools, rollups] = await Promise.all([deps.schools.list(), store.weekRollups(week)]);
+  if (schools.length === 0) return { status: 'no-schools' };
+  const byId = new Map(rollups.map((rollup) => [rollup.schoolId, rollup.figures]));
+  const missing = schools.filter((school) => !byId.has(school.schoolId)).map((school) => school.schoolId);
+  if (missing.length > 0) {
+    logger.info('trust summary waiting for schools', { week, missing: missing.length, of: schools.length });
+    return { status: 'waiting', missing };
+  }
+  if (deps.settings.trustLeaders.length === 0) {
+    logger.info('trust summary skipped: no trust leaders are configured (TRUST_LEADERS)', { week, schools: schools.length });
+    return { status: 'no-trust-leaders' };
+  }
+  if (!(await store.claimTrustSummary(week, deps.clock.now()))) return { status: 'already-sent' };
+  let sent: { messageId: string } | undefined;
+  try {
+    const email = renderTrustSummary({
+      trustName: deps.settings.trustName,
+      week,
+      schools: schools.map((school) => ({ name: school.name, figures: byId.get(school.schoolId)! })),
+    });
+    sent = await deps.mailer.send({ to: deps.settings.trustLeaders, subject: email.subject, text: email.text, html: email.html, category: 'trust-summary' });
+  } catch (error) {
+    if (!(error instanceof PermanentMailError)) await store.releaseTrustSummary(week).catch(() => undefined);
+    throw error;
+  }
+  await store.markTrustSummarySent(week, { messageId: sent.messageId, sentAt: deps.clock.now().toISOString(), schools: schools.length });
+  logger.info('trust summary sent', { week, schools: schools.length, recipients: deps.settings.trustLeaders.length });
+  return { status: 'sent', schools: schools.length };
+}

@@ -1,0 +1,370 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rollupKey, notificationKey, weekPartition } from '../../shared/domain/keys';
+import type { RollupFigures } from '../../shared/domain/rollup/types';
+import type { OutboxEntry } from '../../shared/adapters/local/outbox';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+/**
+ * Issue 5 end to end: events through the signed webhook (HTTP) into DynamoDB Local, the
+ * rollup invoked as `tracker rollup` invokes it (and once through the real CLI), the
+ * leaders' email in the outbox, idempotent re-runs, and the trust summary sent once.
+ *
+ * Every expected number below is worked out by hand in the comments (docs/rollups.md
+ * repeats the worked example).
+ */
+let stack: TestStack;
+// Tuesday 1 December 2026: after both weeks, and not a Monday, so the minute scheduler
+// never fires a rollup of its own while the test runs.
+const clock = { now: () => new Date('2026-12-01T09:00:00Z') };
+const trustLeader = 'ceo@trust.example.org';
+const leaders = { oak: ['head@oak.example.org', 'deputy@oak.example.org'], elm: ['head@elm.example.org'] };
+const secrets: Record<string, string> = {};
+const staffNote = 'STAFF-ONLY note: never leaves the staff room';
+
+const rollupEvent = (schoolId: string, week: string) => ({ source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId, week, sendEmail: true } });
+const rollup = (schoolId: string, week: string) => stack.invoke('rollup-school', rollupEvent(schoolId, week)) as Promise<RollupFigures>;
+const storedItem = async (schoolId: string, week: string) =>
+  (await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey(schoolId, week), ConsistentRead: true }))).Item!;
+const mailTo = (entries: OutboxEntry[], address: string) => entries.filter((entry) => entry.to.includes(address));
+
+// ------------------------------------------------------------------------------ the events
+const days = { w47: ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'], w48: ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'] };
+const roster = [
+  ['P1', 'Amelia', 'Smith', '8'],
+  ['P2', 'Oliver', 'Jones', '8'],
+  ['P3', 'Isla', 'Patel', '9'],
+  ['P4', 'George', 'Brown', '9'],
+  ['P5', 'Ava', 'Khan', '7'],
+  ['P6', 'Noah', 'Okafor', '10'],
+] as const;
+
+function eventsFor(school: string) {
+  let n = 0;
+  const id = (kind: string) => `${school}-${kind}-${++n}`;
+  const events: Record<string, unknown>[] = roster.map(([pupilId, firstName, lastName, yearGroup]) => ({
+    eventId: id('roster'),
+    type: 'pupil.upserted',
+    occurredAt: '2026-11-01T06:00:00Z',
+    pupilId,
+    data: { firstName, lastName, yearGroup, contacts: [] },
+  }));
+  const mark = (pupilId: string, date: string, session: 'AM' | 'PM', code: string, extra: { occurredAt?: string; minutesLate?: number } = {}) =>
+    events.push({
+      eventId: id('mark'),
+      type: 'attendance.marked',
+      occurredAt: extra.occurredAt ?? `${date}T${session === 'AM' ? '08:50' : '13:10'}:00Z`,
+      pupilId,
+      data: { date, session, code, ...(extra.minutesLate !== undefined ? { minutesLate: extra.minutesLate } : {}) },
+    });
+  /** A week of marks: `/` unless `codes` says otherwise for `<date> <session>`. */
+  const week = (pupilId: string, dates: string[], codes: Record<string, string> = {}) => {
+    for (const date of dates) for (const session of ['AM', 'PM'] as const) mark(pupilId, date, session, codes[`${date} ${session}`] ?? '/');
+  };
+
+  // Week 47. P1 all present; P2 one N (1/10 = exactly 10%: persistent); P3 five I (5/10 =
+  // exactly 50%: severe); P4 dual-registered all week (D: no possible sessions); P6 present.
+  week('P1', days.w47);
+  week('P2', days.w47, { '2026-11-16 AM': 'N' });
+  week('P3', days.w47, { '2026-11-16 AM': 'I', '2026-11-16 PM': 'I', '2026-11-17 AM': 'I', '2026-11-17 PM': 'I', '2026-11-18 AM': 'I' });
+  week('P4', days.w47, Object.fromEntries(days.w47.flatMap((date) => [[`${date} AM`, 'D'], [`${date} PM`, 'D']])));
+  week('P6', days.w47);
+
+  // Week 48. P1: Monday AM marked N, then corrected to / (only the correction counts), L on
+  // Tuesday AM (present); P2, P3 present; P4 two K (approved off site: possible, present);
+  // P5 (new) U U V X then present (X not possible: 9 possible, 2 unauthorised); P6 2 N + 2 I.
+  week('P1', days.w48.slice(2));
+  mark('P1', '2026-11-23', 'AM', 'N', { occurredAt: '2026-11-23T08:50:00Z' });
+  mark('P1', '2026-11-23', 'AM', '/', { occurredAt: '2026-11-23T09:30:00Z' });
+  mark('P1', '2026-11-23', 'PM', '/');
+  mark('P1', '2026-11-24', 'AM', 'L', { minutesLate: 10 });
+  mark('P1', '2026-11-24', 'PM', '/');
+  week('P2', days.w48);
+  week('P3', days.w48);
+  week('P4', days.w48, { '2026-11-23 AM': 'K', '2026-11-23 PM': 'K' });
+  mark('P5', '2026-11-23', 'AM', 'U', { minutesLate: 40 });
+  mark('P5', '2026-11-23', 'PM', 'U');
+  mark('P5', '2026-11-24', 'AM', 'V');
+  mark('P5', '2026-11-24', 'PM', 'X');
+  week('P5', days.w48.slice(2));
+  week('P6', days.w48, { '2026-11-23 AM': 'N', '2026-11-23 PM': 'N', '2026-11-24 AM': 'I', '2026-11-24 PM': 'I' });
+
+  const incident = (pupilId: string, occurredAt: string, category: string, severity: number, force = false) =>
+    events.push({
+      eventId: id('incident'),
+      type: 'incident.recorded',
+      occurredAt,
+      pupilId,
+      data: { incidentId: id('I'), category, severity, notes: staffNote, ...(force ? { physicalIntervention: { used: true, technique: 'guide', injury: false } } : {}) },
+    });
+  incident('P2', '2026-11-18T10:00:00Z', 'disruption', 1);
+  incident('P2', '2026-11-24T10:00:00Z', 'Disruption', 2);
+  incident('P2', '2026-11-25T11:00:00Z', 'defiance', 3);
+  incident('P1', '2026-11-26T12:00:00Z', 'physical aggression', 4, true);
+
+  const started = (pupilId: string, interventionId: string, startDate: string, data: Record<string, unknown>) =>
+    events.push({ eventId: id('start'), type: 'intervention.started', occurredAt: `${startDate}T09:00:00Z`, pupilId, data: { interventionId, kind: 'mentoring', title: 'Mentoring', staffId: 'S1', startDate, ...data } });
+  const session = (pupilId: string, interventionId: string, sessionId: string, date: string, data: Record<string, unknown>) =>
+    events.push({ eventId: id('session'), type: 'intervention.session.recorded', occurredAt: `${date}T14:00:00Z`, pupilId, data: { interventionId, sessionId, date, durationMinutes: 30, notes: staffNote, ...data } });
+  started('P3', 'INT1', '2026-11-18', {
+    plannedSessions: 6,
+    targets: [
+      { targetId: 'T1', area: 'learning', description: 'Arrives on time', baseline: 2, goal: 8 },
+      { targetId: 'T2', area: 'behavioural', description: 'Outbursts a day', baseline: 6, goal: 2 },
+    ],
+  });
+  session('P3', 'INT1', 'S1', '2026-11-19', { attended: true, engagement: 3, targetScores: [{ targetId: 'T1', score: 3 }, { targetId: 'T2', score: 5 }] });
+  session('P3', 'INT1', 'S2', '2026-11-24', { attended: true, engagement: 4, targetScores: [{ targetId: 'T1', score: 5 }, { targetId: 'T2', score: 4 }] });
+  session('P3', 'INT1', 'S3', '2026-11-26', { attended: false });
+  started('P1', 'INT2', '2026-11-23', { plannedSessions: 4, groupPupilIds: ['P2'], targets: [{ targetId: 'T1', area: 'social', description: 'Plays well', baseline: 4, goal: 6 }] });
+  session('P1', 'INT2', 'S1', '2026-11-25', { attended: true, engagement: 5, targetScores: [{ targetId: 'T1', score: 5 }] });
+  events.push({ eventId: id('end'), type: 'intervention.ended', occurredAt: '2026-11-27T15:00:00Z', pupilId: 'P1', data: { interventionId: 'INT2', endDate: '2026-11-27', outcome: 'achieved', finalScores: [{ targetId: 'T1', score: 6 }], notes: staffNote } });
+
+  const restorative = (date: string, format: string, pupils: string[], agreementReached: boolean, followUpDate: string) =>
+    events.push({
+      eventId: id('restorative'),
+      type: 'restorative.session.recorded',
+      occurredAt: `${date}T15:30:00Z`,
+      data: { sessionId: id('RS'), date, format, participants: [...pupils.map((pupilId) => ({ pupilId, role: 'responsible' })), { staffId: 'S1', role: 'facilitator' }], agreementReached, followUpDate, notes: staffNote },
+    });
+  restorative('2026-11-18', 'mini_conference', ['P2', 'P1'], true, '2026-11-25');
+  restorative('2026-11-24', 'conversation', ['P2', 'P6'], true, '2026-12-01');
+  restorative('2026-11-26', 'circle', ['P1', 'P3', 'P5'], false, '2026-12-10');
+  return events;
+}
+
+/** Notification decisions as the notifier stores them (recordKind notification, gsi2 notification#…). */
+async function putDecision(schoolId: string, n: number, status: string, reason?: string) {
+  const decidedAt = `2026-11-24T10:0${n}:00.000Z`;
+  await stack.adapters.table.client.send(
+    new PutCommand({
+      TableName: stack.adapters.table.tableName,
+      Item: {
+        ...notificationKey(schoolId, 'P1', `rollup-test-${n}`, 'C1'),
+        recordKind: 'notification',
+        schoolId,
+        pupilId: 'P1',
+        kind: 'force',
+        status,
+        ...(reason ? { reason } : {}),
+        week: '2026-W48',
+        gsi2pk: weekPartition(schoolId, '2026-W48'),
+        gsi2sk: `notification#${decidedAt}#rollup-test-${n}#C1`,
+      },
+    }),
+  );
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ clock, settings: { trustLeaders: [trustLeader], trustName: 'Oak Valley Trust' } });
+  for (const school of ['oak', 'elm'] as const) {
+    secrets[school] = await stack.addSchool({ schoolId: school, name: school === 'oak' ? 'Oak Primary School' : 'Elm Academy', leaders: leaders[school] });
+    const response = await stack.post(school, secrets[school]!, { events: eventsFor(school) });
+    expect(response.status).toBe(200);
+    await putDecision(school, 1, 'sent');
+    await putDecision(school, 2, 'suppressed', 'rollup-test-reason');
+    await putDecision(school, 3, 'suppressed', 'rollup-test-reason');
+  }
+  await stack.flush();
+});
+afterAll(() => stack?.cleanup());
+
+describe('tracker rollup: week 47 (first week: rebuilt from the academic year, nothing stored before)', () => {
+  it('stores and returns the week\'s figures, exactly by the DfE codes', async () => {
+    const figures = await rollup('oak', '2026-W47');
+    // P1 10/10, P2 9/10, P3 5/10, P6 10/10; P4's ten D marks are not possible sessions.
+    expect(figures.attendance).toMatchObject({
+      possibleSessions: 40,
+      absentSessions: 6,
+      rate: 34 / 40,
+      authorisedAbsentSessions: 5,
+      unauthorisedAbsentSessions: 1,
+      notCountedSessions: 10,
+      persistentAbsentees: ['P2', 'P3'], // P2 at exactly 10%, P3 at 50%
+      severeAbsentees: ['P3'], // exactly 50%
+      newlyPersistentAbsentees: ['P2', 'P3'],
+    });
+    expect(figures.attendance.yearToDate).toMatchObject({ from: '2026-09-01', possibleSessions: 40, absentSessions: 6, pupils: 4 });
+    expect(figures.incidents).toMatchObject({ total: 1, byCategory: { disruption: 1 } });
+    expect(figures.restorative).toMatchObject({ sessions: 1, followUpsDue: 1, followUpsDueFrom: '2026-11-23', followUpsDueTo: '2026-11-29' });
+    expect(figures.interventions).toMatchObject({ active: 1, started: 1, sessions: { recorded: 1, attended: 1, meanEngagement: 3 }, delivery: { interventions: 1, delivered: 1, planned: 6 } });
+    expect((await storedItem('oak', '2026-W47')).foldedWeeks).toBe(11); // 2026-W36 … 2026-W46
+
+    await stack.flush();
+    const outbox = await stack.outbox();
+    const [email, ...others] = mailTo(outbox, 'head@oak.example.org');
+    expect(others).toHaveLength(0);
+    expect(email!.to.sort()).toEqual([...leaders.oak].sort());
+    expect(email!.subject).toBe('Weekly summary for Oak Primary School: week 47 (16–22 November 2026)');
+    // Elm has no week-47 rollup, so no trust summary yet.
+    expect(mailTo(outbox, trustLeader)).toHaveLength(0);
+  });
+});
+
+describe('tracker rollup: week 48 (from week 47\'s stored state)', () => {
+  let printed: RollupFigures;
+
+  it('runs through the real CLI and prints the stored figures', async () => {
+    const { stdout } = await promisify(execFile)('node', ['bin/tracker.mjs', 'rollup', '--school', 'oak', '--week', '2026-W48', '--json'], {
+      env: { ...process.env, PORT: String(stack.port) },
+    });
+    printed = JSON.parse(stdout);
+    await stack.flush();
+    expect(printed).toMatchObject({ schoolId: 'oak', week: '2026-W48' });
+    expect((await storedItem('oak', '2026-W48')).figures).toEqual(printed);
+    expect((await storedItem('oak', '2026-W48')).foldedWeeks).toBe(0);
+  });
+
+  it('attendance: week and year to date', () => {
+    // Possible: P1 10 + P2 10 + P3 10 + P4 10 (2 K) + P5 9 (X not counted) + P6 10 = 59.
+    // Absent: P5 U U (unauthorised) + P6 N N (unauthorised) I I (authorised) = 6.
+    expect(printed.attendance).toMatchObject({
+      possibleSessions: 59,
+      absentSessions: 6,
+      rate: 53 / 59,
+      presentSessions: 50,
+      approvedOffSiteSessions: 3,
+      authorisedAbsentSessions: 2,
+      unauthorisedAbsentSessions: 4,
+      notCountedSessions: 1,
+      lateSessions: 1,
+      // Year to date: P3 5/20 = 25%, P5 2/9 = 22%, P6 4/20 = 20%; P2 1/20 = 5% no longer.
+      persistentAbsentees: ['P3', 'P5', 'P6'],
+      severeAbsentees: [],
+      newlyPersistentAbsentees: ['P5', 'P6'],
+    });
+    expect(printed.attendance.yearToDate).toEqual({
+      from: '2026-09-01',
+      to: '2026-11-29',
+      possibleSessions: 99,
+      absentSessions: 12,
+      rate: 87 / 99,
+      authorisedAbsentSessions: 7,
+      unauthorisedAbsentSessions: 5,
+      pupils: 6,
+    });
+  });
+
+  it('interventions, restorative sessions, incidents, notifications', () => {
+    expect(printed.interventions).toEqual({
+      active: 1,
+      pupilsSupported: 1,
+      started: 1,
+      ended: { total: 1, byOutcome: { achieved: 1, partially_achieved: 0, not_achieved: 0, withdrawn: 0 } },
+      sessions: { recorded: 3, attended: 2, attendanceRate: 2 / 3, meanEngagement: 4.5 },
+      delivery: { interventions: 2, delivered: 4, planned: 10 },
+      // INT1 T1 2→5 of 8 (+3, half way), T2 6→4 of 2 (+2 toward, half way); INT2 T1 4→6 (+2, all the way).
+      targets: { scored: 3, meanChange: 7 / 3, meanProgress: 2 / 3 },
+    });
+    expect(printed.restorative).toEqual({
+      sessions: 2,
+      byFormat: { conversation: 1, mini_conference: 0, circle: 1, conference: 0 },
+      agreementRecorded: 2,
+      agreementReached: 1,
+      agreementRate: 0.5,
+      followUpsDue: 1,
+      followUpsDueFrom: '2026-11-30',
+      followUpsDueTo: '2026-12-06',
+    });
+    expect(printed.incidents).toEqual({
+      total: 3,
+      byCategory: { disruption: 1, defiance: 1, 'physical aggression': 1 },
+      bySeverity: { '1': 0, '2': 1, '3': 1, '4': 1, '5': 0 },
+      reasonableForce: 1,
+      reasonableForceWithInjury: 0,
+      pupils: 2,
+      previousWeekTotal: 1,
+      change: 2,
+    });
+    // Decisions the notifier made for these events may add to the counts; ours are exact.
+    expect(printed.notifications.suppressedByReason['rollup-test-reason']).toBe(2);
+    expect(printed.notifications.sent).toBeGreaterThanOrEqual(1);
+    expect(printed.previousWeek).toMatchObject({ week: '2026-W47', possibleSessions: 40, absentSessions: 6, attendanceRate: 0.85, incidents: 1, persistentAbsentees: 2 });
+  });
+
+  it('pupils to look at: rising incidents, falling attendance, persistent absence without intervention', () => {
+    expect(printed.pupilsToLookAt.map(({ pupilId, reasons }) => ({ pupilId, reasons }))).toEqual([
+      { pupilId: 'P2', reasons: ['rising-incidents'] }, // 2 this week, 1 last week
+      { pupilId: 'P5', reasons: ['persistent-absence-without-intervention'] },
+      { pupilId: 'P6', reasons: ['falling-attendance', 'persistent-absence-without-intervention'] }, // 60% this week vs 100% before
+    ]);
+    // P3 is persistently absent but has an active intervention (INT1).
+  });
+
+  it('emails the leaders one summary with names, charts and no staff notes', async () => {
+    const emails = mailTo(await stack.outbox(), 'head@oak.example.org');
+    expect(emails.map((email) => email.subject)).toEqual([
+      'Weekly summary for Oak Primary School: week 47 (16–22 November 2026)',
+      'Weekly summary for Oak Primary School: week 48 (23–29 November 2026)',
+    ]);
+    const email = emails[1]!;
+    expect(email.to.sort()).toEqual([...leaders.oak].sort());
+    for (const body of [email.html, email.text]) {
+      expect(body).toContain('Week 48: Monday 23 – Sunday 29 November 2026');
+      expect(body).toContain('Oliver Jones');
+      expect(body).toContain('Ava Khan');
+      expect(body).toContain('Noah Okafor');
+      expect(body).not.toContain('STAFF-ONLY');
+    }
+    expect(email.html).toContain('89.8%');
+    expect(email.html).not.toMatch(/<script|<svg/i);
+    expect(JSON.stringify(printed)).not.toContain('STAFF-ONLY');
+  });
+
+  it('a re-run stores the same figures and sends nothing new', async () => {
+    const before = await storedItem('oak', '2026-W48');
+    const outboxBefore = await stack.outbox();
+    const again = await rollup('oak', '2026-W48');
+    await stack.flush();
+    const after = await storedItem('oak', '2026-W48');
+    expect(again).toEqual(printed);
+    expect(after.figures).toEqual(before.figures);
+    expect(after.emailSentAt).toBe(before.emailSentAt);
+    expect(await stack.outbox()).toHaveLength(outboxBefore.length);
+  });
+});
+
+describe('a gap: week 48 with no stored week 47 is rebuilt from the year\'s records', () => {
+  it('gives the same figures as the week-by-week chain', async () => {
+    const oak = await rollup('oak', '2026-W48');
+    const elm = await rollup('elm', '2026-W48');
+    expect((await storedItem('elm', '2026-W48')).foldedWeeks).toBe(12); // 2026-W36 … 2026-W47
+    const comparable = ({ schoolId: _school, notifications: _notifications, previousWeek, ...rest }: RollupFigures) => ({
+      ...rest,
+      previousWeek: previousWeek && { ...previousWeek, notificationsSent: 0, notificationsSuppressed: 0 },
+    });
+    expect(comparable(elm)).toEqual(comparable(oak));
+    expect(elm.schoolId).toBe('elm');
+  });
+});
+
+describe('the trust summary', () => {
+  it('is sent once, to the trust leaders, when every school is rolled up, and never names a pupil', async () => {
+    await stack.flush();
+    let trust = mailTo(await stack.outbox(), trustLeader);
+    expect(trust).toHaveLength(1);
+    const [email] = trust;
+    expect(email!.to).toEqual([trustLeader]);
+    expect(email!.subject).toBe('Oak Valley Trust weekly summary: week 48 (23–29 November 2026)');
+    for (const body of [email!.html, email!.text]) {
+      expect(body).toContain('Oak Primary School');
+      expect(body).toContain('Elm Academy');
+      expect(body).toContain('89.8%'); // each school: 53/59
+      for (const [, firstName, lastName] of roster) {
+        expect(body).not.toContain(firstName);
+        expect(body).not.toContain(lastName);
+      }
+    }
+
+    // More completions of the week (re-runs) send nothing more, to anyone.
+    const count = (await stack.outbox()).length;
+    await rollup('elm', '2026-W48');
+    await rollup('oak', '2026-W48');
+    await stack.flush();
+    trust = mailTo(await stack.outbox(), trustLeader);
+    expect(trust).toHaveLength(1);
+    expect(await stack.outbox()).toHaveLength(count);
+  });
+});
