@@ -12,6 +12,8 @@ import { documentClient } from '../../shared/adapters/aws/dynamodb';
  */
 export interface DynamoDBLocal {
   endpoint: string;
+  /** The JVM's process id (fault-injection tests pause it with SIGSTOP/SIGCONT). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function startDynamoDBLocal(options: { dataDir?: string; port?: num
     try {
       await client.send(new ListTablesCommand({}));
       client.destroy();
-      return { endpoint, stop };
+      return { endpoint, pid: child.pid!, stop };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

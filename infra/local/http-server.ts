@@ -39,6 +39,15 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
+/** A malformed %-escape is passed on undecoded (no school has such an id, so 401), never a 500. */
+function decodePathParameter(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 function apiGatewayEvent(request: IncomingMessage, schoolId: string, body: Buffer): APIGatewayProxyEventV2 {
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]),
@@ -79,7 +88,7 @@ export function createLocalHttpServer(routes: LocalHttpRoutes): Server {
           response.setHeader('connection', 'close');
           return send(response, 413, { error: 'body is over 1 MiB' });
         }
-        const result = await routes.webhook(apiGatewayEvent(request, decodeURIComponent(webhook[1]!), body));
+        const result = await routes.webhook(apiGatewayEvent(request, decodePathParameter(webhook[1]!), body));
         return send(response, result.statusCode ?? 200, JSON.parse(result.body ?? '{}'));
       }
       if (path === '/health' && request.method === 'GET') return send(response, 200, { status: 'ok' });

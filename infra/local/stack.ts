@@ -36,12 +36,29 @@ export interface LocalStackOptions {
   wrapEvents?: (events: EventStore) => EventStore;
   wrapMailer?: (mailer: Mailer) => Mailer;
   busRetryDelayMs?: (attempt: number) => number;
+  /**
+   * How long one DynamoDB call may go without a byte from DynamoDB Local before it times out
+   * (the SDK then retries it, 3 attempts in all). Without it a stalled store hangs the webhook
+   * for the SDK's default of 5 minutes per attempt; with it the webhook answers 503 instead.
+   * (A connection timeout is deliberately not set: the SDK counts time queued for a free
+   * socket against it, so under load it fails healthy calls.)
+   */
+  storageTimeoutMs?: number;
 }
+
+/**
+ * Default per-attempt storage timeout: DynamoDB Local answers within it even when saturated
+ * (50 concurrent senders; at 5 s some calls time out), and a stalled store is answered with
+ * a 503 after about 30 s instead of the SDK's 3 × 5 minutes.
+ */
+export const defaultStorageTimeoutMs = 10_000;
 
 export interface LocalStack {
   url: string;
   port: number;
   dynamodbEndpoint: string;
+  /** DynamoDB Local's JVM (fault-injection tests pause it with SIGSTOP/SIGCONT). */
+  dynamodbPid: number;
   dataDir: string;
   adapters: Adapters;
   invoke(name: FunctionName, payload: unknown): Promise<unknown>;
@@ -58,7 +75,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await mkdir(dataDir, { recursive: true });
 
   const dynamodb = await startDynamoDBLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb') });
-  const clientConfig = { endpoint: dynamodb.endpoint, region: localRegion, credentials: localCredentials };
+  const clientConfig = {
+    endpoint: dynamodb.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    requestHandler: { socketTimeout: options.storageTimeoutMs ?? defaultStorageTimeoutMs },
+  };
   const rawClient = new DynamoDBClient(clientConfig);
   const streamArn = await ensureTable(rawClient, localTableName);
   const table = {
@@ -155,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url: `http://127.0.0.1:${port}`,
     port,
     dynamodbEndpoint: dynamodb.endpoint,
+    dynamodbPid: dynamodb.pid,
     dataDir,
     adapters,
     invoke: (name, payload) => functions[name](payload),

@@ -1,8 +1,9 @@
-import { parseEvent, webhookBody, type FieldError } from '../../events/catalogue';
-import { planWrite } from '../domain/records';
+import { parseEvent, webhookBody, type FieldError, type TrackerEvent } from '../../events/catalogue';
+import { planWrite, type WritePlan } from '../domain/records';
 import { verifySignature } from '../domain/signature';
 import { mapWithConcurrency } from '../util/concurrency';
 import type { Clock, EventStore, SchoolDirectory, StoreOutcome, WebhookSecretStore } from '../ports';
+import { schoolIdPattern } from './schools';
 
 /** Contract section 3: `POST /v1/schools/{schoolId}/events`, independent of any HTTP framework. */
 export interface WebhookRequest {
@@ -41,6 +42,34 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 /**
+ * DynamoDB limits that an event valid under the catalogue can still exceed. Such an event
+ * would fail on every retry (a 503 the sender can never get past), so it is rejected instead.
+ * Item size: 400 KB with attribute names; JSON's length over-estimates it, hence the margin.
+ */
+export const maxStoredItemBytes = 380_000;
+const smallestStorableNumber = 1e-130;
+
+function firstNumber(value: unknown, path: string, test: (n: number) => boolean): string | undefined {
+  if (typeof value === 'number') return test(value) ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = firstNumber(child, `${path}.${key}`, test);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | undefined {
+  const tiny = firstNumber(event.data, 'data', (n) => n !== 0 && Math.abs(n) < smallestStorableNumber);
+  if (tiny) return { path: tiny, message: 'must be 0 or at least 1e-130 in magnitude' };
+  const items = plan.kind === 'mark' ? [plan.mark.attributes] : [plan.journal, ...plan.participants, ...(plan.profile ? [plan.profile.attributes] : [])];
+  if (items.some((item) => Buffer.byteLength(JSON.stringify(item), 'utf8') > maxStoredItemBytes)) {
+    return { path: 'data', message: `is too large: one event may hold at most ${maxStoredItemBytes} bytes` };
+  }
+  return undefined;
+}
+
+/**
  * Checks in the order that leaks least: media type and size (cheap, no secrets), then the
  * signature over the raw bytes, and only then is the body parsed. A storage failure
  * throws, so the caller answers 5xx and the sender retries the whole request.
@@ -48,6 +77,8 @@ function isJson(contentType: string | undefined): boolean {
 export async function receiveWebhook(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
   if (!isJson(request.contentType)) return error(415, 'Content-Type must be application/json');
   if (request.body.length > maxBodyBytes) return error(413, 'body is over 1 MiB');
+  // No school can have another id, and an over-long one would fail the key lookup with a 5xx.
+  if (!schoolIdPattern.test(request.schoolId)) return error(401, 'signature does not match');
 
   const now = deps.clock.now();
   const [school, secrets] = await Promise.all([
@@ -79,7 +110,10 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   const results = await mapWithConcurrency(shape.data.events, writeConcurrency, async (raw): Promise<EventResult> => {
     const event = parseEvent(raw);
     if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
-    const status = await deps.events.store(planWrite(event.event, context, now));
+    const plan = planWrite(event.event, context, now);
+    const tooBig = storageLimitError(event.event, plan);
+    if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
+    const status = await deps.events.store(plan);
     return { eventId: event.event.eventId, status };
   });
 

@@ -81,8 +81,8 @@ describe('write plans', () => {
 });
 
 describe('retention', () => {
-  it('expires three years after an attendance mark, and survives 29 February', () => {
-    expect(new Date(expiresAt('attendanceMark', '2026-11-23') * 1000).toISOString()).toBe('2029-11-24T00:00:00.000Z');
-    expect(new Date(expiresAt('attendanceMark', '2028-02-29') * 1000).toISOString()).toBe('2031-03-02T00:00:00.000Z');
+  it('expires six years after an attendance mark (2024 regulations), and survives 29 February', () => {
+    expect(new Date(expiresAt('attendanceMark', '2026-11-23') * 1000).toISOString()).toBe('2032-11-24T00:00:00.000Z');
+    expect(new Date(expiresAt('attendanceMark', '2028-02-29') * 1000).toISOString()).toBe('2034-03-02T00:00:00.000Z');
   });
 });
