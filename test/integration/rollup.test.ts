@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRollupStore, staleClaimMs } from '../../shared/adapters/aws/rollup-store';
 import { rollupKey, notificationKey, weekPartition } from '../../shared/domain/keys';
+import { rollWeek } from '../../shared/domain/rollup/roll-week';
 import type { RollupFigures } from '../../shared/domain/rollup/types';
 import type { OutboxEntry } from '../../shared/adapters/local/outbox';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -291,6 +293,8 @@ describe('tracker rollup: week 48 (from week 47\'s stored state)', () => {
       { pupilId: 'P6', reasons: ['falling-attendance', 'persistent-absence-without-intervention'] }, // 60% this week vs 100% before
     ]);
     // P3 is persistently absent but has an active intervention (INT1).
+    expect(printed.pupilsToLookAt[0]).toEqual({ pupilId: 'P2', reasons: ['rising-incidents'], incidentsThisWeek: 2, incidentsLastWeek: 1, weekRate: 1, rateBefore: 0.9, yearToDateRate: 0.95 });
+    expect(printed.pupilsToLookAt[2]).toMatchObject({ weekRate: 0.6, rateBefore: 1, yearToDateRate: 0.8 });
   });
 
   it('emails the leaders one summary with names, charts and no staff notes', async () => {
@@ -366,5 +370,40 @@ describe('the trust summary', () => {
     trust = mailTo(await stack.outbox(), trustLeader);
     expect(trust).toHaveLength(1);
     expect(await stack.outbox()).toHaveLength(count);
+  });
+});
+
+describe('the send-once markers in DynamoDB', () => {
+  const at = (ms: number) => new Date(clock.now().getTime() + ms);
+
+  it('the leaders\' email: one claim at a time, a stale claim can be taken over, never after it was sent', async () => {
+    const store = new DynamoRollupStore(stack.adapters.table);
+    expect(await store.claimEmail('marker', '2026-W40', at(0))).toBe(false); // no rollup stored
+    const { figures, state } = rollWeek({ schoolId: 'marker', week: '2026-W40', base: undefined, records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] } });
+    await store.save({ schoolId: 'marker', week: '2026-W40', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
+    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimEmail('marker', '2026-W40', at(0))));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.claimEmail('marker', '2026-W40', at(staleClaimMs - 1000))).toBe(false);
+    expect(await store.claimEmail('marker', '2026-W40', at(staleClaimMs + 1000))).toBe(true); // the first run died
+    await store.markEmailSent('marker', '2026-W40', { messageId: 'm1', sentAt: at(0).toISOString(), recipients: 1 });
+    await store.releaseEmail('marker', '2026-W40'); // too late: it was sent
+    expect(await store.claimEmail('marker', '2026-W40', at(24 * 3600 * 1000))).toBe(false);
+    // A re-run's save keeps the marker.
+    await store.save({ schoolId: 'marker', week: '2026-W40', figures, state, runAt: at(1).toISOString(), foldedWeeks: 0 });
+    expect(await storedItem('marker', '2026-W40')).toMatchObject({ emailSentAt: at(0).toISOString(), firstRunAt: at(0).toISOString(), lastRunAt: at(1).toISOString() });
+    expect(await store.latestState('marker', '2026-W30', '2026-W45')).toEqual(state);
+    expect(await store.latestState('marker', '2026-W41', '2026-W45')).toBeUndefined();
+  });
+
+  it('the trust summary: claimed once, released only if not sent', async () => {
+    const store = new DynamoRollupStore(stack.adapters.table);
+    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimTrustSummary('2026-W40', at(0))));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await store.releaseTrustSummary('2026-W40');
+    expect(await store.claimTrustSummary('2026-W40', at(0))).toBe(true);
+    expect(await store.claimTrustSummary('2026-W40', at(staleClaimMs + 1000))).toBe(true);
+    await store.markTrustSummarySent('2026-W40', { messageId: 'm', sentAt: at(0).toISOString(), schools: 2 });
+    await store.releaseTrustSummary('2026-W40');
+    expect(await store.claimTrustSummary('2026-W40', at(24 * 3600 * 1000))).toBe(false);
   });
 });

@@ -170,7 +170,7 @@ describe('notifications', () => {
         { status: 'sent', kind: 'force' },
         { status: 'sent', kind: 'detention' },
         { status: 'suppressed', reason: 'safeguarding' },
-        { status: 'suppressed', reason: 'no-contact-with-email' },
+        { status: 'suppressed', reason: 'no-email' },
         { status: 'suppressed', reason: 'safeguarding' },
         { status: 'suppressed' },
         { status: 'rejected', reason: 'mail-rejected' },
@@ -180,7 +180,7 @@ describe('notifications', () => {
       sent: 2,
       suppressed: 4,
       byStatus: { sent: 2, suppressed: 4, rejected: 1 },
-      suppressedByReason: { safeguarding: 2, 'no-contact-with-email': 1, unspecified: 1 },
+      suppressedByReason: { safeguarding: 2, 'no-email': 1, unspecified: 1 },
     });
   });
 });
@@ -193,9 +193,12 @@ describe('pupils to look at', () => {
     expect(isRisingIncidents(5, 0)).toBe(true);
   });
 
-  it('falling attendance: 10 points or more below the rate before, with enough sessions', () => {
-    expect(isFallingAttendance({ possible: 10, absent: 1 }, { possible: 20, absent: 0 })).toBe(true); // 90% vs 100%: exactly 10 points
-    expect(isFallingAttendance({ possible: 10, absent: 1 }, { possible: 20, absent: 1 })).toBe(false); // 90% vs 95%
+  it('falling attendance: 25 points or more below the rate before, with enough sessions', () => {
+    expect(isFallingAttendance({ possible: 8, absent: 2 }, { possible: 20, absent: 0 })).toBe(true); // 75% vs 100%: exactly 25 points
+    expect(isFallingAttendance({ possible: 10, absent: 2 }, { possible: 20, absent: 0 })).toBe(false); // a day off sick: 80% vs 100%
+    expect(isFallingAttendance({ possible: 10, absent: 4 }, { possible: 20, absent: 1 })).toBe(true); // 60% vs 95%
+    expect(isFallingAttendance({ possible: 10, absent: 3 }, { possible: 20, absent: 1 })).toBe(true); // 70% vs 95%: exactly 25 points, in exact arithmetic
+    expect(isFallingAttendance({ possible: 8, absent: 2 }, { possible: 20, absent: 1 })).toBe(false); // 75% vs 95%: 20 points
     expect(isFallingAttendance({ possible: 3, absent: 3 }, { possible: 20, absent: 0 })).toBe(false); // too few sessions this week
     expect(isFallingAttendance({ possible: 10, absent: 5 }, { possible: 9, absent: 0 })).toBe(false); // too few before
   });
@@ -205,8 +208,8 @@ describe('pupils to look at', () => {
     const result = pupilsToLookAt({
       incidentsThisWeek: { P1: 3, P4: 2 },
       incidentsLastWeek: { P1: 1, P4: 2 },
-      weekByPupil: new Map([['P2', tally(10, 4)], ['P3', tally(10, 4)]]),
-      before: { P2: [20, 0, 0], P3: [20, 0, 0] },
+      weekByPupil: new Map([['P2', tally(10, 4)], ['P3', tally(10, 4)], ['P4', tally(10, 2)]]),
+      before: { P2: [20, 0, 0], P3: [20, 0, 0], P4: [20, 0, 0] },
       yearToDate: { P2: [30, 0, 4], P3: [30, 0, 4], P5: [10, 0, 0] },
       activeInterventions: [{ ...carried(), pupilIds: ['P3'] }],
     });
@@ -215,6 +218,7 @@ describe('pupils to look at', () => {
       { pupilId: 'P2', reasons: ['falling-attendance', 'persistent-absence-without-intervention'], incidentsThisWeek: 0, incidentsLastWeek: 0, weekRate: 0.6, rateBefore: 1, yearToDateRate: 26 / 30 },
       // P3 is as absent as P2 but has an intervention.
       { pupilId: 'P3', reasons: ['falling-attendance'], incidentsThisWeek: 0, incidentsLastWeek: 0, weekRate: 0.6, rateBefore: 1, yearToDateRate: 26 / 30 },
+      // P4 (a day off, 80% after 100%) and P5 (fine) are not listed.
     ]);
   });
 });

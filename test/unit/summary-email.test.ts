@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/domain/calendar';
 import { rollWeek } from '../../shared/domain/rollup/roll-week';
 import type { MarkRecord, RollupFigures, WeekRecords } from '../../shared/domain/rollup/types';
-import { countChange, rateChange, shortWeekRange, weekTitle } from '../../shared/domain/summary-email/format';
+import { countChange, rateChange, reasonLabel, shortWeekRange, weekTitle } from '../../shared/domain/summary-email/format';
 import { maxPupilsListed, renderSchoolSummary } from '../../shared/domain/summary-email/school-summary';
 import { renderTrustSummary } from '../../shared/domain/summary-email/trust-summary';
 
@@ -51,6 +51,14 @@ describe('changes from last week', () => {
     expect(countChange(3, null, 'lower-is-better')).toEqual({ text: 'no figure for last week', tone: 'none' });
     expect(rateChange(0.94, 0.95, 'higher-is-better')).toEqual({ text: 'down 1.0 points on last week (95.0%)', tone: 'worse' });
     expect(rateChange(null, 0.95, 'higher-is-better')).toEqual({ text: 'no sessions this week', tone: 'none' });
+  });
+});
+
+describe('reasons a notification was not sent', () => {
+  it('reads as words, including opt-outs by kind and reasons this email does not know yet', () => {
+    expect(reasonLabel('no-email')).toBe('Contact has no email address');
+    expect(reasonLabel('opted-out:detention')).toBe('Contact opted out of detention messages');
+    expect(reasonLabel('some-new-reason')).toBe('Some new reason');
   });
 });
 

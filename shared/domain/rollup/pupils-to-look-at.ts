@@ -6,8 +6,8 @@ import type { CarriedIntervention, LookReason, PupilCounters, PupilToLookAt, Ses
  *
  * - rising incidents: at least 2 incidents this week, and more than last week;
  * - falling attendance: at least 4 possible sessions this week and 10 before it this
- *   academic year, and this week's rate at least 10 percentage points below the rate to the
- *   end of last week;
+ *   academic year, and this week's rate at least 25 percentage points below the rate to the
+ *   end of last week (with 10 sessions a week, one day off sick is 20 points: not flagged);
  * - persistent absence without intervention: persistently absent (year to date) and in no
  *   intervention active at the end of the week (as the pupil or a group member).
  */
@@ -16,7 +16,7 @@ export const lookAtThresholds = {
   fallingAttendanceMinWeekSessions: 4,
   fallingAttendanceMinSessionsBefore: 10,
   /** Percentage points, as a whole number so the comparison is exact. */
-  fallingAttendanceDropPoints: 10,
+  fallingAttendanceDropPoints: 25,
 } as const;
 
 export function isRisingIncidents(thisWeek: number, lastWeek: number): boolean {

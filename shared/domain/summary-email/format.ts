@@ -92,3 +92,28 @@ export function label(text: string): string {
   const spaced = text.replace(/_/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+/** Why notifications were not sent, in words (reasons as shared/domain/notification-policy.ts records them). */
+const reasonLabels: Record<string, string> = {
+  safeguarding: 'Safeguarding concern (the DSL is told instead)',
+  'not-notifiable': 'Nothing parents need to be told',
+  'no-summary-for-parents': 'No summary for parents written',
+  'past-date': 'Absence on an earlier date',
+  'future-date': 'Absence dated in the future',
+  'absence-corrected': 'Absence corrected before sending',
+  'no-contacts': 'No contacts on the roster',
+  'notify-false': 'Contact asked not to be notified',
+  'no-parental-responsibility': 'Contact without parental responsibility',
+  'no-email': 'Contact has no email address',
+  'duplicate-email': 'Same address as another contact',
+  'already-notified-today': 'Already told of an absence that day',
+  'mail-rejected': 'Email address rejected',
+  'no-dsl-configured': 'No DSL configured (leaders told)',
+};
+
+export function reasonLabel(reason: string): string {
+  if (reasonLabels[reason]) return reasonLabels[reason];
+  const optedOut = /^opted-out:(.+)$/.exec(reason);
+  if (optedOut) return `Contact opted out of ${optedOut[1]} messages`;
+  return label(reason.replace(/-/g, ' '));
+}

@@ -8,6 +8,7 @@ import {
   percent,
   plural,
   rateChange,
+  reasonLabel,
   shortWeekRange,
   weekNumber,
   weekTitle,
@@ -252,13 +253,13 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
       `${escapeHtml(plural(notifications.sent, 'message'))} sent to parents, carers and the DSL; ${notifications.suppressed} decided not to send.` +
         (otherStatuses.length ? ` Other: ${otherStatuses.map(([status, count]) => `${count} ${escapeHtml(status)}`).join(', ')}.` : ''),
     ),
-    reasons.length ? html.barChart({ caption: 'Not sent, by reason', rows: reasons.map(([reason, count]) => ({ label: label(reason.replace(/-/g, ' ')), value: count, display: String(count) })) }) : '',
+    reasons.length ? html.barChart({ caption: 'Not sent, by reason', rows: reasons.map(([reason, count]) => ({ label: reasonLabel(reason), value: count, display: String(count) })) }) : '',
   ].join('\n');
 
   const footer = html.footer([
     `This summary names pupils and is for the leaders of ${escapeHtml(input.schoolName)} only. Please do not forward it.`,
     'Attendance follows the DfE codes: present / \\ L; approved education off site K V P W B (possible sessions, not absences); authorised and unauthorised absences; D X Q Y1–Y7 Z # are not possible sessions. Rate = (possible − absent) ÷ possible. Persistent absence: 10% or more of possible sessions this academic year; severe: 50% or more.',
-    `Pupils to look at: two or more incidents this week and more than last week; attendance this week 10 points or more below their rate before it; or persistently absent with no active intervention. Dates are in the school's timezone (${escapeHtml(input.timezone)}).`,
+    `Pupils to look at: two or more incidents this week and more than last week; attendance this week 25 points or more below their rate before it; or persistently absent with no active intervention. Dates are in the school's timezone (${escapeHtml(input.timezone)}).`,
     `${escapeHtml(input.trustName)} · Intervention tracker`,
   ]);
 
@@ -321,7 +322,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     '',
     'NOTIFICATIONS',
     `${notifications.sent} sent, ${notifications.suppressed} not sent.`,
-    ...reasons.map(([reason, count]) => `- ${label(reason.replace(/-/g, ' '))}: ${count}`),
+    ...reasons.map(([reason, count]) => `- ${reasonLabel(reason)}: ${count}`),
     '',
     '--',
     `This summary names pupils and is for the leaders of ${input.schoolName} only. Please do not forward it.`,
