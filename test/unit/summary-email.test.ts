@@ -74,7 +74,7 @@ describe('the school leaders\' summary', () => {
       expect(body).toContain('down 20.0 points on last week (100.0%)');
       expect(body).toContain('up 2 on last week (0)');
     }
-    expect(rendered.text).toContain('Attendance this week: 80.0%');
+    expect(rendered.text).toContain('- Attendance this week: 80.0%, down 20.0 points on last week (100.0%)');
   });
 
   it('names the pupils to look at (escaped), and only them', () => {
