@@ -67,7 +67,10 @@ export async function localTarget(port: number): Promise<CliTarget> {
   };
 }
 
-export async function stageTarget(stage: string, region = process.env.AWS_REGION ?? 'eu-west-2'): Promise<CliTarget> {
+export async function stageTarget(
+  stage: string,
+  region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-west-2',
+): Promise<CliTarget> {
   const cloudFormation = new CloudFormationClient({ region });
   const name = stackName(stage);
   const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: name })).catch((error: Error) => {
