@@ -102,6 +102,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       retryDelayMs: options.busRetryDelayMs,
       onError: (rule, error, attempt) =>
         logger.warn('local bus target failed', { rule, attempt, errorName: (error as Error).name, errorMessage: (error as Error).message }),
+      onDeadLetterFailure: (rule, envelope, error) =>
+        logger.error('dead letter could not be written; kept in memory', { rule, envelopeId: envelope.id, errorName: (error as Error).name }),
     },
   );
   const events = new DynamoEventStore(table);

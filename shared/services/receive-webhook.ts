@@ -59,7 +59,25 @@ function firstNumber(value: unknown, path: string, test: (n: number) => boolean)
   return undefined;
 }
 
+/** Where the date an event is filed under comes from (shared/domain/records.ts, eventDate). */
+const datePath: Record<TrackerEvent['type'], string> = {
+  'attendance.marked': 'data.date',
+  'intervention.session.recorded': 'data.date',
+  'restorative.session.recorded': 'data.date',
+  'intervention.started': 'data.startDate',
+  'intervention.ended': 'data.endDate',
+  'pupil.upserted': 'occurredAt',
+  'incident.recorded': 'occurredAt',
+};
+
 function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | undefined {
+  // A date outside the years 1000..9999 (RFC 3339 and YYYY-MM-DD allow 0000, and an offset
+  // can push 9999-12-31 into 10000) has no YYYY-MM-DD or YYYY-Www to be filed under: the
+  // event would be stored where no weekly view ever looks.
+  const { date, week } = (plan.kind === 'mark' ? plan.mark.attributes : plan.journal) as { date: string; week: string };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{4}-W\d{2}$/.test(week)) {
+    return { path: datePath[event.type], message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
+  }
   const tiny = firstNumber(event.data, 'data', (n) => n !== 0 && Math.abs(n) < smallestStorableNumber);
   if (tiny) return { path: tiny, message: 'must be 0 or at least 1e-130 in magnitude' };
   const items = plan.kind === 'mark' ? [plan.mark.attributes] : [plan.journal, ...plan.participants, ...(plan.profile ? [plan.profile.attributes] : [])];

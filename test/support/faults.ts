@@ -34,8 +34,8 @@ export class StorageFaults {
   calls = 0;
   /** `school/eventId` of each store call that threw before writing. */
   readonly throttled: string[] = [];
-  /** `school/eventId` of each store call that wrote, then threw. */
-  readonly ackLost: string[] = [];
+  /** `school/eventId` of each store call that wrote, then threw; `outcome` is what the write had decided. */
+  readonly ackLost: { key: string; outcome: StoreOutcome }[] = [];
 
   get faults(): number {
     return this.throttled.length + this.ackLost.length;
@@ -52,7 +52,7 @@ export class StorageFaults {
       }
       const outcome = await inner.store(plan);
       if (budgetLeft && ackLostEvery && call % ackLostEvery === 0) {
-        this.ackLost.push(AnswerLedger.key(schoolOf(plan), plan.eventId));
+        this.ackLost.push({ key: AnswerLedger.key(schoolOf(plan), plan.eventId), outcome });
         throw internalServerError();
       }
       return outcome;

@@ -29,6 +29,8 @@ export interface LocalBusOptions {
   deadLetterDir: string;
   retryDelayMs?: (attempt: number) => number;
   onError?: (rule: string, error: unknown, attempt: number) => void;
+  /** Even the dead-letter file could not be written: the envelope is kept in `unwritableDeadLetters`. */
+  onDeadLetterFailure?: (rule: string, envelope: EventBridgeEnvelope, error: unknown) => void;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface LocalBusOptions {
 export class LocalEventBus implements EventPublisher {
   private readonly inFlight = new Set<Promise<void>>();
   private sequence = 0;
+  /** Dead letters that could not be written to their file (disk full, bad path): kept, never dropped. */
+  readonly unwritableDeadLetters: { rule: string; envelope: EventBridgeEnvelope }[] = [];
 
   constructor(
     private readonly rules: LocalRule[],
@@ -88,7 +92,13 @@ export class LocalEventBus implements EventPublisher {
         }
       }
     }
-    await mkdir(this.options.deadLetterDir, { recursive: true });
-    await appendFile(join(this.options.deadLetterDir, `${rule.name}.jsonl`), `${JSON.stringify(envelope)}\n`);
+    try {
+      await mkdir(this.options.deadLetterDir, { recursive: true });
+      await appendFile(join(this.options.deadLetterDir, `${rule.name}.jsonl`), `${JSON.stringify(envelope)}\n`);
+    } catch (error) {
+      // Not an unhandled rejection (that would stop the whole local stack), and not silent.
+      this.unwritableDeadLetters.push({ rule: rule.name, envelope });
+      this.options.onDeadLetterFailure?.(rule.name, envelope, error);
+    }
   }
 }
