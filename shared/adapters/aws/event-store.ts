@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchExecuteStatementCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { LatestWins, WritePlan } from '../../domain/records';
+import type { Item, LatestWins, WritePlan } from '../../domain/records';
+import { logger } from '../../logger';
 import type { EventStore, StoreOutcome } from '../../ports';
 import type { TableRef } from './dynamodb';
 
@@ -31,15 +32,127 @@ function storedEventIds(error: ConditionalCheckFailedException): Set<string> {
 
 const maxConflictRetries = 5;
 
+/** DynamoDB's limit of statements in one BatchExecuteStatement. */
+const maxStatementsPerBatch = 25;
+
+/** A PartiQL INSERT of one whole item: it fails with `DuplicateItem` when the key exists. */
+function insertStatement(tableName: string, item: Item) {
+  const names = Object.keys(item).filter((name) => item[name] !== undefined);
+  const quote = (text: string) => text.replace(/'/g, "''");
+  return {
+    Statement: `INSERT INTO "${tableName.replace(/"/g, '""')}" VALUE {${names.map((name) => `'${quote(name)}': ?`).join(', ')}}`,
+    Parameters: names.map((name) => item[name]),
+  };
+}
+
+/** What a mark is when nothing was stored under its key: exactly what storeMark's update leaves. */
+function newMarkItem(eventId: string, mark: LatestWins): Item {
+  return { ...mark.key, ...mark.attributes, eventIds: new Set([eventId]) };
+}
+
+interface QueuedInsert {
+  item: Item;
+  key: string;
+  /** The key exists: work out what that means with the one-at-a-time conditional write. */
+  onDuplicate: () => Promise<StoreOutcome>;
+  /** Any other per-statement failure: the one-at-a-time write, which decides (or throws) as always. */
+  fallback: () => Promise<StoreOutcome>;
+  resolve: (outcome: StoreOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+const isAccessDenied = (name: string | undefined) => name === 'AccessDeniedException' || name === 'AccessDenied';
+
 /**
  * Executes a WritePlan with conditional writes so that concurrent duplicates store once:
  * DynamoDB evaluates each condition atomically, so exactly one writer sees it pass.
+ *
+ * The common case, a mark or a plain journal event whose key is new, goes first as a PartiQL
+ * INSERT (put-if-absent) batched with the other stores in flight, up to 25 to one
+ * BatchExecuteStatement: the same item, the same 1 WCU (+ its index entries), a 25th of the
+ * requests. A statement that finds its key taken (a correction, a late or repeated mark, a
+ * re-sent event) or fails for any other reason takes the one-at-a-time conditional path
+ * below, which decides exactly as before. docs/performance.md has the measurements.
  */
 export class DynamoEventStore implements EventStore {
+  private queue: QueuedInsert[] = [];
+  private flushScheduled = false;
+  /** Set when IAM refuses PartiQL INSERT: from then on every store goes one at a time. */
+  private insertsRefused = false;
+
   constructor(private readonly table: TableRef) {}
 
   async store(plan: WritePlan): Promise<StoreOutcome> {
-    return plan.kind === 'mark' ? this.storeMark(plan.eventId, plan.mark) : this.storeJournal(plan);
+    if (plan.kind === 'mark') {
+      const storeOne = () => this.storeMark(plan.eventId, plan.mark);
+      return this.insertFirst(newMarkItem(plan.eventId, plan.mark), storeOne, storeOne);
+    }
+    if (!plan.profile && plan.participants.length === 0) {
+      // INSERT's DuplicateItem is the same answer as the Put's attribute_not_exists(pk) failing.
+      return this.insertFirst(plan.journal, async () => 'duplicate', () => this.storeJournal(plan));
+    }
+    return this.storeJournal(plan);
+  }
+
+  private insertFirst(item: Item, onDuplicate: () => Promise<StoreOutcome>, fallback: () => Promise<StoreOutcome>): Promise<StoreOutcome> {
+    if (this.insertsRefused) return fallback();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, key: `${item.pk}\u0000${item.sk}`, onDuplicate, fallback, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // After the current I/O callback and its promise jobs: every store started meanwhile joins.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const queued = this.queue;
+    this.queue = [];
+    // One statement per key in a batch (DynamoDB refuses the whole batch otherwise); a second
+    // write of the same key goes in a later batch and meets the first as an existing item.
+    const batches: { entries: QueuedInsert[]; keys: Set<string> }[] = [];
+    let open = 0;
+    for (const entry of queued) {
+      while (batches[open] && batches[open]!.entries.length === maxStatementsPerBatch) open++;
+      let batch = batches.slice(open).find((candidate) => candidate.entries.length < maxStatementsPerBatch && !candidate.keys.has(entry.key));
+      if (!batch) batches.push((batch = { entries: [], keys: new Set() }));
+      batch.entries.push(entry);
+      batch.keys.add(entry.key);
+    }
+    for (const { entries } of batches) void this.insertBatch(entries);
+  }
+
+  private async insertBatch(batch: QueuedInsert[]): Promise<void> {
+    const settle = (entry: QueuedInsert, outcome: Promise<StoreOutcome>) => outcome.then(entry.resolve, entry.reject);
+    let responses: { Error?: { Code?: string } }[];
+    try {
+      const { tableName } = this.table;
+      ({ Responses: responses = [] } = await this.table.client.send(
+        new BatchExecuteStatementCommand({ Statements: batch.map((entry) => insertStatement(tableName, entry.item)) }),
+      ));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (isAccessDenied(name)) this.refuseInserts();
+      // A refused or malformed batch: each store on its own path decides (or fails) as it always has.
+      if (isAccessDenied(name) || name === 'ValidationException') batch.forEach((entry) => settle(entry, entry.fallback()));
+      // Storage unavailable after the SDK's retries: nothing is acknowledged (the webhook answers 5xx).
+      else batch.forEach((entry) => entry.reject(error));
+      return;
+    }
+    batch.forEach((entry, index) => {
+      const response = responses[index];
+      if (response && !response.Error) return entry.resolve('accepted');
+      if (isAccessDenied(response?.Error?.Code)) this.refuseInserts();
+      settle(entry, response?.Error?.Code === 'DuplicateItem' ? entry.onDuplicate() : entry.fallback());
+    });
+  }
+
+  private refuseInserts(): void {
+    if (this.insertsRefused) return;
+    this.insertsRefused = true;
+    logger.warn('PartiQL INSERT refused (grant dynamodb:PartiQLInsert); storing events one at a time');
   }
 
   /** One UpdateItem per mark: applies it if newer, and remembers its eventId either way. */

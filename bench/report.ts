@@ -1,0 +1,132 @@
+import type { FunctionFigure } from './functions';
+import type { IngestFigure, WriteCost } from './ingest';
+import type { RollupFigure } from './rollup';
+
+/** The readable table `npm run bench` prints, and the goals each figure is read against. */
+
+export interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export const goalTargets = {
+  ingestRatio: 0.5,
+  wcuPerMark: 1.1,
+  bundleBytes: 250 * 1024,
+  initOverBaselineMs: 50,
+  rollupRatio: 2,
+  historyRatio: 1.2,
+};
+
+export function goals(ingest: IngestFigure[], cost: WriteCost, functions: FunctionFigure[], rollup: RollupFigure | undefined): Goal[] {
+  const highest = ingest.reduce((best, figure) => (figure.concurrency > best.concurrency ? figure : best), ingest[0]!);
+  const largest = functions.reduce((best, figure) => (figure.bundleBytes > best.bundleBytes ? figure : best), functions[0]!);
+  const slowest = functions.reduce((best, figure) => (figure.initOverBaselineMs > best.initOverBaselineMs ? figure : best), functions[0]!);
+  const list: Goal[] = [
+    { goal: `ingest ratio at concurrency ${highest.concurrency}`, target: `≥ ${goalTargets.ingestRatio}`, measured: highest.ratio.toFixed(2), met: highest.ratio >= goalTargets.ingestRatio },
+    { goal: 'WCU per attendance mark', target: `≤ ${goalTargets.wcuPerMark}`, measured: cost.wcuPerEvent.toFixed(3), met: cost.wcuPerEvent <= goalTargets.wcuPerMark },
+    { goal: `largest bundle (${largest.name})`, target: '≤ 250 KB', measured: `${(largest.bundleBytes / 1024).toFixed(0)} KB`, met: largest.bundleBytes <= goalTargets.bundleBytes },
+    { goal: `slowest import over empty module (${slowest.name})`, target: `≤ ${goalTargets.initOverBaselineMs} ms`, measured: `${slowest.initOverBaselineMs.toFixed(0)} ms`, met: slowest.initOverBaselineMs <= goalTargets.initOverBaselineMs },
+  ];
+  if (rollup) {
+    list.push(
+      { goal: 'rollup time ÷ raw week queries', target: `≤ ${goalTargets.rollupRatio}`, measured: rollup.ratio.toFixed(2), met: rollup.ratio <= goalTargets.rollupRatio },
+      { goal: 'rollup with 30 prior weeks ÷ with 1', target: `≤ ${goalTargets.historyRatio}`, measured: rollup.historyRatio.toFixed(2), met: rollup.historyRatio <= goalTargets.historyRatio },
+    );
+  }
+  return list;
+}
+
+function table(headers: string[], rows: (string | number)[][], align: ('l' | 'r')[]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  const line = (row: string[]) => row.map((cell, column) => (align[column] === 'r' ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ');
+  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+export function render(input: {
+  ingest: IngestFigure[];
+  cost: WriteCost;
+  functions: FunctionFigure[];
+  rollup: RollupFigure | undefined;
+  monthly?: { lines: { item: string; units: string; usdPerMonth: number }[]; totalUsd: number };
+  machine: Record<string, unknown>;
+  goals: Goal[];
+}): string {
+  const { ingest, cost, functions, rollup } = input;
+  const parts: string[] = [];
+  parts.push(
+    'INGEST: attendance marks/s, signed webhook (batches of 500) vs BatchWriteItem (25 a call) of the same items, and vs conditional INSERTs (25 a call); medians of alternating rounds',
+    table(
+      ['concurrency', 'webhook/s', 'ceiling/s', 'ratio', 'cond. ceiling/s', 'ratio to cond.', 'webhook rounds', 'ceiling rounds', 'cond. rounds', '5xx re-sent'],
+      ingest.map((figure) => [
+        figure.concurrency,
+        figure.eventsPerSecond.toFixed(0),
+        figure.storageCeilingPerSecond.toFixed(0),
+        figure.ratio.toFixed(2),
+        figure.conditionalCeilingPerSecond.toFixed(0),
+        figure.ratioToConditionalCeiling.toFixed(2),
+        figure.rounds.webhook.map((value) => value.toFixed(0)).join(' '),
+        figure.rounds.batchWrite.map((value) => value.toFixed(0)).join(' '),
+        figure.rounds.conditionalInsert.map((value) => value.toFixed(0)).join(' '),
+        figure.retried5xx,
+      ]),
+      ['r', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l', 'r'],
+    ),
+    '',
+    `WRITE COST per mark (${cost.scenario})`,
+    table(
+      ['write round trips', 'WCU', 'all requests', 'RCU', 'requests by operation'],
+      [[cost.writeRoundTripsPerEvent.toFixed(3), cost.wcuPerEvent.toFixed(3), cost.requestsPerEvent.toFixed(3), cost.rcuPerEvent.toFixed(3), Object.entries(cost.requests).map(([name, count]) => `${name} ${count}`).join(', ')]],
+      ['r', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+    'FUNCTIONS: bundle as CDK ships it (SDK bundled, minified ESM) and median import time in a fresh Node (--enable-source-maps)',
+    table(
+      ['function', 'bundle', 'init ms', 'empty ms', 'over empty', 'CPU over empty', 'no maps ms', 'SDK external', 'ext. init ms', 'largest packages'],
+      functions.map((figure) => [
+        figure.name,
+        kb(figure.bundleBytes),
+        figure.initMs.toFixed(1),
+        figure.baselineInitMs.toFixed(1),
+        figure.initOverBaselineMs.toFixed(1),
+        figure.initCpuOverBaselineMs.toFixed(1),
+        figure.initMsWithoutSourceMaps?.toFixed(1) ?? '',
+        kb(figure.bundleBytesSdkExternal),
+        figure.initMsSdkExternal.toFixed(1),
+        figure.largestPackages.slice(0, 3).map((entry) => `${entry.name} ${kb(entry.bytes)}`).join(', '),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+  );
+  if (rollup) {
+    parts.push(
+      `ROLLUP: ${rollup.pupils} pupils, week ${rollup.week} (${rollup.marks} marks + ${rollup.otherEvents} other events), median of ${rollup.runs}`,
+      table(
+        ['rollup s', 'raw queries s', 'ratio', '30 prior weeks s', 'history ratio', 'cold (fold) s', 'folded weeks'],
+        [[rollup.seconds.toFixed(2), rollup.rawQuerySeconds.toFixed(2), rollup.ratio.toFixed(2), rollup.secondsWith30PriorWeeks.toFixed(2), rollup.historyRatio.toFixed(2), rollup.coldSeconds.toFixed(2), rollup.coldFoldedWeeks]],
+        ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+  if (input.monthly) {
+    parts.push(
+      'COST: one 1,000-pupil school, term-time month, eu-west-2 (bench/cost.ts states the prices and assumptions)',
+      table(['item', 'units', 'USD'], [...input.monthly.lines.map((line) => [line.item, line.units, line.usdPerMonth.toFixed(3)]), ['total', '', input.monthly.totalUsd.toFixed(2)]], ['l', 'r', 'r']),
+      '',
+    );
+  }
+  parts.push(
+    'GOALS (reported, never enforced)',
+    table(['goal', 'target', 'measured', ''], input.goals.map((goal) => [goal.goal, goal.target, goal.measured, goal.met ? 'met' : 'MISSED']), ['l', 'l', 'r', 'l']),
+    '',
+    `machine: ${Object.entries(input.machine).map(([key, value]) => `${key} ${Array.isArray(value) ? value.join('/') : value}`).join(', ')}`,
+  );
+  return parts.join('\n');
+}
