@@ -79,7 +79,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     endpoint: dynamodb.endpoint,
     region: localRegion,
     credentials: localCredentials,
-    requestHandler: { socketTimeout: options.storageTimeoutMs ?? defaultStorageTimeoutMs },
+    // Every phase bounded: a stalled DynamoDB Local can't accept connections (connect would
+    // hang for minutes of SYN retries) nor answer, and the webhook must still answer 503.
+    requestHandler: {
+      connectionTimeout: options.storageTimeoutMs ?? defaultStorageTimeoutMs,
+      requestTimeout: options.storageTimeoutMs ?? defaultStorageTimeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: options.storageTimeoutMs ?? defaultStorageTimeoutMs,
+    },
   };
   const rawClient = new DynamoDBClient(clientConfig);
   const streamArn = await ensureTable(rawClient, localTableName);
