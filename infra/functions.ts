@@ -65,7 +65,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     env: ['TABLE_NAME', 'SECRETS_PREFIX'],
     // GetItem: the school (pattern 1). Put/Update/ConditionCheck: conditional writes and
     // TransactWriteItems of journal items, marks and roster (patterns 3-5).
-    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] },
+    // PartiQLInsert: new marks and events go as batched put-if-absent INSERTs (docs/performance.md).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'] },
     readsWebhookSecrets: true,
   },
   'publish-stored-events': {

@@ -56,6 +56,7 @@ const expectedActions: Record<FunctionName, string[]> = {
   'ingest-events': [
     'dynamodb:ConditionCheckItem',
     'dynamodb:GetItem',
+    'dynamodb:PartiQLInsert',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'secretsmanager:GetSecretValue',
