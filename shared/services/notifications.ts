@@ -154,7 +154,11 @@ export function decisionItem(
     ...(decision.reason ? { reason: decision.reason } : {}),
     decidedAt,
     week: context.week,
-    expiresAt: expiresAt('notificationDecision', dateInZone(context.decidedAt, context.timezone)),
+    // Telling parents of force, and alerting the DSL, belong to the incident's record (docs/data-protection.md).
+    expiresAt: expiresAt(
+      decision.kind === 'force' || decision.kind === 'dsl-alert' ? 'reasonableForceNotification' : 'notificationDecision',
+      dateInZone(context.decidedAt, context.timezone),
+    ),
   };
 }
 
