@@ -216,7 +216,8 @@ export function busTests(scale: BusScale) {
     });
 
     it('a poller stopped half-way resumes from its checkpoint: nothing missed, nothing repeated', async () => {
-      const { raw, streamArn, ids, streams } = await tableWithEvents(scale.streamEvents);
+      // At least three GetRecords pages (100 each), so the stop falls before the end.
+      const { raw, streamArn, ids, streams } = await tableWithEvents(Math.max(scale.streamEvents, 300));
       const checkpoint = join(dir, `checkpoints-${tableNumber}.json`);
       const published: string[] = [];
       const publisher = publisherOf(async (events) => void published.push(...events.map((event) => event.detail.eventId as string)));
@@ -224,6 +225,8 @@ export function busTests(scale: BusScale) {
       await first.start();
       await until(() => published.length >= ids.size / 3, 'a third of the events published', 120_000);
       await first.stop();
+      const publishedBeforeRestart = published.length;
+      expect(publishedBeforeRestart).toBeLessThan(ids.size);
       const second = new StreamPoller(streams, streamArn, publisher, checkpoint, () => {});
       await second.start();
       try {
