@@ -1,6 +1,7 @@
 import { parseEvent } from '../events/catalogue';
 import { addDays, weekStart } from '../shared/domain/calendar';
 import { planWrite, type Item, type SchoolContext, type WritePlan } from '../shared/domain/records';
+import { firstNames, incidentCategories, lastNames, random } from './synthetic';
 
 /**
  * Synthetic, seeded school data for the benchmark: contract events as an MIS would send
@@ -9,18 +10,6 @@ import { planWrite, type Item, type SchoolContext, type WritePlan } from '../sha
  */
 
 export type ContractEvent = Record<string, unknown> & { eventId: string; type: string };
-
-/** Mulberry32: small, seeded, good enough for synthetic data. */
-export function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const presentOrAbsent = (rand: () => number, absenceRate: number) => {
   const roll = rand();
@@ -56,9 +45,6 @@ export interface BenchPupil {
   behaviourRisk: number;
 }
 
-const firstNames = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Freya', 'Leo', 'Lily', 'Oscar', 'Grace', 'Harry', 'Ivy', 'Muhammad', 'Sophia', 'Jack', 'Zara', 'Kai'];
-const lastNames = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Patel', 'Robinson', 'Wright', 'Evans', 'Khan', 'Clarke', 'Okafor', 'Nowak', 'Ahmed', 'Hughes'];
-const categories = ['disruption in lesson', 'defiance', 'verbal abuse', 'physical aggression', 'bullying', 'damage to property', 'truancy from lesson'];
 
 /** A school's roll: most pupils attend well, ~12% persistently and ~2% severely absent. */
 export function pupilsOf(schoolId: string, count: number, seed: number): BenchPupil[] {
@@ -127,7 +113,7 @@ export function weekEvents(schoolId: string, pupils: BenchPupil[], week: string,
           pupilId: pupil.pupilId,
           data: {
             incidentId,
-            category: pick(categories),
+            category: pick(incidentCategories),
             severity,
             location: pick(['classroom', 'corridor', 'playground', 'dining hall']),
             ...(severity >= 4 && rand() < 0.3 ? { physicalIntervention: { used: true, technique: 'guide', durationMinutes: 2, injury: false } } : {}),

@@ -4,6 +4,7 @@ import { addDays, weekJustEnded, weekStart } from '../shared/domain/calendar';
 import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
 import { localTarget } from '../infra/cli/targets';
+import { firstNames, incidentCategories, lastNames, random } from './synthetic';
 
 /**
  * `npm run demo` (with `npm start` running): a realistic autumn term of synthetic data for
@@ -15,21 +16,6 @@ const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', defaul
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
 
-/** Mulberry32: small, seeded, good enough for synthetic data. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const firstNames = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Freya', 'Leo', 'Lily', 'Oscar', 'Grace', 'Harry', 'Ivy', 'Muhammad', 'Sophia', 'Jack', 'Rosie', 'Theo', 'Zara', 'Alfie', 'Evie', 'Jacob', 'Aisha', 'Finley', 'Maya', 'Reuben', 'Hana', 'Kai'];
-const lastNames = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Khan', 'Clarke', 'Okafor', 'Nowak', 'Ahmed', 'Hughes'];
-const categories = ['disruption in lesson', 'defiance', 'verbal abuse', 'physical aggression', 'bullying', 'damage to property', 'truancy from lesson', 'unkind online behaviour'];
 const interventionKinds = ['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'reintegration', 'counselling', 'literacy'] as const;
 
 interface DemoSchool {
@@ -103,7 +89,7 @@ function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[]
           pupilId: pupil.pupilId,
           data: {
             incidentId,
-            category: pick(categories),
+            category: pick(incidentCategories),
             severity,
             location: pick(['classroom', 'corridor', 'playground', 'dining hall']),
             ...(force ? { physicalIntervention: { used: true, technique: 'guide', durationMinutes: 2, injury: false } } : {}),

@@ -3,7 +3,8 @@ import { addDays, dateInZone } from '../shared/domain/calendar';
 import { sign } from '../shared/domain/signature';
 import type { LocalStack } from '../infra/local/stack';
 import { batchInsert, batchWrite } from './batch-write';
-import { freshMarks, itemsOf, planOf, pupilsOf, rosterEvents, attendanceEvent, random, type ContractEvent } from './data';
+import { freshMarks, itemsOf, planOf, pupilsOf, rosterEvents, attendanceEvent, type ContractEvent } from './data';
+import { random } from './synthetic';
 import { itemSizeBytes, type Meter, type MeterSnapshot } from './meter';
 
 export interface IngestFigure {

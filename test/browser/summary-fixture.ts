@@ -2,25 +2,14 @@ import { addDays, weekStart } from '../../shared/domain/calendar';
 import { rollWeek } from '../../shared/domain/rollup/roll-week';
 import type { JournalRecord, MarkRecord, RollupFigures, RollupState, WeekRecords } from '../../shared/domain/rollup/types';
 import type { PupilName } from '../../shared/domain/summary-email/school-summary';
+import { firstNames, incidentCategories, lastNames as sharedLastNames, random } from '../../bench/synthetic';
 
 /**
  * A realistic school-week for rendering: 180 pupils over a half term, built through the real
  * fold (rollWeek), so the email shows figures the system could really produce. Seeded.
  */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const firstNames = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Freya', 'Leo', 'Lily', 'Oscar', 'Grace', 'Harry', 'Ivy', 'Muhammad', 'Sophia', 'Jack', 'Rosie', 'Theo', 'Zara', 'Alfie', 'Evie', 'Jacob', 'Aisha', 'Finley', 'Maya', 'Reuben', 'Hana', 'Kai'];
-const lastNames = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Khan', 'Clarke', 'Okafor', 'Nowak', 'Ahmed', 'Hughes', 'Fitzgerald-Montgomery'];
-const categories = ['disruption in lesson', 'defiance', 'verbal abuse', 'physical aggression', 'bullying', 'damage to property', 'truancy from lesson', 'unkind online behaviour'];
+// A long double-barrelled surname checks the layout on a phone.
+const lastNames = [...sharedLastNames, 'Fitzgerald-Montgomery'];
 
 export function fixture(options: { seed?: number; pupils?: number; schoolId?: string; schoolName?: string } = {}): {
   figures: RollupFigures;
@@ -57,7 +46,7 @@ export function fixture(options: { seed?: number; pupils?: number; schoolId?: st
         if (rand() < pupil.risk / 3) {
           const id = `e${++eventNumber}`;
           const severity = 1 + Math.floor(rand() * 4);
-          records.incidents.push(journal(id, 'incident.recorded', date, [pupil.pupilId], { incidentId: id, category: pick(categories), severity, ...(severity === 4 && rand() < 0.4 ? { physicalIntervention: { used: true, injury: false } } : {}), notes: 'staff only' }));
+          records.incidents.push(journal(id, 'incident.recorded', date, [pupil.pupilId], { incidentId: id, category: pick(incidentCategories), severity, ...(severity === 4 && rand() < 0.4 ? { physicalIntervention: { used: true, injury: false } } : {}), notes: 'staff only' }));
           if (rand() < 0.5) {
             records.restorative.push(journal(`r${id}`, 'restorative.session.recorded', date, [pupil.pupilId], { sessionId: `RS${id}`, date, format: pick(['conversation', 'mini_conference', 'circle', 'conference']), participants: [{ pupilId: pupil.pupilId, role: 'responsible' }], agreementReached: rand() < 0.8, followUpDate: addDays(date, 7 + Math.floor(rand() * 4)) }));
           }
