@@ -41,7 +41,8 @@ export async function readPupilRecords(ref: TableRef, schoolId: string, pupilId:
       ExpressionAttributeNames: { '#pk': byPupil.partitionKey },
       ExpressionAttributeValues: { ':pk': partition },
     }),
-    mapWithConcurrency(weeksBetween(oldestRetained, addDays(today, 7)), 16, (week) =>
+    // A year ahead too: schools enter planned absences (and MIS imports can run ahead).
+    mapWithConcurrency(weeksBetween(oldestRetained, addDays(today, 366)), 16, (week) =>
       queryAll(ref, {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :pupil)',
         ExpressionAttributeValues: { ':pk': attendancePartition(schoolId, week), ':pupil': attendancePupilPrefix(pupilId) },
