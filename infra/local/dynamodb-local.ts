@@ -53,7 +53,7 @@ export async function startDynamoDBLocal(options: { dataDir?: string; port?: num
   const child: ChildProcess = spawn(
     'java',
     [
-      '-Xrs', // leave SIGINT to us: we stop Java ourselves, after in-flight writes finish
+      '-Xrs', // no JVM signal handlers: Ctrl-C or our SIGTERM ends it at once, no shutdown hooks to wait for
       `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(directory, 'DynamoDBLocal.jar'),
