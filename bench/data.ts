@@ -1,7 +1,7 @@
 import { parseEvent } from '../events/catalogue';
 import { addDays, weekStart } from '../shared/domain/calendar';
 import { planWrite, type Item, type SchoolContext, type WritePlan } from '../shared/domain/records';
-import { firstNames, incidentCategories, lastNames, random } from './synthetic';
+import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
  * Synthetic, seeded school data for the benchmark: contract events as an MIS would send
@@ -104,42 +104,9 @@ export function weekEvents(schoolId: string, pupils: BenchPupil[], week: string,
     for (const pupil of pupils) {
       for (const session of ['AM', 'PM'] as const) marks.push(attendanceEvent(schoolId, pupil.pupilId, date, session, presentOrAbsent(rand, pupil.absenceRate), rand));
       if (rand() < pupil.behaviourRisk) {
-        const incidentId = id('incident', pupil.pupilId, date);
-        const severity = 1 + Math.floor(rand() * (rand() < 0.2 ? 5 : 3));
-        others.push({
-          eventId: incidentId,
-          type: 'incident.recorded',
-          occurredAt: at(date, '11:20'),
-          pupilId: pupil.pupilId,
-          data: {
-            incidentId,
-            category: pick(incidentCategories),
-            severity,
-            location: pick(['classroom', 'corridor', 'playground', 'dining hall']),
-            ...(severity >= 4 && rand() < 0.3 ? { physicalIntervention: { used: true, technique: 'guide', durationMinutes: 2, injury: false } } : {}),
-            ...(severity >= 3 && rand() < 0.5 ? { detention: { date: addDays(date, 1), minutes: 30 } } : {}),
-            safeguardingConcern: rand() < 0.02,
-            notes: 'Staff note: context recorded for the pastoral team only.',
-          },
-        });
-        if (rand() < 0.25) {
-          const other = pick(pupils).pupilId;
-          others.push({
-            eventId: id('restorative', pupil.pupilId, date),
-            type: 'restorative.session.recorded',
-            occurredAt: at(date, '15:30'),
-            data: {
-              sessionId: id('rs', pupil.pupilId, date),
-              date,
-              format: pick(['conversation', 'mini_conference', 'circle', 'conference']),
-              participants: [{ pupilId: pupil.pupilId, role: 'responsible' }, ...(other !== pupil.pupilId ? [{ pupilId: other, role: 'harmed' }] : []), { staffId: 'STAFF-07', role: 'facilitator' }],
-              incidentId,
-              agreementReached: rand() < 0.8,
-              ...(rand() < 0.7 ? { summaryForParents: 'We talked together about what happened and agreed how to put things right.' } : {}),
-              notes: 'Staff note: discussion details kept for staff.',
-            },
-          });
-        }
+        const { incident, restorative } = incidentAndRestorative(rand, { schoolId: schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.25 });
+        others.push(incident);
+        if (restorative) others.push(restorative);
       }
     }
   }

@@ -4,7 +4,7 @@ import { addDays, weekJustEnded, weekStart } from '../shared/domain/calendar';
 import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
 import { localTarget } from '../infra/cli/targets';
-import { firstNames, incidentCategories, lastNames, random } from './synthetic';
+import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
  * `npm run demo` (with `npm start` running): a realistic autumn term of synthetic data for
@@ -79,44 +79,9 @@ function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[]
         });
       }
       if (rand() < pupil.behaviourRisk) {
-        const incidentId = id('incident', pupil.pupilId, date);
-        const severity = 1 + Math.floor(rand() * (rand() < 0.2 ? 5 : 3));
-        const force = severity >= 4 && rand() < 0.3;
-        events.push({
-          eventId: incidentId,
-          type: 'incident.recorded',
-          occurredAt: at(date, '11:20'),
-          pupilId: pupil.pupilId,
-          data: {
-            incidentId,
-            category: pick(incidentCategories),
-            severity,
-            location: pick(['classroom', 'corridor', 'playground', 'dining hall']),
-            ...(force ? { physicalIntervention: { used: true, technique: 'guide', durationMinutes: 2, injury: false } } : {}),
-            ...(severity >= 3 && rand() < 0.5 ? { detention: { date: addDays(date, 1), minutes: 30 } } : {}),
-            safeguardingConcern: rand() < 0.02,
-            notes: 'Staff note: context recorded for the pastoral team only.',
-          },
-        });
-        if (rand() < 0.5) {
-          const other = pick(pupils).pupilId;
-          events.push({
-            eventId: id('restorative', pupil.pupilId, date),
-            type: 'restorative.session.recorded',
-            occurredAt: at(date, '15:30'),
-            data: {
-              sessionId: id('rs', pupil.pupilId, date),
-              date,
-              format: pick(['conversation', 'mini_conference', 'circle', 'conference']),
-              participants: [{ pupilId: pupil.pupilId, role: 'responsible' }, ...(other !== pupil.pupilId ? [{ pupilId: other, role: 'harmed' }] : []), { staffId: 'STAFF-07', role: 'facilitator' }],
-              incidentId,
-              agreementReached: rand() < 0.8,
-              followUpDate: addDays(date, 7),
-              ...(rand() < 0.7 ? { summaryForParents: 'We talked together about what happened, how it affected everyone, and agreed how to put things right.' } : {}),
-              notes: 'Staff note: discussion details kept for staff.',
-            },
-          });
-        }
+        const { incident, restorative } = incidentAndRestorative(rand, { schoolId: school.schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.5 });
+        events.push(incident);
+        if (restorative) events.push(restorative);
       }
     }
   }
