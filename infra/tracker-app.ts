@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { configFromContext, type TrackerConfig } from './config';
-import { TrackerStack, trackerStackName } from './stack';
+import { trackerStackName } from './outputs';
+import { TrackerStack } from './stack';
 
 /** The project root: functions/, package-lock.json, cdk.json. */
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');

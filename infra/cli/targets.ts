@@ -8,6 +8,7 @@ import { SecretsManagerSecretStore } from '../../shared/adapters/aws/secrets-man
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
 import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
 import { localCredentials, localRegion } from '../local/dynamodb-local';
+import { cliOutputs, trackerStackName } from '../outputs';
 
 /** Where a CLI command acts: the local stack (default) or a deployed stage (`--stage`). */
 export interface CliTarget {
@@ -25,16 +26,9 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** Stack outputs the CLI reads; the CDK stack declares them under these names. */
-export const stackOutputs = {
-  tableName: 'TableName',
-  apiUrl: 'ApiUrl',
-  secretsPrefix: 'WebhookSecretsPrefix',
-  secretsKey: 'WebhookSecretsKeyArn',
-  rollupFunction: 'RollupFunctionName',
-} as const;
-
-export const stackName = (stage: string) => `InterventionTracker-${stage}`;
+/** Stack outputs the CLI reads, and the stack's name: defined once in infra/outputs.ts. */
+export const stackOutputs = cliOutputs;
+export const stackName = trackerStackName;
 
 export async function localTarget(port: number): Promise<CliTarget> {
   const base = `http://127.0.0.1:${port}`;

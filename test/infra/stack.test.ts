@@ -573,3 +573,24 @@ describe('operability', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });
+
+describe('logical ids that must never change', () => {
+  // A changed logical id is a new resource to CloudFormation: a retained table or key would
+  // be orphaned and an empty one created in its place. Sections (infra/constructs/section.ts)
+  // must not change them.
+  it('the table, its keys and the stream mapping keep the ids they were first deployed with', () => {
+    const ids = Object.keys(template.toJSON().Resources);
+    expect(ids).toContain('TableCD117FA1');
+    expect(ids).toContain('TableKeyF581D96F');
+    expect(ids).toContain('WebhookSecretsKey5C1E05FC');
+    expect(ids).toContain('PublishStoredEventsFunctionDynamoDBEventSourceInterventionTrackerdevTable292FB867289A3EEC');
+    expect(resourcesOf(template, 'AWS::DynamoDB::GlobalTable').map(([id]) => id)).toEqual(['TableCD117FA1']);
+  });
+
+  it('functions, queues, rules and alarms keep their pre-section ids', () => {
+    const ids = Object.keys(template.toJSON().Resources);
+    for (const id of ['IngestEventsFunctionD7394A40', 'NotifyParentsDeadLettersQueue125AC46E', 'ParentNotificationsRule081F7D30', 'BusEA82B648', 'ApiF70053CD', 'AlarmTopicD01E77F9', 'WeeklyRollupEuropeLondon99DCEB06', 'OperatorPolicy63C1EB6F']) {
+      expect(ids, id).toContain(id);
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { functionNames, type FunctionName } from '../../functions/registry';
+import { table as tableDefinition } from '../../shared/domain/table';
+import type { TrackerConfig } from '../config';
+import { delivery } from '../delivery';
+import { functionSpecs, type EnvName, type FunctionSpec } from '../functions';
+import { acknowledge, acknowledgementReasons } from '../nag';
+import { DeadLetterQueue } from './dead-letter-queue';
+import type { Mail } from './mail';
+import { nagArn, pascal } from './names';
+import { Section } from './section';
+import type { Storage } from './storage';
+import { TrackerFunction } from './tracker-function';
+
+export interface FunctionsProps {
+  config: TrackerConfig;
+  projectRoot: string;
+  storage: Storage;
+  bus: events.IEventBus;
+  mail: Mail;
+}
+
+/**
+ * Every function of functions/registry.ts, each with exactly the environment and the
+ * permissions infra/functions.ts gives it, and a dead-letter queue for each one invoked
+ * asynchronously (rule, schedule) or by the stream.
+ */
+export class Functions extends Section {
+  readonly byName = {} as Record<FunctionName, TrackerFunction>;
+  readonly deadLetterQueues: DeadLetterQueue[] = [];
+  private readonly deadLetters = {} as Partial<Record<FunctionName, DeadLetterQueue>>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { config, storage, bus, mail } = props;
+    const envValues: Record<EnvName, string> = {
+      TABLE_NAME: storage.table.tableName,
+      SECRETS_PREFIX: storage.secretsPrefix,
+      EVENT_BUS_NAME: bus.eventBusName,
+      MAIL_FROM: config.mailFrom,
+      SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+      TRUST_LEADERS: config.trustLeaders.join(','),
+      TRUST_NAME: config.trustName,
+    };
+    for (const name of functionNames) {
+      const spec = functionSpecs[name];
+      const tracked = new TrackerFunction(this, pascal(name), {
+        name,
+        spec,
+        stage: config.stage,
+        projectRoot: props.projectRoot,
+        environment: Object.fromEntries(spec.env.map((key) => [key, envValues[key]])),
+        logRetention: config.logRetentionDays as logs.RetentionDays,
+        logLevel: config.logLevel,
+        metricsNamespace: `InterventionTracker/${config.stage}`,
+      });
+      this.byName[name] = tracked;
+      this.grant(tracked.role, spec, props);
+      this.addDeadLetterQueue(name, spec, config.stage);
+    }
+  }
+
+  /** The dead-letter queue of an asynchronously invoked or stream-fed function. */
+  deadLettersOf(name: FunctionName): sqs.IQueue {
+    const dlq = this.deadLetters[name];
+    if (!dlq) throw new Error(`${name} has no dead-letter queue (trigger ${functionSpecs[name].trigger})`);
+    return dlq.queue;
+  }
+
+  private grant(role: iam.Role, spec: FunctionSpec, { storage, bus, mail }: FunctionsProps) {
+    if (spec.table) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table.actions], resources: [storage.table.tableArn] }));
+      if (spec.table.indexes?.length) {
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'TableIndexQueries',
+            actions: ['dynamodb:Query'],
+            resources: spec.table.indexes.map((index) => storage.tableArnFor(tableDefinition.indexes[index].name)),
+          }),
+        );
+      }
+      // The table key, only through DynamoDB; encrypting only for functions that write.
+      const writes = spec.table.actions.some((action) => action === 'dynamodb:PutItem' || action === 'dynamodb:UpdateItem' || action === 'dynamodb:DeleteItem');
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableKeyViaDynamoDB',
+          actions: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+          resources: [storage.tableKey.keyArn],
+          conditions: storage.tableKeyStatementConditions(),
+        }),
+      );
+    }
+    if (spec.publishes) bus.grantPutEventsTo(role);
+    if (spec.sendsEmail) role.addToPrincipalPolicy(mail.sendEmail);
+    if (spec.readsWebhookSecrets) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'ReadWebhookSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [storage.secretsArnPattern] }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptWebhookSecretsViaSecretsManager',
+          actions: ['kms:Decrypt'],
+          resources: [storage.secretsKey.keyArn],
+          conditions: storage.secretsKeyStatementConditions(),
+        }),
+      );
+      acknowledge(role, `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this), storage.secretsArnPattern)}]`, acknowledgementReasons.webhookSecretsPrefix);
+    }
+  }
+
+  /** Delivery failures and failed invocations of rule-, schedule- and stream-fed functions. */
+  private addDeadLetterQueue(name: FunctionName, { trigger }: FunctionSpec, stage: string) {
+    if (trigger !== 'rule' && trigger !== 'schedule' && trigger !== 'stream') return;
+    const dlq = new DeadLetterQueue(this, `${pascal(name)}DeadLetters`, {
+      queueName: `tracker-${stage}-${name}-dlq`,
+      purpose:
+        trigger === 'stream'
+          ? `stream batches ${name} could not publish after ${delivery.streamRetryAttempts} retries (shard and sequence numbers; replay from the table)`
+          : `events ${trigger === 'rule' ? 'EventBridge' : 'EventBridge Scheduler'} could not deliver to ${name}, and invocations that failed after Lambda's retries`,
+    });
+    this.deadLetters[name] = dlq;
+    this.deadLetterQueues.push(dlq);
+    if (trigger !== 'stream') {
+      this.byName[name].function.configureAsyncInvoke({
+        retryAttempts: delivery.asyncRetryAttempts,
+        maxEventAge: delivery.asyncMaxEventAge,
+        onFailure: new SqsDestination(dlq.queue),
+      });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { Stack } from 'aws-cdk-lib';
+
+/** `notify-parents` → `NotifyParents`: construct ids from function and rule names. */
+export function pascal(value: string): string {
+  return value
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** `Api5xxAlarm` → `api5xx`: alarm names from construct ids. */
+export function kebab(value: string): string {
+  return value
+    .replace(/Alarm$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+}
+
+/** How cdk-nag prints an ARN in a finding id: pseudo parameters as `<AWS::AccountId>`. */
+export function nagArn(stack: Stack, arn: string): string {
+  const resolved = stack.resolve(arn) as string | { 'Fn::Join': [string, unknown[]] };
+  if (typeof resolved === 'string') return resolved;
+  return resolved['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
+    .join('');
+}
