@@ -1,5 +1,6 @@
 import { firstDayAbsenceCodes } from './attendance-codes';
 import { rollupSource, storedEventSource } from './bus';
+import { recordedMailCategories, sesFeedbackDetailTypes, sesFeedbackSource } from './ses-feedback';
 
 /**
  * EventBridge rule patterns, defined once: the CDK stack creates a rule per entry and the
@@ -44,6 +45,17 @@ export const rules = {
     description: 'After each school\'s rollup, the trust summary once every school is done',
     target: 'trust-summary',
     pattern: { source: [rollupSource], 'detail-type': ['rollup.completed'] },
+  },
+  mailFeedback: {
+    description: 'SES feedback on parent notices and DSL alerts: bounces, complaints, rejects and delivery delays',
+    target: 'record-mail-feedback',
+    // SES v2 event destinations publish to the account's default bus, not the tracker's.
+    bus: 'default',
+    pattern: {
+      source: [sesFeedbackSource],
+      'detail-type': Object.values(sesFeedbackDetailTypes),
+      detail: { mail: { tags: { category: [...recordedMailCategories] } } },
+    },
   },
 } as const;
 

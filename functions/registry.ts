@@ -3,6 +3,7 @@ import { alertDsl } from './alert-dsl';
 import { ingestEvents } from './ingest-events';
 import { notifyParents } from './notify-parents';
 import { publishStoredEvents } from './publish-stored-events';
+import { recordMailFeedbackHandler } from './record-mail-feedback';
 import { rollupSchool } from './rollup-school';
 import { scheduleRollups } from './schedule-rollups';
 import { trustSummary } from './trust-summary';
@@ -19,6 +20,7 @@ export const functionFactories = {
   'schedule-rollups': scheduleRollups,
   'rollup-school': rollupSchool,
   'trust-summary': trustSummary,
+  'record-mail-feedback': recordMailFeedbackHandler,
 } satisfies Record<string, (adapters: Adapters) => (event: never) => Promise<unknown>>;
 
 export type FunctionName = keyof typeof functionFactories;

@@ -131,4 +131,17 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     table: { actions: [...read, ...write, 'dynamodb:DeleteItem'], indexes: ['byPupil', 'byWeek'] },
     sendsEmail: true,
   },
+  'record-mail-feedback': {
+    description: "SES bounces, complaints, rejects and delays marked on the decision that sent the message; a bounced DSL alert goes to the leaders",
+    trigger: 'rule',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    // SES_CONFIGURATION_SET: feedback on another stack's mail (same account) is ignored.
+    env: ['TABLE_NAME', ...mail],
+    // GetItem: the sent message by SES id (pattern 19), school, stored incident, profile.
+    // UpdateItem: the decision's feedback. PutItem: the leaders' warning claimed once, and
+    // (TransactWriteItems of Update + Put) marked sent with its own message id.
+    table: { actions: ['dynamodb:GetItem', ...write] },
+    sendsEmail: true,
+  },
 };

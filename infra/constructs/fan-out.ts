@@ -26,6 +26,11 @@ export class FanOut extends Section {
     });
   }
 
+  /** The account's default bus, where AWS services (SES feedback) publish. */
+  defaultBus(): events.IEventBus {
+    return (this.node.tryFindChild('DefaultBus') as events.IEventBus | undefined) ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+  }
+
   route(storage: Storage, functions: Functions): void {
     functions.byName['publish-stored-events'].function.addEventSource(
       new DynamoEventSource(storage.table, {
@@ -43,7 +48,7 @@ export class FanOut extends Section {
 
     for (const [ruleName, rule] of Object.entries(rules)) {
       const eventRule = new events.Rule(this, `${pascal(ruleName)}Rule`, {
-        eventBus: this.bus,
+        eventBus: 'bus' in rule && rule.bus === 'default' ? this.defaultBus() : this.bus,
         description: rule.description,
         // Replaced below by the exact pattern; the L2 needs one to validate.
         eventPattern: { source: [...rule.pattern.source] },

@@ -13,7 +13,7 @@ import { functionSpecs, type EnvName, type FunctionSpec } from '../functions';
 import { acknowledge, acknowledgementReasons } from '../nag';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { Mail } from './mail';
-import { nagArn, pascal } from './names';
+import { metricsNamespace, nagArn, pascal } from './names';
 import { Section } from './section';
 import type { Storage } from './storage';
 import { TrackerFunction } from './tracker-function';
@@ -58,7 +58,7 @@ export class Functions extends Section {
         environment: Object.fromEntries(spec.env.map((key) => [key, envValues[key]])),
         logRetention: config.logRetentionDays as logs.RetentionDays,
         logLevel: config.logLevel,
-        metricsNamespace: `InterventionTracker/${config.stage}`,
+        metricsNamespace: metricsNamespace(config.stage),
       });
       this.byName[name] = tracked;
       this.grant(tracked.role, spec, props);

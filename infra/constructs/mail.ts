@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -25,6 +26,13 @@ export class Mail extends Section {
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       // Messages name pupils: never hand them to a mail server over plain text.
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    // Bounces, complaints, rejects and delays to the default bus (where SES v2 publishes),
+    // for record-mail-feedback (events/rules.ts mailFeedback).
+    this.configurationSet.addEventDestination('Feedback', {
+      configurationSetEventDestinationName: 'feedback-to-eventbridge',
+      destination: ses.EventDestination.eventBus(events.EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT, ses.EmailSendingEvent.DELIVERY_DELAY],
     });
     this.identityIsAddress = config.sesIdentity.includes('@');
     this.emailIdentity = new ses.EmailIdentity(this, 'EmailIdentity', {

@@ -25,3 +25,6 @@ export function nagArn(stack: Stack, arn: string): string {
     .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
     .join('');
 }
+
+/** Powertools' namespace of the business metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const metricsNamespace = (stage: string) => `InterventionTracker/${stage}`;

@@ -8,10 +8,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { functionNames } from '../../functions/registry';
+import type { BusinessMetricName } from '../../shared/ports/metrics';
 import type { TrackerConfig } from '../config';
 import { acknowledge, acknowledgementReasons } from '../nag';
 import type { Functions } from './functions';
-import { kebab, pascal } from './names';
+import { kebab, metricsNamespace, pascal } from './names';
 import { Section } from './section';
 
 const fiveMinutes = Duration.minutes(5);
@@ -84,6 +85,19 @@ export class Observability extends Section {
       this.alarm(`${pascal(name)}ErrorsAlarm`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), `${name} failed (see its logs and X-Ray traces)`);
       this.alarm(`${pascal(name)}ThrottlesAlarm`, fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }), `${name} was throttled (account concurrency)`);
     }
+    // Counted by record-mail-feedback (Powertools EMF: namespace per stage, `service` dimension).
+    const dslUndelivered = new cloudwatch.Metric({
+      namespace: metricsNamespace(config.stage),
+      metricName: 'DslAlertUndelivered' satisfies BusinessMetricName,
+      dimensionsMap: { service: 'record-mail-feedback' },
+      period: fiveMinutes,
+      statistic: 'Sum',
+    });
+    this.alarm(
+      'DslAlertUndeliveredAlarm',
+      dslUndelivered,
+      "A safeguarding alert could not be delivered to a school's DSL (bounce or reject): it went to the school's leaders instead. Correct the DSL address.",
+    );
     const api5xx = httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
     this.alarm('Api5xxAlarm', api5xx, 'The webhook answered 5xx: schools retry, but nothing is being stored');
     const iteratorAge = functions.byName['publish-stored-events'].function.metric('IteratorAge', { period: fiveMinutes, statistic: 'Maximum' });

@@ -13,6 +13,7 @@ import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-director
 import { LocalEventBus } from '../../shared/adapters/local/local-bus';
 import { OutboxMailer } from '../../shared/adapters/local/outbox';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import { TallyMetrics } from '../../shared/adapters/local/tally-metrics';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
 import type { Adapters, Clock, EventStore, Mailer, TrustSettings } from '../../shared/ports';
@@ -22,6 +23,8 @@ import { createLocalHttpServer } from './http-server';
 import { StreamPoller } from './stream-poller';
 
 export const localTableName = 'tracker';
+/** The configuration set the outbox's simulated SES feedback names (TrustSettings.mailConfigurationSet). */
+export const localConfigurationSet = 'tracker-local';
 
 export interface LocalStackOptions {
   port: number;
@@ -115,6 +118,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
   const events = new DynamoEventStore(table);
   const mailer = new OutboxMailer(outboxDir);
+  // The simulator's bounces and complaints reach the local bus as SES's reach the default bus.
+  mailer.feedback = { publisher: bus, configurationSet: localConfigurationSet };
+  const metrics = new TallyMetrics();
   const adapters: Adapters = {
     table,
     schools: new DynamoSchoolDirectory(table),
@@ -123,10 +129,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     publisher: bus,
     mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
     clock: options.clock ?? systemClock,
-    settings: options.settings ?? {
-      trustLeaders: (process.env.TRUST_LEADERS ?? '').split(',').filter(Boolean),
-      trustName: process.env.TRUST_NAME ?? 'Local Trust',
+    settings: {
+      mailConfigurationSet: localConfigurationSet,
+      ...(options.settings ?? {
+        trustLeaders: (process.env.TRUST_LEADERS ?? '').split(',').filter(Boolean),
+        trustName: process.env.TRUST_NAME ?? 'Local Trust',
+      }),
     },
+    metrics,
   };
   for (const [name, factory] of Object.entries(functionFactories)) {
     functions[name as FunctionName] = factory(adapters) as (event: unknown) => Promise<unknown>;
@@ -145,6 +155,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Targets can store more events (and publish more), so settle until nothing moves.
     for (let round = 0; round < 10; round++) {
       await poller.whenIdle();
+      await bus.drain();
+      await mailer.settled();
       await bus.drain();
       await poller.whenIdle();
       if (bus.idle()) return;

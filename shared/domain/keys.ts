@@ -97,3 +97,9 @@ export const rollupStateSortKey = (week: string) => `WEEK#${week}`;
 export const rollupStateKey = (schoolId: string, week: string) => ({ pk: rollupStatePartition(schoolId), sk: rollupStateSortKey(week) });
 /** Prefix of a school-week's GSI2 entries of one kind: an event type (`incident.recorded`) or `notification`. */
 export const weekSortPrefix = (kind: string) => `${kind}#`;
+
+/**
+ * A sent message, by SES's message id: which decision sent it, so SES feedback (bounce,
+ * complaint) can mark that decision with one GetItem (docs/data-model.md, pattern 19).
+ */
+export const sentMessageKey = (messageId: string) => ({ pk: `MAIL#${part(messageId)}`, sk: 'SENT' });

@@ -73,7 +73,9 @@ export type DeliveryReason =
   /** The mail service refused the message for good (status `rejected`). */
   | 'mail-rejected'
   /** DSL alert sent to the school's leaders because no DSL is configured. */
-  | 'no-dsl-configured';
+  | 'no-dsl-configured'
+  /** DSL alert sent to the school's leaders because the DSL's copy bounced (SES feedback). */
+  | 'dsl-undelivered';
 
 export type DecisionReason = EventReason | ContactReason | DeliveryReason;
 

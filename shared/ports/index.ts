@@ -6,6 +6,7 @@
 import type { WebhookSecrets } from '../domain/signature';
 import type { WritePlan } from '../domain/records';
 import type { TableRef } from '../adapters/aws/dynamodb';
+import type { BusinessMetrics } from './metrics';
 
 export interface Clock {
   now(): Date;
@@ -76,6 +77,8 @@ export interface TrustSettings {
   trustLeaders: string[];
   /** Shown in emails, e.g. "Oak Valley Academy Trust". */
   trustName: string;
+  /** The SES configuration set this stack sends with: SES feedback for any other is not ours. */
+  mailConfigurationSet?: string;
 }
 
 /**
@@ -92,4 +95,6 @@ export interface Adapters {
   mailer: Mailer;
   clock: Clock;
   settings: TrustSettings;
+  /** Business metrics (shared/ports/metrics.ts); absent: nothing is counted. */
+  metrics?: BusinessMetrics;
 }

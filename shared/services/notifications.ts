@@ -21,6 +21,7 @@ import {
 import type { Key } from '../domain/records';
 import { expiresAt } from '../domain/retention';
 import { PermanentMailError, type Clock, type Mailer, type SchoolDirectory, type SchoolProfile } from '../ports';
+import type { SentMessage } from '../ports/mail-feedback';
 
 /**
  * Carrying out notification decisions exactly once per (event, recipient) over an
@@ -39,7 +40,8 @@ import { PermanentMailError, type Clock, type Mailer, type SchoolDirectory, type
  * the `sending` record shows the case for follow-up).
  */
 
-export type DecisionStatus = 'sending' | 'sent' | 'retryable' | 'rejected' | 'suppressed';
+/** `bounced` and `complained` come later, from SES feedback (services/mail-feedback.ts). */
+export type DecisionStatus = 'sending' | 'sent' | 'retryable' | 'rejected' | 'suppressed' | 'bounced' | 'complained';
 
 /** The stored decision (recordKind `notification`); docs/notifications.md describes each field. */
 export interface NotificationDecisionItem extends Key {
@@ -71,7 +73,8 @@ export type ClaimResult = { claimed: true } | { claimed: false; existing: Record
 export interface NotificationStore {
   /** Stores the decision unless one is already under its key; a `retryable` one is taken over. */
   claim(item: NotificationDecisionItem): Promise<ClaimResult>;
-  markSent(key: Key, result: { messageId: string; sentAt: string }): Promise<void>;
+  /** Marks it sent and, with `sent`, indexes the message id so SES feedback finds the decision. */
+  markSent(key: Key, result: { messageId: string; sentAt: string }, sent?: SentMessage): Promise<void>;
   markFailed(key: Key, failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: DecisionReason; failedAt: string }): Promise<void>;
 }
 
@@ -182,7 +185,7 @@ async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): P
 }
 
 /** Sends one claimed message and records the result. */
-async function send(
+export async function sendDecision(
   deps: NotificationDeps,
   item: NotificationDecisionItem,
   message: { to: string[]; subject: string; text: string; html: string },
@@ -202,8 +205,23 @@ async function send(
     });
     return permanent ? 'rejected' : 'retryable';
   }
-  await deps.store.markSent(key, { messageId, sentAt: deps.clock.now().toISOString() });
+  await deps.store.markSent(key, { messageId, sentAt: deps.clock.now().toISOString() }, messageId ? sentMessageOf(item, messageId) : undefined);
   return 'sent';
+}
+
+function sentMessageOf(item: NotificationDecisionItem, messageId: string): SentMessage {
+  return {
+    messageId,
+    decisionKey: { pk: item.pk, sk: item.sk },
+    schoolId: item.schoolId,
+    pupilId: item.pupilId,
+    eventId: item.eventId,
+    eventType: item.eventType,
+    week: item.week,
+    category: item.category,
+    recipientContactId: item.recipient.contactId,
+    expiresAt: item.expiresAt,
+  };
 }
 
 /** Parent/carer notifications for one stored event (notify-parents). */
@@ -268,7 +286,7 @@ async function carryOut(
   }
   if (decision.action === 'suppress') return { outcome: 'suppressed', reason: decision.reason };
   const message = parentMessage(decision.notice!, school);
-  return { outcome: await send(deps, item, { to: [decision.recipient.email!], ...message }) };
+  return { outcome: await sendDecision(deps, item, { to: [decision.recipient.email!], ...message }) };
 }
 
 /** A safeguarding concern to the school's DSL, or its leaders when none is configured (alert-dsl). */
@@ -303,7 +321,7 @@ export async function alertDslOfEvent(detail: StoredEventDetail, deps: Notificat
     count(summary, 'duplicate');
     return { ...summary, toLeaders };
   }
-  const outcome = await send(deps, item, { to, ...dslAlertMessage(alert, school, { toLeaders }) });
+  const outcome = await sendDecision(deps, item, { to, ...dslAlertMessage(alert, school, { toLeaders }) });
   count(summary, outcome);
   return { ...summary, toLeaders };
 }

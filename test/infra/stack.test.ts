@@ -95,6 +95,7 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...tableKeyWrite,
     ...dlqSend,
   ],
+  'record-mail-feedback': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
 };
 
 const expectedIndexes: Record<FunctionName, string[]> = {
@@ -105,6 +106,7 @@ const expectedIndexes: Record<FunctionName, string[]> = {
   'schedule-rollups': ['gsi1'],
   'rollup-school': ['gsi2'],
   'trust-summary': ['gsi1', 'gsi2'],
+  'record-mail-feedback': [],
 };
 
 describe('stack identity and outputs', () => {
@@ -288,7 +290,7 @@ describe('least privilege', () => {
     const fns = deployedFunctions(template);
     const [identityId] = resourcesOf(template, 'AWS::SES::EmailIdentity')[0]!;
     const [configSetId] = resourcesOf(template, 'AWS::SES::ConfigurationSet')[0]!;
-    const senders: FunctionName[] = ['notify-parents', 'alert-dsl', 'rollup-school', 'trust-summary'];
+    const senders: FunctionName[] = ['notify-parents', 'alert-dsl', 'rollup-school', 'trust-summary', 'record-mail-feedback'];
     for (const name of functionNames) {
       const send = fns[name].statements.filter((s) => asArray(s.Action).includes('ses:SendEmail'));
       if (!senders.includes(name)) {
@@ -405,7 +407,9 @@ describe('rules', () => {
     const fns = deployedFunctions(template);
     const [busId] = resourcesOf(template, 'AWS::Events::EventBus')[0]!;
     const [, eventRule] = resourcesOf(template, 'AWS::Events::Rule').find(([, r]) => r.Properties.Description === rule.description)!;
-    expect(refOf(eventRule.Properties.EventBusName)).toBe(busId);
+    // SES publishes its feedback to the default bus; everything else is on the tracker's.
+    if ('bus' in rule) expect(eventRule.Properties.EventBusName).toBe('default');
+    else expect(refOf(eventRule.Properties.EventBusName)).toBe(busId);
     expect(eventRule.Properties.Targets).toHaveLength(1);
     const target = eventRule.Properties.Targets[0];
     const fn = fns[rule.target as FunctionName];
@@ -452,7 +456,7 @@ describe('weekly schedule', () => {
 describe('queues', () => {
   it('every queue is encrypted and refuses non-TLS requests', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(6);
+    expect(queues).toHaveLength(7);
     for (const [queueId, queue] of queues) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       expect(queue.Properties.MessageRetentionPeriod).toBe(1_209_600);
@@ -526,6 +530,13 @@ describe('email', () => {
     expect(template.toJSON().Outputs).toHaveProperty('DkimRecord1');
   });
 
+  it('the configuration set sends bounces, complaints, rejects and delays to the default bus', () => {
+    const [, destination] = resourcesOf(template, 'AWS::SES::ConfigurationSetEventDestination')[0]!;
+    expect(destination.Properties.EventDestination.MatchingEventTypes).toEqual(['bounce', 'complaint', 'reject', 'deliveryDelay']);
+    expect(json(destination.Properties.EventDestination.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
+    expect(refOf(destination.Properties.ConfigurationSetName)).toBe(resourcesOf(template, 'AWS::SES::ConfigurationSet')[0]![0]);
+  });
+
   it('an address identity when sesIdentity is an email address', () => {
     const t = synth({ sesIdentity: 'tracker@example.org', mailFrom: 'tracker@example.org' }).template();
     t.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'tracker@example.org' });
@@ -554,7 +565,9 @@ describe('operability', () => {
     expect(alarms.some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx')).toBe(true);
     const iterator = alarms.find((a) => a.MetricName === 'IteratorAge')!;
     expect(refOf(iterator.Dimensions[0].Value)).toBe(fns['publish-stored-events'].logicalId);
-    expect(alarms).toHaveLength(6 + 2 * functionNames.length + 2);
+    const dslUndelivered = alarms.find((a) => a.MetricName === 'DslAlertUndelivered')!;
+    expect(dslUndelivered).toMatchObject({ Namespace: `InterventionTracker/${stage}`, Dimensions: [{ Name: 'service', Value: 'record-mail-feedback' }], Threshold: 1 });
+    expect(alarms).toHaveLength(resourcesOf(template, 'AWS::SQS::Queue').length + 2 * functionNames.length + 3);
   });
 
   it('every alarm notifies the KMS-encrypted, TLS-only SNS topic that emails ops', () => {

@@ -8,6 +8,7 @@ import { DynamoEventStore } from './event-store';
 import { EventBridgePublisher } from './eventbridge-publisher';
 import { DynamoSchoolDirectory } from './school-directory';
 import { SecretsManagerSecretStore } from './secrets-manager';
+import { PowertoolsMetrics } from './powertools-metrics';
 import { SesMailer } from './ses-mailer';
 
 function required(name: string): string {
@@ -37,7 +38,9 @@ const mailer = lazy(
 const settings = lazy(() => ({
   trustLeaders: (process.env.TRUST_LEADERS ?? '').split(',').filter(Boolean),
   trustName: process.env.TRUST_NAME ?? 'Trust',
+  mailConfigurationSet: process.env.SES_CONFIGURATION_SET,
 }));
+const metrics = lazy(() => new PowertoolsMetrics());
 
 /** The deployed stack's adapters, configured by the environment the CDK stack sets. */
 export const awsAdapters: Adapters = {
@@ -48,5 +51,6 @@ export const awsAdapters: Adapters = {
   get publisher() { return publisher(); },
   get mailer() { return mailer(); },
   get settings() { return settings(); },
+  get metrics() { return metrics(); },
   clock: systemClock,
 };

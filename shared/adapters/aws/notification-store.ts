@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { interventionTimelinePrefix, pupilPartition, pupilProfileKey } from '../../domain/keys';
+import { interventionTimelinePrefix, pupilPartition, pupilProfileKey, sentMessageKey } from '../../domain/keys';
+import type { SentMessage } from '../../ports/mail-feedback';
 import type { Key } from '../../domain/records';
 import { table } from '../../domain/table';
 import type {
@@ -40,15 +41,26 @@ export class DynamoNotificationStore implements NotificationStore {
     }
   }
 
-  async markSent(key: Key, result: { messageId: string; sentAt: string }): Promise<void> {
+  async markSent(key: Key, result: { messageId: string; sentAt: string }, sent?: SentMessage): Promise<void> {
+    const update = {
+      TableName: this.table.tableName,
+      Key: key,
+      UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt REMOVE errorName',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':messageId': result.messageId, ':sentAt': result.sentAt },
+    };
+    if (!sent) {
+      await this.table.client.send(new UpdateCommand(update));
+      return;
+    }
+    // Together: a bounce must always find the decision its message id belongs to.
     await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: key,
-        UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt REMOVE errorName',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':messageId': result.messageId, ':sentAt': result.sentAt },
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: update },
+          { Put: { TableName: this.table.tableName, Item: { ...sentMessageKey(sent.messageId), recordKind: 'sent-message', ...sent } } },
+        ],
       }),
     );
   }

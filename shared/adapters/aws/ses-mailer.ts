@@ -1,4 +1,4 @@
-import { MessageRejected, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { BadRequestException, MailFromDomainNotVerifiedException, MessageRejected, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { PermanentMailError, type MailMessage, type Mailer } from '../../ports';
 
 /** SES v2, always through the stack's configuration set (delivery events, suppression). */
@@ -27,8 +27,12 @@ export class SesMailer implements Mailer {
       );
       return { messageId: result.MessageId ?? '' };
     } catch (error) {
-      // A rejected message (e.g. a suppressed address) will not succeed on retry.
-      if (error instanceof MessageRejected) throw new PermanentMailError(error.message);
+      // Retrying will not change these: a rejected message, an unverified MAIL FROM domain,
+      // an invalid address. (An address on the suppression list is accepted here and comes
+      // back as a bounce: record-mail-feedback marks that decision.)
+      if (error instanceof MessageRejected || error instanceof MailFromDomainNotVerifiedException || error instanceof BadRequestException) {
+        throw new PermanentMailError(`${(error as Error).name}: ${(error as Error).message}`);
+      }
       throw error;
     }
   }

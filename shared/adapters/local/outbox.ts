@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MailMessage, Mailer } from '../../ports';
+import { sesFeedbackSource } from '../../../events/ses-feedback';
+import { sesFeedbackRecord, simulatedFeedback } from '../../domain/mail-feedback';
+import type { EventPublisher, MailMessage, Mailer } from '../../ports';
 
 /**
  * The local stand-in for SES: each message becomes one RFC 5322 `.eml` file with
@@ -116,13 +118,51 @@ export function parseEml(raw: string, file: string): OutboxEntry {
   };
 }
 
+/** SES's feedback, simulated: where the outbox publishes it (the local bus) and as which configuration set. */
+export interface SimulatedFeedback {
+  publisher: EventPublisher;
+  configurationSet: string;
+  /** After the send returns, as SES's feedback comes after the send (default 100 ms). */
+  delayMs?: number;
+}
+
 export class OutboxMailer implements Mailer {
   private sequence = 0;
+  private readonly pendingFeedback = new Set<Promise<void>>();
+  feedback?: SimulatedFeedback;
 
   constructor(
     private readonly directory: string,
     private readonly from = 'Intervention Tracker <tracker@localhost>',
   ) {}
+
+  /** Resolves once every simulated feedback event has been published. */
+  async settled(): Promise<void> {
+    while (this.pendingFeedback.size > 0) await Promise.all([...this.pendingFeedback]);
+  }
+
+  /**
+   * Mail to SES's mailbox simulator (bounce@, complaint@, suppressionlist@
+   * simulator.amazonses.com) gets the feedback event SES would publish to the default bus.
+   */
+  private simulateFeedback(message: MailMessage, messageId: string): void {
+    const feedback = this.feedback;
+    if (!feedback) return;
+    for (const address of message.to) {
+      const timestamp = new Date().toISOString();
+      const simulated = simulatedFeedback(address, timestamp);
+      if (!simulated) continue;
+      const record = sesFeedbackRecord(
+        simulated.eventType,
+        { messageId, to: [address], category: message.category, configurationSet: feedback.configurationSet, timestamp },
+        simulated.extra,
+      );
+      const publish = new Promise<void>((resolve) => setTimeout(resolve, feedback.delayMs ?? 100))
+        .then(() => feedback.publisher.publish([{ source: sesFeedbackSource, ...record }]))
+        .finally(() => this.pendingFeedback.delete(publish));
+      this.pendingFeedback.add(publish);
+    }
+  }
 
   async send(message: MailMessage): Promise<{ messageId: string }> {
     const messageId = randomUUID();
@@ -131,6 +171,7 @@ export class OutboxMailer implements Mailer {
     // Sortable names keep the listing oldest first.
     const file = `${now.toISOString().replace(/[:.]/g, '-')}-${String(++this.sequence).padStart(6, '0')}-${messageId.slice(0, 8)}.eml`;
     await writeFile(join(this.directory, file), renderEml(message, this.from, messageId, now));
+    this.simulateFeedback(message, messageId);
     return { messageId };
   }
 }

@@ -6,14 +6,24 @@ import { renderEmail, type RenderedEmail } from './layout';
  * The safeguarding alert to the DSL: who, when and which incident, never the notes (email is
  * not a secure channel; the MIS holds the details).
  */
-export function dslAlertMessage(alert: DslAlert, school: { name: string; timezone: string }, options: { toLeaders: boolean }): RenderedEmail {
+/** `dslFailed`: the alert already went to the DSL and bounced (SES's reason); the leaders get it instead. */
+export function dslAlertMessage(
+  alert: DslAlert,
+  school: { name: string; timezone: string },
+  options: { toLeaders: boolean; dslFailed?: string },
+): RenderedEmail {
   const when = longDateTime(alert.occurredAt, school.timezone);
   const pupil = alert.pupilName ? `${alert.pupilName} (pupil id ${alert.pupilId})` : `Pupil id ${alert.pupilId} (not yet on the roster)`;
   return renderEmail({
-    subject: `Safeguarding concern recorded at ${school.name} (pupil ${alert.pupilId})`,
+    subject: `${options.dslFailed ? 'Not delivered to the DSL: ' : ''}Safeguarding concern recorded at ${school.name} (pupil ${alert.pupilId})`,
     banner: school.name,
     heading: 'Safeguarding concern recorded',
     paragraphs: [
+      ...(options.dslFailed
+        ? [
+            `Warning: this alert was sent to the designated safeguarding lead (DSL) of ${school.name} and could not be delivered (${options.dslFailed}). Please make sure the DSL sees it today, and ask trust IT to correct the school's DSL address.`,
+          ]
+        : []),
       `A safeguarding concern has been recorded for a pupil at ${school.name} and needs the attention of the designated safeguarding lead.`,
     ],
     details: [
@@ -26,7 +36,7 @@ export function dslAlertMessage(alert: DslAlert, school: { name: string; timezon
     ],
     after: [
       'For details, see the MIS. This email deliberately contains no notes: email is not a secure channel for safeguarding information.',
-      ...(options.toLeaders
+      ...(options.toLeaders && !options.dslFailed
         ? [`You are receiving this as a leader of ${school.name} because no designated safeguarding lead (DSL) email is configured for the school. Please pass it to the DSL and ask trust IT to configure one.`]
         : []),
     ],
