@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { weeklyRollup } from '../events/schedule';
+import { mailPacing } from './functions';
 import { isValidTimeZone } from '../shared/domain/calendar';
 
 /**
@@ -69,6 +70,12 @@ export const configSchema = z
     /** Steady-state requests per second and burst for the webhook route. */
     apiRateLimit: integer(1, 10_000).default(50),
     apiBurstLimit: integer(1, 5_000).default(100),
+    /**
+     * Concurrent invocations of each mail-sending function draining its queue (2 is Lambda's
+     * minimum). Each sends one message at a time: keep the sum over the sending functions,
+     * times about 10 messages/s each, within the account's SES maximum send rate.
+     */
+    mailConcurrency: integer(2, 1_000).default(mailPacing.defaultMaxConcurrency),
   })
   .superRefine((config, context) => {
     if (Boolean(config.domainName) !== Boolean(config.certificateArn)) {

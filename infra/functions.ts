@@ -31,8 +31,11 @@ export type TableAction =
 
 export interface FunctionSpec {
   description: string;
-  /** How the function is invoked: decides retries and where failures go. */
-  trigger: 'api' | 'stream' | 'rule' | 'schedule';
+  /**
+   * How the function is invoked: decides retries and where failures go. `queue`: a rule
+   * puts events on an SQS queue the function drains at a bounded concurrency (mailPacing).
+   */
+  trigger: 'api' | 'stream' | 'rule' | 'schedule' | 'queue';
   timeoutSeconds: number;
   memoryMb: number;
   env: readonly EnvName[];
@@ -50,6 +53,23 @@ export interface FunctionSpec {
   /** secretsmanager:GetSecretValue on `<prefix>/*` and kms:Decrypt via Secrets Manager. */
   readsWebhookSecrets?: true;
 }
+
+/**
+ * Mail pacing (docs/deploy.md, "Mail pacing"): the functions that mail for every stored
+ * event (trigger `queue`) drain their queue at most `mailConcurrency` invocations at a time,
+ * each sending one message after another, so a burst of events (300 first-day absences at
+ * 09:30) waits in the queue instead of meeting SES's send-rate limit.
+ */
+export const mailPacing = {
+  /** Lambda's minimum for an SQS event source; the `mailConcurrency` context value's default. */
+  defaultMaxConcurrency: 2,
+  /** Events per invocation, handled one after another (partial batch failures reported). */
+  batchSize: 10,
+  /** Receives before a notice goes to the function's DLQ (throttling and SES errors included). */
+  maxReceiveCount: 10,
+  /** AWS's advice: the queue's visibility timeout at least six times the function's timeout. */
+  visibilityTimeoutFactor: 6,
+} as const;
 
 const read: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
 const write: TableAction[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
@@ -81,7 +101,7 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
   },
   'notify-parents': {
     description: 'Parent/carer emails for stored events, each decision recorded once',
-    trigger: 'rule',
+    trigger: 'queue',
     timeoutSeconds: 60,
     memoryMb: 512,
     env: ['TABLE_NAME', ...mail],
@@ -91,7 +111,7 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
   },
   'alert-dsl': {
     description: "Safeguarding alerts to the school's designated safeguarding lead",
-    trigger: 'rule',
+    trigger: 'queue',
     timeoutSeconds: 60,
     memoryMb: 512,
     env: ['TABLE_NAME', ...mail],

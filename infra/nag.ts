@@ -21,6 +21,8 @@ export const acknowledgementReasons = {
     rule: 'Asynchronous failures go to an SQS on-failure destination (EventInvokeConfig), the successor of DeadLetterConfig: it keeps the original event and the error, and is alarmed.',
     schedule:
       'Asynchronous failures go to an SQS on-failure destination (EventInvokeConfig), the successor of DeadLetterConfig: it keeps the original event and the error, and is alarmed.',
+    queue:
+      'Invoked synchronously by the SQS event source mapping of its pacing queue: a notice that fails maxReceiveCount times moves to the DLQ by the queue\'s redrive policy (the function\'s DeadLetterConfig does not apply to SQS-triggered invocations), and the DLQ is alarmed.',
   } satisfies Record<FunctionSpec['trigger'], string>,
   deadLetterQueueHasNoDlq:
     'This queue is itself a dead-letter queue (EventBridge target DLQ, Lambda on-failure destination or stream on-failure destination), which cdk-nag cannot see. A DLQ of a DLQ would only move the same messages; its depth alarm notifies ops instead.',
@@ -28,6 +30,8 @@ export const acknowledgementReasons = {
     'This queue is itself a dead-letter queue: nothing consumes it, so there is nothing to redrive from it. Messages are inspected and redriven by an operator (docs/deploy.md), and its depth alarm notifies ops.',
   webhookAuthorization:
     "Every request is authenticated by the contract's HMAC-SHA256 signature (X-Tracker-Signature over the timestamp and the raw body, with the school's own secret, within 300 s) in ingest-events before anything is stored. An API Gateway authorizer cannot read the body, so it cannot check this signature; schools' MIS cannot use IAM or JWT.",
+  pacingQueueRedrive:
+    "An SQS event source mapping has no on-failure destination (Lambda supports those for streams and Kafka): a notice that fails maxReceiveCount times is moved to the function's alarmed DLQ by the pacing queue's own redrive policy, which is the SQS way to the same end.",
   alarmEmailRedrive:
     "The alarm topic's subscription is an email to the trust's ops address: an undeliverable alarm email cannot be redelivered from a queue to a person, and an alarm on that queue would publish to this same topic. Alarm state stays visible in CloudWatch and on the dashboard.",
 } as const;

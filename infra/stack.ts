@@ -6,6 +6,7 @@ import { FanOut } from './constructs/fan-out';
 import { Functions } from './constructs/functions';
 import { IngestApi } from './constructs/ingest-api';
 import { Mail } from './constructs/mail';
+import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { OperatorAccess } from './constructs/operator-access';
 import { Rollups } from './constructs/rollups';
@@ -43,7 +44,8 @@ export class TrackerStack extends SectionedStack {
     const mail = new Mail(this, 'Mail', { config });
     const fanOut = new FanOut(this, 'FanOut', { stage });
     const functions = new Functions(this, 'Functions', { config, projectRoot: props.projectRoot, storage, bus: fanOut.bus, mail });
-    fanOut.route(storage, functions);
+    const notifications = new Notifications(this, 'Notifications', { config, functions });
+    fanOut.route(storage, functions, notifications);
     new Rollups(this, 'Rollups', { config, functions });
     const api = new IngestApi(this, 'IngestApi', { config, handler: functions.byName['ingest-events'].function });
     const observability = new Observability(this, 'Observability', { config, functions, httpApi: api.httpApi });

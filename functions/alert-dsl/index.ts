@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { StoredEventDetail } from '../../events/bus';
 import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { fromPacingQueue } from '../../shared/adapters/aws/pacing-queue';
 import { logger } from '../../shared/logger';
 import type { Adapters } from '../../shared/ports';
 import { alertDslOfEvent, NotificationRetryError, type NotificationSummary } from '../../shared/services/notifications';
@@ -33,4 +34,5 @@ export function alertDsl(adapters: Adapters) {
   };
 }
 
-export const handler = middy(alertDsl(awsAdapters)).use(injectLambdaContext(logger));
+/** Deployed, it drains its pacing queue (SQS-wrapped EventBridge events, partial batch failures). */
+export const handler = middy(fromPacingQueue(alertDsl(awsAdapters))).use(injectLambdaContext(logger));

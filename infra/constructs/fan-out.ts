@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { rules } from '../../events/rules';
 import { delivery } from '../delivery';
 import type { Functions } from './functions';
+import type { Notifications } from './notifications';
 import { pascal } from './names';
 import { Section } from './section';
 import type { Storage } from './storage';
@@ -13,7 +14,8 @@ import type { Storage } from './storage';
 /**
  * Stream → bus → rules: the table's stream feeds publish-stored-events, which puts thin
  * events on the tracker bus, and one rule per entry of events/rules.ts routes them. The bus
- * exists before the functions (they are told its name); `route` wires them once they exist.
+ * exists before the functions (they are told its name); `route` wires them once they exist:
+ * a rule targets its function, or the function's pacing queue (Notifications).
  */
 export class FanOut extends Section {
   readonly bus: events.EventBus;
@@ -31,7 +33,7 @@ export class FanOut extends Section {
     return (this.node.tryFindChild('DefaultBus') as events.IEventBus | undefined) ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
   }
 
-  route(storage: Storage, functions: Functions): void {
+  route(storage: Storage, functions: Functions, notifications: Notifications): void {
     functions.byName['publish-stored-events'].function.addEventSource(
       new DynamoEventSource(storage.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -55,12 +57,14 @@ export class FanOut extends Section {
       });
       // Byte-identical to events/rules.ts (`detail-type`, `$or`), which the local bus also runs.
       (eventRule.node.defaultChild as events.CfnRule).eventPattern = structuredClone(rule.pattern);
+      const targetProps = {
+        retryAttempts: delivery.ruleRetryAttempts,
+        maxEventAge: delivery.ruleMaxEventAge,
+        deadLetterQueue: functions.deadLettersOf(rule.target),
+      };
+      const queue = notifications.queueOf(rule.target);
       eventRule.addTarget(
-        new eventTargets.LambdaFunction(functions.byName[rule.target].function, {
-          retryAttempts: delivery.ruleRetryAttempts,
-          maxEventAge: delivery.ruleMaxEventAge,
-          deadLetterQueue: functions.deadLettersOf(rule.target),
-        }),
+        queue ? new eventTargets.SqsQueue(queue, targetProps) : new eventTargets.LambdaFunction(functions.byName[rule.target].function, targetProps),
       );
     }
   }

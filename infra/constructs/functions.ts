@@ -9,7 +9,7 @@ import { functionNames, type FunctionName } from '../../functions/registry';
 import { table as tableDefinition } from '../../shared/domain/table';
 import type { TrackerConfig } from '../config';
 import { delivery } from '../delivery';
-import { functionSpecs, type EnvName, type FunctionSpec } from '../functions';
+import { functionSpecs, mailPacing, type EnvName, type FunctionSpec } from '../functions';
 import { acknowledge, acknowledgementReasons } from '../nag';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { Mail } from './mail';
@@ -114,19 +114,19 @@ export class Functions extends Section {
     }
   }
 
-  /** Delivery failures and failed invocations of rule-, schedule- and stream-fed functions. */
+  /** Delivery failures and failed invocations of every function not answering an API call. */
   private addDeadLetterQueue(name: FunctionName, { trigger }: FunctionSpec, stage: string) {
-    if (trigger !== 'rule' && trigger !== 'schedule' && trigger !== 'stream') return;
-    const dlq = new DeadLetterQueue(this, `${pascal(name)}DeadLetters`, {
-      queueName: `tracker-${stage}-${name}-dlq`,
-      purpose:
-        trigger === 'stream'
-          ? `stream batches ${name} could not publish after ${delivery.streamRetryAttempts} retries (shard and sequence numbers; replay from the table)`
-          : `events ${trigger === 'rule' ? 'EventBridge' : 'EventBridge Scheduler'} could not deliver to ${name}, and invocations that failed after Lambda's retries`,
-    });
+    if (trigger === 'api') return;
+    const purposes: Record<Exclude<FunctionSpec['trigger'], 'api'>, string> = {
+      stream: `stream batches ${name} could not publish after ${delivery.streamRetryAttempts} retries (shard and sequence numbers; replay from the table)`,
+      rule: `events EventBridge could not deliver to ${name}, and invocations that failed after Lambda's retries`,
+      schedule: `events EventBridge Scheduler could not deliver to ${name}, and invocations that failed after Lambda's retries`,
+      queue: `events ${name} failed on ${mailPacing.maxReceiveCount} receives from its pacing queue, and events EventBridge could not deliver to that queue`,
+    };
+    const dlq = new DeadLetterQueue(this, `${pascal(name)}DeadLetters`, { queueName: `tracker-${stage}-${name}-dlq`, purpose: purposes[trigger] });
     this.deadLetters[name] = dlq;
     this.deadLetterQueues.push(dlq);
-    if (trigger !== 'stream') {
+    if (trigger === 'rule' || trigger === 'schedule') {
       this.byName[name].function.configureAsyncInvoke({
         retryAttempts: delivery.asyncRetryAttempts,
         maxEventAge: delivery.asyncMaxEventAge,

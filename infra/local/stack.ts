@@ -17,6 +17,7 @@ import { TallyMetrics } from '../../shared/adapters/local/tally-metrics';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
 import type { Adapters, Clock, EventStore, Mailer, TrustSettings } from '../../shared/ports';
+import { functionSpecs, mailPacing } from '../functions';
 import { ensureTable } from './create-table';
 import { localCredentials, localRegion, startDynamoDBLocal } from './dynamodb-local';
 import { createLocalHttpServer } from './http-server';
@@ -39,6 +40,8 @@ export interface LocalStackOptions {
   wrapEvents?: (events: EventStore) => EventStore;
   wrapMailer?: (mailer: Mailer) => Mailer;
   busRetryDelayMs?: (attempt: number) => number;
+  /** Deliveries at a time to each mail-sending function (the deployed `mailConcurrency`). */
+  mailConcurrency?: number;
   /**
    * How long one DynamoDB call may go without a byte from DynamoDB Local before it times out
    * (the SDK then retries it, 3 attempts in all). Without it a stalled store hangs the webhook
@@ -105,6 +108,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       name,
       pattern: rule.pattern,
       target: (event) => functions[rule.target](event),
+      // Paced mail, as deployed: a bounded-concurrency queue in front of the sending function.
+      ...(functionSpecs[rule.target].trigger === 'queue'
+        ? { maxConcurrency: options.mailConcurrency ?? mailPacing.defaultMaxConcurrency, maxAttempts: mailPacing.maxReceiveCount }
+        : {}),
     })),
     {
       maxAttempts: 3,

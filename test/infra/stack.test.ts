@@ -4,7 +4,7 @@ import { rules } from '../../events/rules';
 import { weeklyRollup } from '../../events/schedule';
 import { functionNames, type FunctionName } from '../../functions/registry';
 import { stackName, stackOutputs } from '../../infra/cli/targets';
-import { functionSpecs } from '../../infra/functions';
+import { functionSpecs, mailPacing } from '../../infra/functions';
 import { apiAccessLogFormat } from '../../infra/stack';
 import { table as tableDefinition } from '../../shared/domain/table';
 import { asArray, refOf, resource, resourcesOf, synth } from './support';
@@ -48,6 +48,8 @@ const json = (value: unknown) => JSON.stringify(value);
 
 const logsAndTracing = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 const dlqSend = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+/** The paced senders drain their own queue (and send nothing to their DLQ themselves: SQS redrives). */
+const queueConsume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
 const tableKeyRead = ['kms:Decrypt', 'kms:DescribeKey'];
 const tableKeyWrite = [...tableKeyRead, 'kms:Encrypt', 'kms:GenerateDataKey'];
 
@@ -71,8 +73,8 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...tableKeyRead,
     ...dlqSend,
   ],
-  'notify-parents': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
-  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
+  'notify-parents': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...queueConsume],
+  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...queueConsume],
   'schedule-rollups': ['dynamodb:Query', 'events:PutEvents', ...tableKeyRead, ...dlqSend],
   'rollup-school': [
     'dynamodb:BatchGetItem',
@@ -368,7 +370,7 @@ describe('fan-out: stream → publisher → bus', () => {
   it('the stream feeds publish-stored-events with partial batch failures and an SQS on-failure destination', () => {
     const fns = deployedFunctions(template);
     const [tableId] = resourcesOf(template, 'AWS::DynamoDB::GlobalTable')[0]!;
-    const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+    const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => json(m.Properties.EventSourceArn).includes('StreamArn'));
     expect(mappings).toHaveLength(1);
     const mapping = mappings[0]![1].Properties;
     expect(refOf(mapping.FunctionName)).toBe(fns['publish-stored-events'].logicalId);
@@ -413,10 +415,23 @@ describe('rules', () => {
     expect(eventRule.Properties.Targets).toHaveLength(1);
     const target = eventRule.Properties.Targets[0];
     const fn = fns[rule.target as FunctionName];
-    expect(refOf(target.Arn)).toBe(fn.logicalId);
     expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 21_600, MaximumRetryAttempts: 10 });
     const dlqId = refOf(target.DeadLetterConfig.Arn)!;
     expect(resource(template, dlqId).Properties.SqsManagedSseEnabled).toBe(true);
+    if (functionSpecs[rule.target as FunctionName].trigger === 'queue') {
+      // Paced mail: the rule fills the function's queue, which the function drains.
+      const queue = resource(template, refOf(target.Arn)!);
+      expect(queue.Type).toBe('AWS::SQS::Queue');
+      expect(refOf(queue.Properties.RedrivePolicy.deadLetterTargetArn)).toBe(dlqId);
+      expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(mailPacing.maxReceiveCount);
+      expect(queue.Properties.VisibilityTimeout).toBe(functionSpecs[rule.target as FunctionName].timeoutSeconds * 6);
+      const [, mapping] = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').find(([, m]) => refOf(m.Properties.EventSourceArn) === refOf(target.Arn))!;
+      expect(refOf(mapping.Properties.FunctionName)).toBe(fn.logicalId);
+      expect(mapping.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
+      expect(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').some(([, c]) => refOf(c.Properties.FunctionName) === fn.logicalId)).toBe(false);
+      return;
+    }
+    expect(refOf(target.Arn)).toBe(fn.logicalId);
     // The same queue takes the function's own asynchronous failures.
     const [, invokeConfig] = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => refOf(c.Properties.FunctionName) === fn.logicalId)!;
     expect(refOf(invokeConfig.Properties.DestinationConfig.OnFailure.Destination)).toBe(dlqId);
@@ -456,7 +471,8 @@ describe('weekly schedule', () => {
 describe('queues', () => {
   it('every queue is encrypted and refuses non-TLS requests', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(7);
+    const paced = functionNames.filter((name) => functionSpecs[name].trigger === 'queue');
+    expect(queues).toHaveLength(functionNames.filter((name) => functionSpecs[name].trigger !== 'api').length + paced.length);
     for (const [queueId, queue] of queues) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       expect(queue.Properties.MessageRetentionPeriod).toBe(1_209_600);
@@ -548,7 +564,7 @@ describe('operability', () => {
   it('alarms on every DLQ, every function\'s errors and throttles, API 5xx and the stream iterator age', () => {
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const fns = deployedFunctions(template);
-    for (const [queueId] of resourcesOf(template, 'AWS::SQS::Queue')) {
+    for (const [queueId] of resourcesOf(template, 'AWS::SQS::Queue').filter(([, q]) => String(q.Properties.QueueName).endsWith('-dlq'))) {
       expect(
         alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refOf(a.Dimensions[0].Value) === queueId && a.Threshold === 1),
         queueId,
@@ -567,7 +583,7 @@ describe('operability', () => {
     expect(refOf(iterator.Dimensions[0].Value)).toBe(fns['publish-stored-events'].logicalId);
     const dslUndelivered = alarms.find((a) => a.MetricName === 'DslAlertUndelivered')!;
     expect(dslUndelivered).toMatchObject({ Namespace: `InterventionTracker/${stage}`, Dimensions: [{ Name: 'service', Value: 'record-mail-feedback' }], Threshold: 1 });
-    expect(alarms).toHaveLength(resourcesOf(template, 'AWS::SQS::Queue').length + 2 * functionNames.length + 3);
+    expect(alarms).toHaveLength(functionNames.filter((name) => functionSpecs[name].trigger !== 'api').length + 2 * functionNames.length + 3);
   });
 
   it('every alarm notifies the KMS-encrypted, TLS-only SNS topic that emails ops', () => {

@@ -199,3 +199,40 @@ export class MailFaults {
     },
   });
 }
+
+/**
+ * SES's send-rate limit, stood in for without a clock: at most `maxInFlight` sends at once
+ * (a rate limit is concurrency × time per send); one more fails with SES's
+ * TooManyRequestsException, and so does every `alsoThrottleEvery`-th send (SES throttles
+ * now and then even within the rate). Each send holds its slot a moment, as a call does.
+ */
+export class ThrottlingMail {
+  inFlight = 0;
+  peakInFlight = 0;
+  calls = 0;
+  throttled = 0;
+
+  constructor(
+    private readonly maxInFlight: number,
+    private readonly alsoThrottleEvery = 0,
+    private readonly holdMs = 1,
+  ) {}
+
+  readonly wrap = (inner: Mailer): Mailer => ({
+    send: async (message: MailMessage) => {
+      const call = ++this.calls;
+      if (this.inFlight >= this.maxInFlight || (this.alsoThrottleEvery && call % this.alsoThrottleEvery === 0)) {
+        this.throttled++;
+        throw sdkError('TooManyRequestsException', 'Maximum sending rate exceeded (injected)', 429, 'client');
+      }
+      this.inFlight++;
+      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, this.holdMs));
+        return await inner.send(message);
+      } finally {
+        this.inFlight--;
+      }
+    },
+  });
+}

@@ -8,6 +8,35 @@ export interface LocalRule {
   pattern: EventPattern;
   /** Receives the event as EventBridge would deliver it to a Lambda target. */
   target: (event: EventBridgeEnvelope) => Promise<unknown>;
+  /**
+   * At most this many deliveries to the target at a time; the rest wait their turn (the
+   * deployed pacing queue's twin: an SQS event source with maxConcurrency).
+   */
+  maxConcurrency?: number;
+  /** Attempts for this rule's target, when not the bus-wide `maxAttempts` (a pacing queue's maxReceiveCount). */
+  maxAttempts?: number;
+}
+
+/** A counting semaphore: the bounded-concurrency queue in front of a paced target. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
 }
 
 export interface EventBridgeEnvelope {
@@ -42,12 +71,16 @@ export class LocalEventBus implements EventPublisher {
   private sequence = 0;
   /** Dead letters that could not be written to their file (disk full, bad path): kept, never dropped. */
   readonly unwritableDeadLetters: { rule: string; envelope: EventBridgeEnvelope }[] = [];
+  private readonly slots = new Map<string, Slots>();
 
   constructor(
     private readonly rules: LocalRule[],
     private readonly options: LocalBusOptions,
   ) {
-    for (const rule of rules) assertValidEventPattern(rule.pattern);
+    for (const rule of rules) {
+      assertValidEventPattern(rule.pattern);
+      if (rule.maxConcurrency) this.slots.set(rule.name, new Slots(rule.maxConcurrency));
+    }
   }
 
   async publish(events: BusEvent[]): Promise<void> {
@@ -81,13 +114,15 @@ export class LocalEventBus implements EventPublisher {
   }
 
   private async deliver(rule: LocalRule, envelope: EventBridgeEnvelope): Promise<void> {
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+    const maxAttempts = rule.maxAttempts ?? this.options.maxAttempts;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        await rule.target(envelope);
+        const slots = this.slots.get(rule.name);
+        await (slots ? slots.run(() => rule.target(envelope)) : rule.target(envelope));
         return;
       } catch (error) {
         this.options.onError?.(rule.name, error, attempt);
-        if (attempt < this.options.maxAttempts) {
+        if (attempt < maxAttempts) {
           await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs?.(attempt) ?? 100 * 2 ** attempt));
         }
       }
