@@ -10,6 +10,18 @@ export const weeklyRollup = {
   target: 'schedule-rollups',
 } as const;
 
+/**
+ * The trust summary's deadline: Monday 12:00 in each scheduled timezone, five hours after
+ * the rollups start. Whatever schools have not rolled up by then, the summary goes without
+ * them, naming them, so one stuck school cannot hold back the trust's email.
+ */
+export const trustSummaryDeadline = {
+  scheduleExpression: 'cron(0 12 ? * MON *)',
+  weekday: 1,
+  hour: 12,
+  target: 'trust-summary',
+} as const;
+
 /** Local wall-clock parts of an instant in a timezone. */
 function localParts(instant: Date, timeZone: string) {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' }).formatToParts(instant);
@@ -21,4 +33,20 @@ function localParts(instant: Date, timeZone: string) {
 export function isWeeklyRollupDue(instant: Date, timeZone: string): boolean {
   const { weekday, hour } = localParts(instant, timeZone);
   return weekday === weeklyRollup.weekday && hour >= weeklyRollup.hour;
+}
+
+/** True during Monday from 12:00 local time: the local scheduler fires the deadline once then. */
+export function isTrustSummaryDeadlineDue(instant: Date, timeZone: string): boolean {
+  const { weekday, hour } = localParts(instant, timeZone);
+  return weekday === trustSummaryDeadline.weekday && hour >= trustSummaryDeadline.hour;
+}
+
+/**
+ * Whether `week`'s deadline has passed in a timezone: a later week has ended there, or it
+ * is the week after `week` and past Monday 12:00 local. (ISO weeks `YYYY-Www` sort as text.)
+ */
+export function trustSummaryDeadlinePassed(instant: Date, timeZone: string, week: string, weekJustEnded: string): boolean {
+  if (weekJustEnded !== week) return weekJustEnded > week;
+  const { weekday, hour } = localParts(instant, timeZone);
+  return weekday !== trustSummaryDeadline.weekday || hour >= trustSummaryDeadline.hour;
 }

@@ -21,6 +21,7 @@ export const outputNames = {
   sesIdentity: 'SesIdentity',
   operatorPolicy: 'OperatorPolicyArn',
   customDomainTarget: 'CustomDomainTarget',
+  scheduledTimezones: 'ScheduledTimezones',
 } as const;
 
 /** The outputs `tracker --stage` reads; all of them must exist for the CLI to start. */
@@ -30,4 +31,5 @@ export const cliOutputs = {
   secretsPrefix: outputNames.secretsPrefix,
   secretsKey: outputNames.secretsKey,
   rollupFunction: outputNames.rollupFunction,
+  scheduledTimezones: outputNames.scheduledTimezones,
 } as const;

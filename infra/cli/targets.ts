@@ -18,6 +18,11 @@ export interface CliTarget {
   secrets: WebhookSecretStore;
   clock: Clock;
   webhookUrl(schoolId: string): string;
+  /**
+   * Timezones the target schedules Monday rollups in; undefined when it schedules every
+   * timezone in use (the local stack). `school add` refuses any other.
+   */
+  scheduledTimezones?: string[];
   /** Runs a function as its trigger would (Lambda Invoke, or the local stack's twin). */
   invoke(functionName: string, payload: unknown): Promise<unknown>;
 }
@@ -79,7 +84,9 @@ export async function stageTarget(
   const table = { client: documentClient({ region }), tableName: output(stackOutputs.tableName) };
   const apiUrl = output(stackOutputs.apiUrl).replace(/\/$/, '');
   const lambda = new LambdaClient({ region });
+  const scheduledTimezones = output(stackOutputs.scheduledTimezones).split(',').filter(Boolean);
   return {
+    scheduledTimezones,
     description: `stage ${stage} (${name}, ${region})`,
     table,
     schools: new DynamoSchoolDirectory(table),

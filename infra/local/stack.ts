@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rules } from '../../events/rules';
-import { isWeeklyRollupDue, weeklyRollup } from '../../events/schedule';
+import { isTrustSummaryDeadlineDue, isWeeklyRollupDue, trustSummaryDeadline, weeklyRollup } from '../../events/schedule';
 import { functionFactories, type FunctionName } from '../../functions/registry';
 import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
 import { systemClock } from '../../shared/adapters/aws/environment';
@@ -177,10 +177,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const timezones = new Set((await adapters.schools.list()).map((school) => school.timezone));
     for (const timezone of timezones) {
       const week = weekJustEnded(now, timezone);
-      if (!isWeeklyRollupDue(now, timezone) || lastRuns[timezone] === week) continue;
-      await functions[weeklyRollup.target]({ timezone });
-      lastRuns[timezone] = week;
-      await writeFile(schedulerFile, JSON.stringify(lastRuns));
+      if (isWeeklyRollupDue(now, timezone) && lastRuns[timezone] !== week) {
+        await functions[weeklyRollup.target]({ timezone });
+        lastRuns[timezone] = week;
+        await writeFile(schedulerFile, JSON.stringify(lastRuns));
+        // Started after noon: the deadline waits a tick, for the rollups just requested.
+        continue;
+      }
+      // The trust summary's Monday-noon deadline (events/schedule.ts), once a week per timezone.
+      const deadlineRun = `deadline:${timezone}`;
+      if (isTrustSummaryDeadlineDue(now, timezone) && lastRuns[deadlineRun] !== week) {
+        await functions[trustSummaryDeadline.target]({ deadline: true, timezone });
+        lastRuns[deadlineRun] = week;
+        await writeFile(schedulerFile, JSON.stringify(lastRuns));
+      }
     }
   };
   const timer = setInterval(() => tick().catch((error) => logger.warn('scheduler failed', { errorMessage: (error as Error).message })), 60_000);

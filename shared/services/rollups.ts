@@ -1,5 +1,6 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
-import { isIsoWeek, previousWeek } from '../domain/calendar';
+import { trustSummaryDeadlinePassed } from '../../events/schedule';
+import { isIsoWeek, previousWeek, weekJustEnded } from '../domain/calendar';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
 import type { RollupFigures, RollupState, WeekRecords } from '../domain/rollup/types';
 import { renderSchoolSummary, type PupilName } from '../domain/summary-email/school-summary';
@@ -126,21 +127,31 @@ async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: Ro
 }
 
 export type TrustSummaryOutcome =
-  | { status: 'sent'; schools: number }
+  | { status: 'sent'; schools: number; missing?: string[] }
   | { status: 'waiting'; missing: string[] }
   | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' };
 
-/** On each rollup.completed: once every school has its rollup of the week, one email, once. */
-export async function runTrustSummary(deps: RollupDeps, week: string): Promise<TrustSummaryOutcome> {
+/**
+ * On each rollup.completed: once every school has its rollup of the week, one email, once.
+ * At the deadline (`atDeadline`), it goes without the schools still missing, naming them,
+ * unless a missing school's own deadline (in its timezone) is still to come.
+ */
+export async function runTrustSummary(deps: RollupDeps, week: string, options: { atDeadline?: boolean } = {}): Promise<TrustSummaryOutcome> {
   const { store } = deps;
   const [schools, rollups] = await Promise.all([deps.schools.list(), store.weekRollups(week)]);
   if (schools.length === 0) return { status: 'no-schools' };
   const byId = new Map(rollups.map((rollup) => [rollup.schoolId, rollup.figures]));
-  const missing = schools.filter((school) => !byId.has(school.schoolId)).map((school) => school.schoolId);
-  if (missing.length > 0) {
+  const missingSchools = schools.filter((school) => !byId.has(school.schoolId));
+  const missing = missingSchools.map((school) => school.schoolId);
+  const now = deps.clock.now();
+  const pastDeadline =
+    options.atDeadline === true &&
+    missingSchools.every((school) => trustSummaryDeadlinePassed(now, school.timezone, week, weekJustEnded(now, school.timezone)));
+  if (missing.length > 0 && !pastDeadline) {
     logger.info('trust summary waiting for schools', { week, missing: missing.length, of: schools.length });
     return { status: 'waiting', missing };
   }
+  if (missing.length > 0) logger.warn('trust summary deadline: sending without schools that have no rollup', { week, missing });
   if (deps.settings.trustLeaders.length === 0) {
     logger.info('trust summary skipped: no trust leaders are configured (TRUST_LEADERS)', { week, schools: schools.length });
     return { status: 'no-trust-leaders' };
@@ -151,7 +162,8 @@ export async function runTrustSummary(deps: RollupDeps, week: string): Promise<T
     const email = renderTrustSummary({
       trustName: deps.settings.trustName,
       week,
-      schools: schools.map((school) => ({ name: school.name, figures: byId.get(school.schoolId)! })),
+      schools: schools.filter((school) => byId.has(school.schoolId)).map((school) => ({ name: school.name, figures: byId.get(school.schoolId)! })),
+      missing: missingSchools.map((school) => school.name),
     });
     sent = await deps.mailer.send({ to: deps.settings.trustLeaders, subject: email.subject, text: email.text, html: email.html, category: 'trust-summary' });
   } catch (error) {
@@ -160,5 +172,5 @@ export async function runTrustSummary(deps: RollupDeps, week: string): Promise<T
   }
   await store.markTrustSummarySent(week, { messageId: sent.messageId, sentAt: deps.clock.now().toISOString(), schools: schools.length });
   logger.info('trust summary sent', { week, schools: schools.length, recipients: deps.settings.trustLeaders.length });
-  return { status: 'sent', schools: schools.length };
+  return { status: 'sent', schools: schools.length - missing.length, ...(missing.length ? { missing } : {}) };
 }

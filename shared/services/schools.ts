@@ -31,6 +31,8 @@ export interface SchoolServiceDeps {
   schools: SchoolDirectory;
   secrets: WebhookSecretStore;
   clock: Clock;
+  /** The timezones with a Monday rollup schedule; undefined: every timezone in use is scheduled. */
+  scheduledTimezones?: readonly string[];
 }
 
 /** 32 random bytes, hex: shown once to trust IT, never logged. */
@@ -44,6 +46,13 @@ export function validateNewSchool(input: NewSchool) {
 
 export async function addSchool(input: NewSchool, deps: SchoolServiceDeps): Promise<{ profile: SchoolProfile; webhookSecret: string }> {
   const school = validateNewSchool(input);
+  // A school in an unscheduled timezone would never be rolled up (docs/decisions/0001).
+  if (deps.scheduledTimezones && !deps.scheduledTimezones.includes(school.timezone)) {
+    const zones = [...deps.scheduledTimezones, school.timezone].join(',');
+    throw new SchoolError(
+      `timezone ${school.timezone} has no weekly rollup schedule in this stack (it schedules ${deps.scheduledTimezones.join(', ')}): deploy with -c schoolTimezones=${zones} first, then add the school; nothing was changed`,
+    );
+  }
   const webhookSecret = newWebhookSecret();
   // Secret first: a school without a secret can't be half-registered, and a taken id fails here.
   if (!(await deps.secrets.create(school.schoolId, { current: webhookSecret }))) {

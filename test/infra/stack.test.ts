@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../../events/rules';
-import { weeklyRollup } from '../../events/schedule';
+import { trustSummaryDeadline, weeklyRollup } from '../../events/schedule';
 import { functionNames, type FunctionName } from '../../functions/registry';
 import { stackName, stackOutputs } from '../../infra/cli/targets';
 import { functionSpecs, mailPacing } from '../../infra/functions';
@@ -439,32 +439,40 @@ describe('rules', () => {
   });
 });
 
-describe('weekly schedule', () => {
-  it('one schedule per distinct timezone, cron from events/schedule.ts, {"timezone"} payload, retries and DLQ', () => {
+describe('weekly schedules', () => {
+  it('per distinct timezone: the rollups at 07:00 and the trust summary deadline at 12:00, with retries and DLQ', () => {
     const t = synth({ schoolTimezones: 'Europe/London, America/New_York,Europe/London' }).template();
     const fns = deployedFunctions(t);
     const schedules = resourcesOf(t, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
-    expect(schedules.map((s) => s.ScheduleExpressionTimezone).sort()).toEqual(['America/New_York', 'Europe/London']);
-    for (const schedule of schedules) {
-      expect(schedule.ScheduleExpression).toBe(weeklyRollup.scheduleExpression);
-      expect(schedule.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
-      expect(refOf(schedule.Target.Arn)).toBe(fns['schedule-rollups'].logicalId);
-      expect(JSON.parse(schedule.Target.Input)).toEqual({ timezone: schedule.ScheduleExpressionTimezone });
-      expect(schedule.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 21_600, MaximumRetryAttempts: 10 });
-      expect(resource(t, refOf(schedule.Target.DeadLetterConfig.Arn)!).Type).toBe('AWS::SQS::Queue');
-      // The scheduler's role may invoke that function (unqualified) and write its DLQ, nothing else.
-      const roleId = refOf(schedule.Target.RoleArn)!;
-      const policy = resourcesOf(t, 'AWS::IAM::Policy').find(([, p]) => asArray(p.Properties.Roles).some((r) => refOf(r) === roleId))![1];
-      expect(policy.Properties.PolicyDocument.Statement).toEqual([
-        { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fns['schedule-rollups'].logicalId, 'Arn'] } },
-        { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: schedule.Target.DeadLetterConfig.Arn },
-      ]);
+    const kinds = [
+      { expression: weeklyRollup.scheduleExpression, target: 'schedule-rollups' as const, input: (timezone: string) => ({ timezone }) },
+      { expression: trustSummaryDeadline.scheduleExpression, target: 'trust-summary' as const, input: (timezone: string) => ({ deadline: true, timezone }) },
+    ];
+    for (const kind of kinds) {
+      const ofKind = schedules.filter((s) => s.ScheduleExpression === kind.expression);
+      expect(ofKind.map((s) => s.ScheduleExpressionTimezone).sort()).toEqual(['America/New_York', 'Europe/London']);
+      for (const schedule of ofKind) {
+        expect(schedule.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+        expect(refOf(schedule.Target.Arn)).toBe(fns[kind.target].logicalId);
+        expect(JSON.parse(schedule.Target.Input)).toEqual(kind.input(schedule.ScheduleExpressionTimezone));
+        expect(schedule.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 21_600, MaximumRetryAttempts: 10 });
+        expect(resource(t, refOf(schedule.Target.DeadLetterConfig.Arn)!).Type).toBe('AWS::SQS::Queue');
+        // The scheduler's role may invoke that function (unqualified) and write its DLQ, nothing else.
+        const roleId = refOf(schedule.Target.RoleArn)!;
+        const policy = resourcesOf(t, 'AWS::IAM::Policy').find(([, p]) => asArray(p.Properties.Roles).some((r) => refOf(r) === roleId))![1];
+        expect(policy.Properties.PolicyDocument.Statement).toEqual([
+          { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fns[kind.target].logicalId, 'Arn'] } },
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: schedule.Target.DeadLetterConfig.Arn },
+        ]);
+      }
     }
+    expect(schedules).toHaveLength(4);
+    expect((t.toJSON().Outputs as Record<string, { Value: unknown }>).ScheduledTimezones!.Value).toBe('Europe/London,America/New_York');
   });
 
-  it('defaults to one Europe/London schedule', () => {
+  it('defaults to Europe/London only', () => {
     const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule');
-    expect(schedules.map(([, s]) => s.Properties.ScheduleExpressionTimezone)).toEqual([weeklyRollup.defaultTimezone]);
+    expect([...new Set(schedules.map(([, s]) => s.Properties.ScheduleExpressionTimezone))]).toEqual([weeklyRollup.defaultTimezone]);
   });
 });
 

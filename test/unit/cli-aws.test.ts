@@ -38,6 +38,7 @@ const outputs: Record<string, string> = {
   [stackOutputs.secretsPrefix]: 'intervention-tracker/prod',
   [stackOutputs.secretsKey]: keyArn,
   [stackOutputs.rollupFunction]: 'tracker-prod-rollup-school',
+  [stackOutputs.scheduledTimezones]: 'Europe/London,Europe/Dublin',
 };
 const stackOutputList = (values: Record<string, string>): Output[] =>
   Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
@@ -197,6 +198,16 @@ describe('school commands on a deployed stage', () => {
     expect(put.TableName).toBe(outputs.TableName);
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(JSON.stringify(put.Item)).not.toContain(webhookSecret);
+  });
+
+  it('school add refuses a timezone the stack does not schedule, before creating anything', async () => {
+    deployedStack();
+    const target = await stageTarget('prod', 'eu-west-2');
+    expect(target.scheduledTimezones).toEqual(['Europe/London', 'Europe/Dublin']);
+    const attempt = addSchool({ schoolId: 'lisbon', name: 'Escola', leaders: ['head@escola.pt'], timezone: 'Europe/Lisbon' }, { ...target, clock });
+    await expect(attempt).rejects.toThrow('timezone Europe/Lisbon has no weekly rollup schedule in this stack (it schedules Europe/London, Europe/Dublin): deploy with -c schoolTimezones=Europe/London,Europe/Dublin,Europe/Lisbon first');
+    expect(secretsManager.commandCalls(CreateSecretCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('school rotate-secret: keeps the old secret as previous for 24 hours', async () => {

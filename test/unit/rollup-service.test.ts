@@ -192,6 +192,28 @@ describe('the trust summary', () => {
     expect(sent[0]!.html).toContain('School elm');
   });
 
+  it('at the Monday-noon deadline goes without the schools still missing, naming them, once', async () => {
+    const { deps, sent } = setup({ schools: [school('oak'), school('elm')] });
+    await runSchoolRollup(deps, request('oak', '2026-W48', false));
+    // 2026-12-01 09:00 is Tuesday in London: W48's deadline (Monday 30 November, 12:00) has passed.
+    expect(await runTrustSummary(deps, '2026-W48', { atDeadline: true })).toEqual({ status: 'sent', schools: 1, missing: ['elm'] });
+    expect(sent[0]!.text).toContain('NOT IN THIS SUMMARY');
+    expect(sent[0]!.text).toContain('No figures by Monday noon from 1 school: School elm.');
+    expect(sent[0]!.html).toContain('Not in this summary');
+    // The late school's completion does not send a second summary.
+    await runSchoolRollup(deps, request('elm', '2026-W48', false));
+    expect(await runTrustSummary(deps, '2026-W48')).toEqual({ status: 'already-sent' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('at a deadline that has not passed for a missing school (its timezone is behind), keeps waiting', async () => {
+    const { deps, sent } = setup({ schools: [school('oak'), { ...school('la'), timezone: 'America/Los_Angeles' }] });
+    deps.clock = { now: () => new Date('2026-11-30T12:00:00Z') }; // Monday noon in London, 04:00 in Los Angeles
+    await runSchoolRollup(deps, request('oak', '2026-W48', false));
+    expect(await runTrustSummary(deps, '2026-W48', { atDeadline: true })).toEqual({ status: 'waiting', missing: ['la'] });
+    expect(sent).toHaveLength(0);
+  });
+
   it('is skipped with a log when no trust leaders are configured', async () => {
     const { deps, sent, store } = setup({ trustLeaders: [] });
     await runSchoolRollup(deps, request('oak', '2026-W48', false));

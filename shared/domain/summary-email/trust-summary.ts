@@ -12,6 +12,8 @@ export interface TrustSummaryInput {
   trustName: string;
   week: string;
   schools: { name: string; figures: RollupFigures }[];
+  /** Schools with no rollup of the week by the deadline (their names): said, not hidden. */
+  missing?: string[];
 }
 
 const reasonText: Record<SchoolLookReason, string> = {
@@ -34,6 +36,8 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
   const totals = trustTotals(rows);
   const lookAt = schoolsToLookAt(schools);
   const subject = trustSummarySubject(input.trustName, input.week);
+  const missing = [...(input.missing ?? [])].sort();
+  const missingText = `No figures by Monday noon from ${plural(missing.length, 'school')}: ${missing.join(', ')}. Their weekly rollup has not run; trust IT can run it with \`tracker rollup\`, and the school's leaders still get their own summary when it does.`;
 
   // Soft hyphens let the narrow headers break on a phone.
   const table = html.dataTable({
@@ -85,6 +89,7 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
         `Notifications: ${totals.notificationsSent} sent, ${totals.notificationsSuppressed} not sent`,
       ]),
     ),
+    ...(missing.length ? [html.section('Not in this summary', html.paragraph(escapeHtml(missingText)))] : []),
     html.section('Schools that need a look', lookAtHtml),
     html.section('Schools compared', `${table}\n${html.paragraph('Attendance is this week’s rate; persistent absentees are pupils missing 10% or more of possible sessions this academic year; incidents show the change on last week in brackets; messages are notifications sent to parents, carers and DSLs.', { muted: true, small: true })}`),
     html.footer([
@@ -104,6 +109,7 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
     `- Incidents: ${totals.incidents}; reasonable force: ${totals.reasonableForce}`,
     `- Active interventions: ${totals.interventionsActive}`,
     `- Notifications: ${totals.notificationsSent} sent, ${totals.notificationsSuppressed} not sent`,
+    ...(missing.length ? ['', 'NOT IN THIS SUMMARY', missingText] : []),
     '',
     'SCHOOLS THAT NEED A LOOK',
     ...(lookAt.length === 0 ? ['None this week.'] : lookAt.map((school) => `- ${school.name}: ${school.reasons.map((reason) => reasonText[reason]).join('; ')}`)),
