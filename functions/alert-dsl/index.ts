@@ -5,6 +5,7 @@ import type { StoredEventDetail } from '../../events/bus';
 import { awsAdapters } from '../../shared/adapters/aws/environment';
 import { fromPacingQueue } from '../../shared/adapters/aws/pacing-queue';
 import { logger } from '../../shared/logger';
+import { countNotifications } from '../../shared/services/business-metrics';
 import type { Adapters } from '../../shared/ports';
 import { alertDslOfEvent, NotificationRetryError, type NotificationSummary } from '../../shared/services/notifications';
 import { logSummary, notificationDeps, parseDetail } from '../notify-parents/runtime';
@@ -29,6 +30,8 @@ export function alertDsl(adapters: Adapters) {
     }
     if (summary.ignored) logger.warn('alert-dsl received an event that is not a safeguarding concern', { schoolId: detail.schoolId, eventId: detail.eventId });
     logSummary('DSL alert decided', detail, summary);
+    countNotifications(adapters.metrics, summary, 'dsl-alert');
+    adapters.metrics?.flush();
     if (summary.outcomes.retryable > 0) throw new NotificationRetryError(summary);
     return summary;
   };

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { awsAdapters } from '../../shared/adapters/aws/environment';
 import { logger } from '../../shared/logger';
 import type { Adapters } from '../../shared/ports';
+import { countWebhookResults } from '../../shared/services/business-metrics';
 import { receiveWebhook } from '../../shared/services/receive-webhook';
 
 /** Webhook `POST /v1/schools/{schoolId}/events`: HTTP API event in, contract answer out. */
@@ -24,6 +25,9 @@ export function ingestEvents(adapters: Adapters) {
       );
       const counts = 'results' in response.body ? countStatuses(response.body.results) : { error: response.body.error };
       logger.info('webhook answered', { schoolId, status: response.status, bytes: body.length, ...counts });
+      // Results mean the signature was good: the school id is real.
+      if ('results' in response.body) countWebhookResults(adapters.metrics, schoolId, counts as Record<string, number>);
+      adapters.metrics?.flush();
       return json(response.status, response.body);
     } catch (error) {
       // Nothing is acknowledged: the sender retries the whole request and loses nothing.

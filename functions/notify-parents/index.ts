@@ -5,6 +5,7 @@ import type { StoredEventDetail } from '../../events/bus';
 import { awsAdapters } from '../../shared/adapters/aws/environment';
 import { fromPacingQueue } from '../../shared/adapters/aws/pacing-queue';
 import { logger } from '../../shared/logger';
+import { countNotifications } from '../../shared/services/business-metrics';
 import type { Adapters } from '../../shared/ports';
 import { NotificationRetryError, notifyParentsOfEvent, type NotificationSummary } from '../../shared/services/notifications';
 import { logSummary, notificationDeps, parseDetail } from './runtime';
@@ -30,6 +31,8 @@ export function notifyParents(adapters: Adapters) {
       throw error;
     }
     logSummary('parent notifications decided', detail, summary);
+    countNotifications(adapters.metrics, summary, 'parent-notification');
+    adapters.metrics?.flush();
     if (summary.outcomes.retryable > 0) throw new NotificationRetryError(summary);
     return summary;
   };

@@ -18,6 +18,8 @@ export function rollupSchool(adapters: Adapters) {
   return async (event: EventBridgeEvent<string, RollupRequestedDetail>): Promise<RollupFigures> => {
     const detail = rollupRequestedDetail.parse(event.detail);
     const { figures } = await runSchoolRollup(rollupDeps(adapters, new DynamoRollupStore(adapters.table)), detail);
+    adapters.metrics?.count('RollupsCompleted', 1, detail.schoolId);
+    adapters.metrics?.flush();
     return figures;
   };
 }

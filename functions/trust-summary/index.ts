@@ -21,6 +21,16 @@ export interface TrustSummaryDeadlineInput {
  * sent once either way.
  */
 export function trustSummary(adapters: Adapters) {
+  const run = summarise(adapters);
+  return async (event: EventBridgeEvent<string, RollupCompletedDetail> | TrustSummaryDeadlineInput): Promise<TrustSummaryOutcome> => {
+    const outcome = await run(event);
+    if (outcome.status === 'sent') adapters.metrics?.count('TrustSummariesSent');
+    adapters.metrics?.flush();
+    return outcome;
+  };
+}
+
+function summarise(adapters: Adapters) {
   return async (event: EventBridgeEvent<string, RollupCompletedDetail> | TrustSummaryDeadlineInput): Promise<TrustSummaryOutcome> => {
     const deps = rollupDeps(adapters, new DynamoRollupStore(adapters.table));
     if ('deadline' in event && event.deadline) {

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { functionNames } from '../../functions/registry';
+import { functionNames, type FunctionName } from '../../functions/registry';
 import type { BusinessMetricName } from '../../shared/ports/metrics';
 import type { TrackerConfig } from '../config';
 import { acknowledge, acknowledgementReasons } from '../nag';
@@ -85,18 +85,20 @@ export class Observability extends Section {
       this.alarm(`${pascal(name)}ErrorsAlarm`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), `${name} failed (see its logs and X-Ray traces)`);
       this.alarm(`${pascal(name)}ThrottlesAlarm`, fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }), `${name} was throttled (account concurrency)`);
     }
-    // Counted by record-mail-feedback (Powertools EMF: namespace per stage, `service` dimension).
-    const dslUndelivered = new cloudwatch.Metric({
-      namespace: metricsNamespace(config.stage),
-      metricName: 'DslAlertUndelivered' satisfies BusinessMetricName,
-      dimensionsMap: { service: 'record-mail-feedback' },
+    // Business metrics (shared/ports/metrics.ts), Powertools EMF: a `service` dimension per function.
+    const business = (metricName: BusinessMetricName, service: FunctionName) =>
+      new cloudwatch.Metric({ namespace: metricsNamespace(config.stage), metricName, dimensionsMap: { service }, period: fiveMinutes, statistic: 'Sum', label: `${metricName} (${service})` });
+    // A DSL alert SES refused (alert-dsl) or that bounced (record-mail-feedback).
+    const dslUndelivered = new cloudwatch.MathExpression({
+      expression: 'FILL(refused, 0) + FILL(bounced, 0)',
+      usingMetrics: { refused: business('DslAlertUndelivered', 'alert-dsl'), bounced: business('DslAlertUndelivered', 'record-mail-feedback') },
       period: fiveMinutes,
-      statistic: 'Sum',
+      label: 'DSL alerts not delivered',
     });
     this.alarm(
       'DslAlertUndeliveredAlarm',
       dslUndelivered,
-      "A safeguarding alert could not be delivered to a school's DSL (bounce or reject): it went to the school's leaders instead. Correct the DSL address.",
+      "A safeguarding alert did not reach a school's DSL (refused or bounced): a bounced one went to the school's leaders instead. Correct the DSL address.",
     );
     const api5xx = httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' });
     this.alarm('Api5xxAlarm', api5xx, 'The webhook answered 5xx: schools retry, but nothing is being stored');
@@ -137,6 +139,25 @@ export class Observability extends Section {
         width: 8,
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Webhook events (all schools; per school: the schoolId dimension)',
+        left: (['EventsAccepted', 'EventsDuplicate', 'EventsRejected'] as const).map((name) => business(name, 'ingest-events')),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Notifications',
+        left: [
+          ...(['NotificationsSent', 'NotificationsSuppressed', 'NotificationsRejected'] as const).flatMap((name) => [business(name, 'notify-parents'), business(name, 'alert-dsl')]),
+          business('NotificationsBounced', 'record-mail-feedback'),
+          business('NotificationsComplained', 'record-mail-feedback'),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Rollups, trust summaries, DSL alerts not delivered',
+        left: [business('RollupsCompleted', 'rollup-school'), business('TrustSummariesSent', 'trust-summary'), dslUndelivered],
+        width: 8,
+      }),
     );
   }
 
