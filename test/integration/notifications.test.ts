@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailPacing } from '../../infra/functions';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { attendanceMarkKey, journalKey, notificationWeekSortPrefix, weekPartition } from '../../shared/domain/keys';
 import { busEventForStoredItem } from '../../shared/domain/stored-events';
@@ -254,13 +255,13 @@ describe('exactly once', () => {
     expect((await deadLetters('parentNotifications')).some((entry) => entry.detail.eventId === detention.eventId)).toBe(false);
   });
 
-  it('a send that keeps failing ends in the dead-letter file after 3 attempts, never silently dropped; a redrive sends once', async () => {
+  it('a send that keeps failing ends in the dead-letter file after the pacing queue\'s receive count, never silently dropped; a redrive sends once', async () => {
     mail.failAlways.add('mum.dlq@example.org');
     const detention = incident({ pupilId: 'P-DLQ', data: { detention: { date: today, minutes: 20 } } });
     await post('oak', [pupil({ pupilId: 'P-DLQ', data: { contacts: [parentOf('D1', 'mum.dlq@example.org')] } })]);
     await post('oak', [detention]);
 
-    expect(mail.attempts.get('mum.dlq@example.org')).toBe(3);
+    expect(mail.attempts.get('mum.dlq@example.org')).toBe(mailPacing.maxReceiveCount);
     expect(await mailTo('mum.dlq@example.org')).toHaveLength(0);
     const dead = (await deadLetters('parentNotifications')).filter((entry) => entry.detail.eventId === detention.eventId);
     expect(dead).toHaveLength(1);
