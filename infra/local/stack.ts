@@ -8,20 +8,25 @@ import { rules } from '../../events/rules';
 import { isWeeklyRollupDue, weeklyRollup } from '../../events/schedule';
 import { functionFactories, type FunctionName } from '../../functions/registry';
 import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
-import { systemClock } from '../../shared/adapters/aws/environment';
+import { systemClock, trustSettingsFrom } from '../../shared/adapters/aws/environment';
+import { DynamoNotificationReads, DynamoNotificationStore } from '../../shared/adapters/aws/notification-store';
+import { DynamoRollupStore } from '../../shared/adapters/aws/rollup-store';
+import type { TableRef } from '../../shared/adapters/aws/dynamodb';
 import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { LocalEventBus } from '../../shared/adapters/local/local-bus';
 import { OutboxMailer } from '../../shared/adapters/local/outbox';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
-import type { Adapters, Clock, EventStore, Mailer, TrustSettings } from '../../shared/ports';
+import type { Clock, EventStore, Mailer, Ports, TrustSettings } from '../../shared/ports';
 import { ensureTable } from './create-table';
 import { localCredentials, localRegion, startDynamoDBLocal } from './dynamodb-local';
 import { createLocalHttpServer } from './http-server';
 import { StreamPoller } from './stream-poller';
 
 export const localTableName = 'tracker';
+
+export type LocalAdapters = Ports & { table: TableRef };
 
 export interface LocalStackOptions {
   port: number;
@@ -60,7 +65,8 @@ export interface LocalStack {
   /** DynamoDB Local's JVM (fault-injection tests pause it with SIGSTOP/SIGCONT). */
   dynamodbPid: number;
   dataDir: string;
-  adapters: Adapters;
+  /** Every port, as the local stack wires them, and the table behind them (for tests). */
+  adapters: LocalAdapters;
   invoke(name: FunctionName, payload: unknown): Promise<unknown>;
   /** Resolves once every stored event has gone through the stream, bus and targets. */
   flush(): Promise<void>;
@@ -115,7 +121,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
   const events = new DynamoEventStore(table);
   const mailer = new OutboxMailer(outboxDir);
-  const adapters: Adapters = {
+  const adapters: LocalAdapters = {
     table,
     schools: new DynamoSchoolDirectory(table),
     secrets: new TableSecretStore(table),
@@ -123,10 +129,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     publisher: bus,
     mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
     clock: options.clock ?? systemClock,
-    settings: options.settings ?? {
-      trustLeaders: (process.env.TRUST_LEADERS ?? '').split(',').filter(Boolean),
-      trustName: process.env.TRUST_NAME ?? 'Local Trust',
-    },
+    settings: options.settings ?? trustSettingsFrom(process.env, 'Local Trust'),
+    rollups: new DynamoRollupStore(table),
+    notifications: new DynamoNotificationStore(table),
+    notificationReads: new DynamoNotificationReads(table),
   };
   for (const [name, factory] of Object.entries(functionFactories)) {
     functions[name as FunctionName] = factory(adapters) as (event: unknown) => Promise<unknown>;

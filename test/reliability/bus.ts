@@ -16,7 +16,7 @@ import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { LocalEventBus, type EventBridgeEnvelope } from '../../shared/adapters/local/local-bus';
 import { planWrite } from '../../shared/domain/records';
 import { trackerEvent } from '../../events/catalogue';
-import type { Adapters, BusEvent } from '../../shared/ports';
+import type { BusEvent } from '../../shared/ports';
 import { MailFaults, until } from '../support/faults';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { mixedEvents } from './workload';
@@ -159,7 +159,7 @@ export function busTests(scale: BusScale) {
       return { raw, streamArn, ids: new Set(events.map((event) => event.eventId)), streams: new DynamoDBStreamsClient(config) };
     }
 
-    const publisherOf = (publish: (events: BusEvent[]) => Promise<void>) => publishStoredEvents({ publisher: { publish } } as Adapters);
+    const publisherOf = (publish: (events: BusEvent[]) => Promise<void>) => publishStoredEvents({ publisher: { publish } });
 
     it('a publisher failing every 4th call: each stored event is published exactly once (partial batch retry)', async () => {
       const { raw, streamArn, ids, streams } = await tableWithEvents(scale.streamEvents);
