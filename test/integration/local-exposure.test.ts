@@ -1,11 +1,12 @@
-import { chmod, lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, QueryCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTarget } from '../../infra/cli/targets';
-import { randomLocalCredentials } from '../../infra/local/credentials';
+import { credentialsFileName, randomLocalCredentials } from '../../infra/local/credentials';
 import { localRegion } from '../../infra/local/dynamodb-local';
 import { localTableName } from '../../infra/local/stack';
 import type { Mailer } from '../../shared/ports';
@@ -75,6 +76,15 @@ const strangerAt = (port: number) =>
 
 const notFound = (call: Promise<unknown>) => expect(call).rejects.toBeInstanceOf(ResourceNotFoundException);
 
+/** GET over 127.0.0.1 with the Host/Origin a browser would send (fetch can't set Host). */
+const statusOf = (port: number, path: string, headers: Record<string, string>) =>
+  new Promise<number>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, headers }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    }).once('error', reject);
+  });
+
 async function walk(path: string): Promise<{ path: string; mode: number }[]> {
   const info = await lstat(path);
   const children = info.isDirectory() ? await readdir(path) : [];
@@ -136,19 +146,45 @@ describe('the local stack exposes nothing beyond this machine', () => {
     expect(call.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('the HTTP API answers no web page: a rebound host name or a foreign Origin gets 403', async () => {
+    expect(await statusOf(stack.port, '/local/outbox', {})).toBe(200);
+    expect(await statusOf(stack.port, '/local/outbox', { host: 'localhost' })).toBe(200);
+    expect(await statusOf(stack.port, '/local/outbox', { host: `rebound.example:${stack.port}` })).toBe(403);
+    expect(await statusOf(stack.port, '/local/outbox', { origin: 'https://evil.example' })).toBe(403);
+    expect(await statusOf(stack.port, '/local/outbox', { origin: 'null' })).toBe(403);
+  });
+
   it('the CLI opens the database with the key stored in the data folder', async () => {
     const target = await localTarget(stack.port);
     expect((await target.schools.list()).map((school) => school.schoolId)).toEqual(['oak']);
   });
 
+  it('data survives a restart (same key), and a folder from -sharedDb days keeps its data under a new key', async () => {
+    const key = stack.dynamodbCredentials;
+    const restart = async () => {
+      await stack.stop();
+      stack = await startTestStack({ dataDir, inMemory: false });
+      const { Items = [] } = await stack.adapters.table.client.send(new ScanCommand({ TableName: localTableName }));
+      return Items.some((item) => item.pupilId === 'P001');
+    };
+    expect(await restart()).toBe(true);
+    expect(stack.dynamodbCredentials).toEqual(key);
+    // An older version's folder: one shared database file, no key.
+    await rename(join(dataDir, 'dynamodb', `${key.accessKeyId}_${localRegion}.db`), join(dataDir, 'dynamodb', 'shared-local-instance.db'));
+    await rm(join(dataDir, credentialsFileName));
+    expect(await restart()).toBe(true);
+    expect(stack.dynamodbCredentials.accessKeyId).not.toBe(key.accessKeyId);
+  });
+
   it('.local/ and everything in it is owner-only (older 755/644 entries tightened)', async () => {
     const entries = await walk(dataDir);
+    const open = entries.filter((entry) => (entry.mode & 0o077) !== 0).map((entry) => `${relative(dataDir, entry.path) || '.'} ${entry.mode.toString(8)}`);
+    expect(open).toEqual([]);
+    // …and the check covered each kind of file the stack writes.
     const names = entries.map((entry) => relative(dataDir, entry.path));
     for (const expected of ['credentials.json', 'scheduler.json', 'stream-checkpoints.json', 'dead-letters/parentNotifications.jsonl']) expect(names).toContain(expected);
     expect(names.some((name) => name.startsWith('outbox/') && name.endsWith('.eml'))).toBe(true);
     expect(names.some((name) => name.startsWith('dynamodb/') && name.endsWith('.db'))).toBe(true);
-    const open = entries.filter((entry) => (entry.mode & 0o077) !== 0).map((entry) => `${relative(dataDir, entry.path) || '.'} ${entry.mode.toString(8)}`);
-    expect(open).toEqual([]);
     console.info('[figures] .local entries checked', entries.length);
   });
 });
