@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedEventSource } from '../../events/bus';
 import { publishStoredEvents } from '../../functions/publish-stored-events';
 import { ensureTable } from '../../infra/local/create-table';
-import { localCredentials, localRegion } from '../../infra/local/dynamodb-local';
+import { localRegion } from '../../infra/local/dynamodb-local';
 import { StreamPoller } from '../../infra/local/stream-poller';
 import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
@@ -147,7 +147,7 @@ export function busTests(scale: BusScale) {
 
     /** A fresh table (with its stream) on the stack's DynamoDB Local, filled with `count` stored events. */
     async function tableWithEvents(count: number) {
-      const config = { endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: localCredentials };
+      const config = { endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: stack.dynamodbCredentials };
       const raw = new DynamoDBClient(config);
       const tableName = `stream-${++tableNumber}`;
       const streamArn = await ensureTable(raw, tableName);
