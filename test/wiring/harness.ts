@@ -3,6 +3,7 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { functionNames, type FunctionName } from '../../functions/registry';
 import { ensureTable } from '../../infra/local/create-table';
+import { randomLocalCredentials } from '../../infra/local/credentials';
 import { startDynamoDBLocal, type DynamoDBLocal } from '../../infra/local/dynamodb-local';
 import type { TableRef } from '../../shared/adapters/aws/dynamodb';
 import { matchesEventPattern } from '../../shared/adapters/local/event-pattern';
@@ -25,7 +26,6 @@ export class DeployedStack {
   private readonly delivered = new Set<string>();
   /** Bus entries already routed to their rules' targets. */
   private routedEntries = 0;
-  readonly harnessKey = 'wiringharness';
 
   constructor(
     readonly template: DeployedTemplate,
@@ -34,10 +34,12 @@ export class DeployedStack {
 
   static async start(context: Record<string, unknown> = {}): Promise<DeployedStack> {
     const template = synthDeployedTemplate(context);
-    const dynamodb = await startDynamoDBLocal();
-    const stack = new DeployedStack(template, new AwsStandIn(dynamodb.endpoint, 'wiringharness'));
+    // Every forwarded call is re-keyed to this one access key, whose database the table is in.
+    const credentials = randomLocalCredentials();
+    const dynamodb = await startDynamoDBLocal({ credentials });
+    const stack = new DeployedStack(template, new AwsStandIn(dynamodb.endpoint, credentials.accessKeyId));
     stack.dynamodb = dynamodb;
-    const config = { endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: stack.harnessKey, secretAccessKey: 'harness' } };
+    const config = { endpoint: dynamodb.endpoint, region, credentials };
     const client = new DynamoDBClient(config);
     stack.streamArn = await ensureTable(client, template.tableName);
     stack.streams = new DynamoDBStreamsClient(config);
