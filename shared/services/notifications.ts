@@ -18,7 +18,6 @@ import {
   type Recipient,
   type StoredRecord,
 } from '../domain/notification-policy';
-import type { Key } from '../domain/records';
 import { expiresAt } from '../domain/retention';
 import { PermanentMailError, type DecisionStatus, type NotificationDecisionItem, type Ports, type SchoolProfile } from '../ports';
 

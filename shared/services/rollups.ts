@@ -1,8 +1,8 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
 import { isIsoWeek, previousWeek } from '../domain/calendar';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
-import type { RollupFigures, RollupState, WeekRecords } from '../domain/rollup/types';
-import { renderSchoolSummary, type PupilName } from '../domain/summary-email/school-summary';
+import type { RollupFigures, } from '../domain/rollup/types';
+import { renderSchoolSummary, } from '../domain/summary-email/school-summary';
 import { renderTrustSummary } from '../domain/summary-email/trust-summary';
 import { logger } from '../logger';
 import { PermanentMailError, type Ports, type SchoolProfile } from '../ports';
