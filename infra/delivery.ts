@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { streamDelivery } from './stream-delivery';
 
 /** Retry and age limits of every asynchronous hop, in one place. */
 export const delivery = {
@@ -12,7 +13,7 @@ export const delivery = {
   scheduleRetryAttempts: 10,
   scheduleMaxEventAge: Duration.hours(6),
   /** Table stream → publisher. */
-  streamRetryAttempts: 10,
-  streamMaxRecordAge: Duration.hours(24),
-  streamBatchSize: 100,
+  streamRetryAttempts: streamDelivery.retryAttempts,
+  streamMaxRecordAge: Duration.hours(streamDelivery.maxRecordAgeHours),
+  streamBatchSize: streamDelivery.batchSize,
 } as const;

@@ -15,6 +15,7 @@ export const outputNames = {
   secretsPrefix: 'WebhookSecretsPrefix',
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
+  publisherFunction: 'PublisherFunctionName',
   eventBus: 'EventBusName',
   alarmTopic: 'AlarmTopicArn',
   dashboard: 'DashboardUrl',
@@ -31,5 +32,6 @@ export const cliOutputs = {
   secretsPrefix: outputNames.secretsPrefix,
   secretsKey: outputNames.secretsKey,
   rollupFunction: outputNames.rollupFunction,
+  publisherFunction: outputNames.publisherFunction,
   scheduledTimezones: outputNames.scheduledTimezones,
 } as const;

@@ -16,8 +16,6 @@ import type { TrackerFunction } from './constructs/tracker-function';
 import { outputNames } from './outputs';
 
 export { apiAccessLogFormat } from './constructs/ingest-api';
-export { delivery } from './delivery';
-export { outputNames, trackerStackName, webhookSecretsPrefix } from './outputs';
 
 export interface TrackerStackProps extends StackProps {
   config: TrackerConfig;
@@ -49,7 +47,12 @@ export class TrackerStack extends SectionedStack {
     new Rollups(this, 'Rollups', { config, functions });
     const api = new IngestApi(this, 'IngestApi', { config, handler: functions.byName['ingest-events'].function });
     const observability = new Observability(this, 'Observability', { config, functions, httpApi: api.httpApi });
-    const operator = new OperatorAccess(this, 'OperatorAccess', { stage, storage, rollupFunction: functions.byName['rollup-school'].function });
+    const operator = new OperatorAccess(this, 'OperatorAccess', {
+      stage,
+      storage,
+      rollupFunction: functions.byName['rollup-school'].function,
+      publisherFunction: functions.byName['publish-stored-events'].function,
+    });
     this.functions = functions.byName;
     this.deadLetterQueues = functions.deadLetterQueues;
 
@@ -60,6 +63,7 @@ export class TrackerStack extends SectionedStack {
     output(outputNames.secretsPrefix, storage.secretsPrefix, 'Secrets Manager name prefix of webhook secrets');
     output(outputNames.secretsKey, storage.secretsKey.keyArn, 'KMS key that encrypts webhook secrets');
     output(outputNames.rollupFunction, functions.byName['rollup-school'].function.functionName, 'Invoked by `tracker rollup`');
+    output(outputNames.publisherFunction, functions.byName['publish-stored-events'].function.functionName, 'Invoked by `tracker republish`');
     output(outputNames.eventBus, fanOut.bus.eventBusName);
     output(outputNames.scheduledTimezones, config.schoolTimezones.join(','), 'Timezones with a Monday rollup schedule (`school add` refuses others)');
     output(outputNames.alarmTopic, observability.alarmTopic.topicArn, `Alarms go here (subscribed: ${config.opsEmail})`);

@@ -1,13 +1,17 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { deployedTable } from '../../shared/adapters/aws/dynamodb';
+import { requiredEnv } from '../../shared/adapters/aws/environment';
 import { DynamoMailFeedbackStore } from '../../shared/adapters/aws/mail-feedback-store';
+import { PowertoolsMetrics } from '../../shared/adapters/aws/powertools-metrics';
 import { sesFeedbackDetail } from '../../shared/domain/mail-feedback';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
+import type { Ports, TrustSettings } from '../../shared/ports';
 import { recordMailFeedback, type MailFeedbackOutcome } from '../../shared/services/mail-feedback';
-import { notificationDeps } from '../notify-parents/runtime';
+import type { NotificationDeps } from '../../shared/services/notifications';
+import { lambdaHandler } from '../lambda-handler';
+import { deployedNotificationDeps } from '../notifier-runtime';
+
+export type RecordMailFeedbackDeps = NotificationDeps & Pick<Ports, 'mailFeedback' | 'metrics'> & { settings: Pick<TrustSettings, 'mailConfigurationSet'> };
 
 /**
  * SES feedback (bounce, complaint, reject, delay) from the default bus (mailFeedback rule):
@@ -15,24 +19,30 @@ import { notificationDeps } from '../notify-parents/runtime';
  * bounced to the school's leaders. Throws while the message's decision is not yet marked
  * sent, so EventBridge retries.
  */
-export function recordMailFeedbackHandler(adapters: Adapters) {
-  const deps = notificationDeps(adapters);
+export function recordMailFeedbackHandler(ports: RecordMailFeedbackDeps) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<MailFeedbackOutcome> => {
     const detail = sesFeedbackDetail.parse(event.detail);
-    const configurationSet = adapters.settings.mailConfigurationSet;
+    const configurationSet = ports.settings.mailConfigurationSet;
     if (!configurationSet) throw new Error('the SES configuration set is not configured (SES_CONFIGURATION_SET)');
-    const outcome = await recordMailFeedback(detail, { ...deps(), feedback: new DynamoMailFeedbackStore(adapters.table), configurationSet });
+    const outcome = await recordMailFeedback(detail, { ...ports, configurationSet });
     // Ids only: SES's reason may quote the recipient's address.
     logger.info('mail feedback', { messageId: outcome.messageId, eventType: detail.eventType, result: outcome.result, status: outcome.status, category: outcome.category, schoolId: outcome.schoolId, escalation: outcome.escalation });
-    if (outcome.status === 'bounced' || outcome.status === 'rejected') adapters.metrics?.count('NotificationsBounced', 1, outcome.schoolId);
-    if (outcome.status === 'complained') adapters.metrics?.count('NotificationsComplained', 1, outcome.schoolId);
+    if (outcome.status === 'bounced' || outcome.status === 'rejected') ports.metrics?.count('NotificationsBounced', 1, outcome.schoolId);
+    if (outcome.status === 'complained') ports.metrics?.count('NotificationsComplained', 1, outcome.schoolId);
     if (outcome.dslUndelivered) {
       logger.error('a DSL alert was not delivered to the DSL', { messageId: outcome.messageId, schoolId: outcome.schoolId, escalation: outcome.escalation });
-      adapters.metrics?.count('DslAlertUndelivered', 1);
+      ports.metrics?.count('DslAlertUndelivered', 1);
     }
-    adapters.metrics?.flush();
+    ports.metrics?.flush();
     return outcome;
   };
 }
 
-export const handler = middy(recordMailFeedbackHandler(awsAdapters)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() =>
+  recordMailFeedbackHandler({
+    ...deployedNotificationDeps(),
+    mailFeedback: new DynamoMailFeedbackStore(deployedTable()),
+    metrics: new PowertoolsMetrics(),
+    settings: { mailConfigurationSet: requiredEnv('SES_CONFIGURATION_SET') },
+  }),
+);

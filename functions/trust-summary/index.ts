@@ -1,13 +1,16 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { rollupCompletedDetail, type RollupCompletedDetail } from '../../events/bus';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { deployedTable } from '../../shared/adapters/aws/dynamodb';
+import { deployedTrustSettings, systemClock } from '../../shared/adapters/aws/environment';
+import { PowertoolsMetrics } from '../../shared/adapters/aws/powertools-metrics';
 import { DynamoRollupStore } from '../../shared/adapters/aws/rollup-store';
+import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
+import { deployedMailer } from '../../shared/adapters/aws/ses-mailer';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
-import { rollupDeps, runTrustSummary, type TrustSummaryOutcome } from '../../shared/services/rollups';
+import type { Ports } from '../../shared/ports';
+import { runTrustSummary, type TrustSummaryDeps, type TrustSummaryOutcome } from '../../shared/services/rollups';
+import { lambdaHandler } from '../lambda-handler';
 
 /** The deadline schedule's input (events/schedule.ts trustSummaryDeadline). */
 export interface TrustSummaryDeadlineInput {
@@ -15,33 +18,40 @@ export interface TrustSummaryDeadlineInput {
   timezone: string;
 }
 
+type TrustSummaryInput = EventBridgeEvent<string, RollupCompletedDetail> | TrustSummaryDeadlineInput;
+
 /**
  * The trust leaders' summary once every school's rollup of the week is stored (on each
  * rollup.completed), or at the Monday-noon deadline without the schools still missing:
  * sent once either way.
  */
-export function trustSummary(adapters: Adapters) {
-  const run = summarise(adapters);
-  return async (event: EventBridgeEvent<string, RollupCompletedDetail> | TrustSummaryDeadlineInput): Promise<TrustSummaryOutcome> => {
-    const outcome = await run(event);
-    if (outcome.status === 'sent') adapters.metrics?.count('TrustSummariesSent');
-    adapters.metrics?.flush();
+export function trustSummary(ports: TrustSummaryDeps & Pick<Ports, 'metrics'>) {
+  return async (event: TrustSummaryInput): Promise<TrustSummaryOutcome> => {
+    const outcome = await summarise(ports, event);
+    if (outcome.status === 'sent') ports.metrics?.count('TrustSummariesSent');
+    ports.metrics?.flush();
     return outcome;
   };
 }
 
-function summarise(adapters: Adapters) {
-  return async (event: EventBridgeEvent<string, RollupCompletedDetail> | TrustSummaryDeadlineInput): Promise<TrustSummaryOutcome> => {
-    const deps = rollupDeps(adapters, new DynamoRollupStore(adapters.table));
-    if ('deadline' in event && event.deadline) {
-      const week = weekJustEnded(adapters.clock.now(), event.timezone);
-      const outcome = await runTrustSummary(deps, week, { atDeadline: true });
-      logger.info('trust summary deadline', { timezone: event.timezone, week, status: outcome.status });
-      return outcome;
-    }
-    const { week } = rollupCompletedDetail.parse((event as EventBridgeEvent<string, RollupCompletedDetail>).detail);
-    return runTrustSummary(deps, week);
-  };
+async function summarise(ports: TrustSummaryDeps, event: TrustSummaryInput): Promise<TrustSummaryOutcome> {
+  if ('deadline' in event && event.deadline) {
+    const week = weekJustEnded(ports.clock.now(), event.timezone);
+    const outcome = await runTrustSummary(ports, week, { atDeadline: true });
+    logger.info('trust summary deadline', { timezone: event.timezone, week, status: outcome.status });
+    return outcome;
+  }
+  const { week } = rollupCompletedDetail.parse((event as EventBridgeEvent<string, RollupCompletedDetail>).detail);
+  return runTrustSummary(ports, week);
 }
 
-export const handler = middy(trustSummary(awsAdapters)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() =>
+  trustSummary({
+    schools: new DynamoSchoolDirectory(deployedTable()),
+    rollups: new DynamoRollupStore(deployedTable()),
+    mailer: deployedMailer(),
+    clock: systemClock,
+    settings: deployedTrustSettings(),
+    metrics: new PowertoolsMetrics(),
+  }),
+);

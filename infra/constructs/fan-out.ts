@@ -1,7 +1,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { rules } from '../../events/rules';
 import { delivery } from '../delivery';
@@ -44,7 +44,7 @@ export class FanOut extends Section {
         maxRecordAge: delivery.streamMaxRecordAge,
         // One batch per shard at a time keeps each item's changes in order on the bus.
         parallelizationFactor: 1,
-        onFailure: new SqsDlq(functions.deadLettersOf('publish-stored-events')),
+        onFailure: functions.deadLetterQueueOf('publish-stored-events').streamFailureDestination(),
       }),
     );
 

@@ -1,7 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -9,7 +8,8 @@ import { functionNames, type FunctionName } from '../../functions/registry';
 import { table as tableDefinition } from '../../shared/domain/table';
 import type { TrackerConfig } from '../config';
 import { delivery } from '../delivery';
-import { functionSpecs, mailPacing, type EnvName, type FunctionSpec } from '../functions';
+import type { EnvName } from '../../shared/adapters/aws/environment';
+import { functionSpecs, mailPacing, storageAttemptMs, type FunctionSpec } from '../functions';
 import { acknowledge, acknowledgementReasons } from '../nag';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { Mail } from './mail';
@@ -39,7 +39,7 @@ export class Functions extends Section {
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const { config, storage, bus, mail } = props;
-    const envValues: Record<EnvName, string> = {
+    const envValues: Record<Exclude<EnvName, 'STORAGE_TIMEOUT_MS'>, string> = {
       TABLE_NAME: storage.table.tableName,
       SECRETS_PREFIX: storage.secretsPrefix,
       EVENT_BUS_NAME: bus.eventBusName,
@@ -55,7 +55,9 @@ export class Functions extends Section {
         spec,
         stage: config.stage,
         projectRoot: props.projectRoot,
-        environment: Object.fromEntries(spec.env.map((key) => [key, envValues[key]])),
+        environment: Object.fromEntries(
+          spec.env.map((key) => [key, key === 'STORAGE_TIMEOUT_MS' ? String(storageAttemptMs(spec.timeoutSeconds)) : envValues[key]]),
+        ),
         logRetention: config.logRetentionDays as logs.RetentionDays,
         logLevel: config.logLevel,
         metricsNamespace: metricsNamespace(config.stage),
@@ -66,16 +68,22 @@ export class Functions extends Section {
     }
   }
 
-  /** The dead-letter queue of an asynchronously invoked or stream-fed function. */
+  /** The dead-letter queue of an asynchronously invoked, queue- or stream-fed function. */
   deadLettersOf(name: FunctionName): sqs.IQueue {
+    return this.deadLetterQueueOf(name).queue;
+  }
+
+  deadLetterQueueOf(name: FunctionName): DeadLetterQueue {
     const dlq = this.deadLetters[name];
     if (!dlq) throw new Error(`${name} has no dead-letter queue (trigger ${functionSpecs[name].trigger})`);
-    return dlq.queue;
+    return dlq;
   }
 
   private grant(role: iam.Role, spec: FunctionSpec, { storage, bus, mail }: FunctionsProps) {
     if (spec.table) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table.actions], resources: [storage.table.tableArn] }));
+      if (spec.table.actions.length) {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table.actions], resources: [storage.table.tableArn] }));
+      }
       if (spec.table.indexes?.length) {
         role.addToPrincipalPolicy(
           new iam.PolicyStatement({
@@ -130,7 +138,7 @@ export class Functions extends Section {
       this.byName[name].function.configureAsyncInvoke({
         retryAttempts: delivery.asyncRetryAttempts,
         maxEventAge: delivery.asyncMaxEventAge,
-        onFailure: new SqsDestination(dlq.queue),
+        onFailure: dlq.asyncFailureDestination(),
       });
     }
   }

@@ -15,7 +15,7 @@ import type { Storage } from './storage';
 export class OperatorAccess extends Section {
   readonly policy: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string, props: { stage: string; storage: Storage; rollupFunction: lambda.IFunction }) {
+  constructor(scope: Construct, id: string, props: { stage: string; storage: Storage; rollupFunction: lambda.IFunction; publisherFunction: lambda.IFunction }) {
     super(scope, id);
     const { stage, storage } = props;
     const stack = Stack.of(this);
@@ -41,14 +41,23 @@ export class OperatorAccess extends Section {
           actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
           resources: [storage.table.tableArn],
         }),
-        new iam.PolicyStatement({ sid: 'TableIndexQueries', actions: ['dynamodb:Query'], resources: [storage.tableArnFor(tableDefinition.indexes.byPupil.name)] }),
+        // pupil export (pupil index), republish (a week's journal on the week index).
+        new iam.PolicyStatement({
+          sid: 'TableIndexQueries',
+          actions: ['dynamodb:Query'],
+          resources: [storage.tableArnFor(tableDefinition.indexes.byPupil.name), storage.tableArnFor(tableDefinition.indexes.byWeek.name)],
+        }),
         new iam.PolicyStatement({
           sid: 'TableKeyViaDynamoDB',
           actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
           resources: [storage.tableKey.keyArn],
           conditions: storage.tableKeyStatementConditions(),
         }),
-        new iam.PolicyStatement({ sid: 'RunRollups', actions: ['lambda:InvokeFunction'], resources: [props.rollupFunction.functionArn] }),
+        new iam.PolicyStatement({
+          sid: 'RunRollupsAndRepublish',
+          actions: ['lambda:InvokeFunction'],
+          resources: [props.rollupFunction.functionArn, props.publisherFunction.functionArn],
+        }),
       ],
     });
     acknowledge(this.policy, `AwsSolutions-IAM5[Resource::${nagArn(stack, storage.secretsArnPattern)}]`, acknowledgementReasons.webhookSecretsPrefix);

@@ -2,7 +2,7 @@ import { journalKey } from '../domain/keys';
 import { judgeMailFeedback, type SesFeedbackDetail } from '../domain/mail-feedback';
 import { dslAlertMessage } from '../domain/messages';
 import { dslAlertFor, toPupilProfile } from '../domain/notification-policy';
-import type { MailFeedbackStore, SentMessage } from '../ports/mail-feedback';
+import type { Ports, SentMessage } from '../ports';
 import { decisionItem, sendDecision, type DecisionOutcome, type NotificationDeps } from './notifications';
 
 /**
@@ -12,11 +12,8 @@ import { decisionItem, sendDecision, type DecisionOutcome, type NotificationDeps
  * warning that the DSL address failed, exactly once however often SES's event arrives.
  */
 
-export interface MailFeedbackDeps extends NotificationDeps {
-  feedback: MailFeedbackStore;
-  /** This stack's SES configuration set: feedback on another stack's mail is not ours. */
-  configurationSet: string;
-}
+/** `configurationSet`: this stack's SES configuration set; feedback on another stack's mail is not ours. */
+export type MailFeedbackDeps = NotificationDeps & Pick<Ports, 'mailFeedback'> & { configurationSet: string };
 
 export interface MailFeedbackOutcome {
   messageId: string;
@@ -43,11 +40,11 @@ export async function recordMailFeedback(detail: SesFeedbackDetail, deps: MailFe
   const judgement = judgeMailFeedback(detail);
   const { messageId } = judgement;
   if (judgement.configurationSet !== deps.configurationSet) return { messageId, result: 'ignored', dslUndelivered: false };
-  const sent = await deps.feedback.sentMessage(messageId);
+  const sent = await deps.mailFeedback.sentMessage(messageId);
   if (!sent) throw new SentMessageNotFoundError(`no decision recorded for SES message ${messageId} yet`);
 
   const at = judgement.at ?? deps.clock.now().toISOString();
-  await deps.feedback.recordFeedback(sent.decisionKey, { ...(judgement.status ? { status: judgement.status } : {}), reason: judgement.reason, at });
+  await deps.mailFeedback.recordFeedback(sent.decisionKey, { ...(judgement.status ? { status: judgement.status } : {}), reason: judgement.reason, at });
   const outcome: MailFeedbackOutcome = {
     messageId,
     result: 'recorded',
@@ -64,8 +61,8 @@ export async function recordMailFeedback(detail: SesFeedbackDetail, deps: MailFe
 async function warnLeaders(sent: SentMessage, reason: string, deps: MailFeedbackDeps): Promise<DecisionOutcome> {
   const [school, record, profileItem] = await Promise.all([
     deps.schools.get(sent.schoolId),
-    deps.reads.storedRecord(journalKey(sent.schoolId, sent.eventId)),
-    deps.reads.pupilProfile(sent.schoolId, sent.pupilId),
+    deps.notificationReads.storedRecord(journalKey(sent.schoolId, sent.eventId)),
+    deps.notificationReads.pupilProfile(sent.schoolId, sent.pupilId),
   ]);
   if (!school || !record) throw new Error(`school or stored record of event ${sent.eventId} not found`);
   const alert = dslAlertFor(sent.eventId, record, sent.pupilId, profileItem ? toPupilProfile(profileItem) : undefined);
@@ -89,7 +86,7 @@ async function warnLeaders(sent: SentMessage, reason: string, deps: MailFeedback
     'sending',
     dslUndeliveredRecipient,
   );
-  const claim = await deps.store.claim(item);
+  const claim = await deps.notifications.claim(item);
   if (!claim.claimed) return 'duplicate';
   return sendDecision(deps, item, { to: [...school.leaders], ...dslAlertMessage(alert, school, { toLeaders: true, dslFailed: reason }) });
 }

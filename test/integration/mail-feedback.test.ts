@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localConfigurationSet } from '../../infra/local/stack';
-import { TallyMetrics } from '../../shared/adapters/local/tally-metrics';
+import type { TallyMetrics } from '../../shared/adapters/local/tally-metrics';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { sesFeedbackRecord } from '../../shared/domain/mail-feedback';
 import { pupilExport } from '../../shared/services/pupil-export';

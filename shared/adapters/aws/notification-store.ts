@@ -5,12 +5,7 @@ import { interventionTimelinePrefix, pupilPartition, pupilProfileKey, sentMessag
 import type { SentMessage } from '../../ports/mail-feedback';
 import type { Key } from '../../domain/records';
 import { table } from '../../domain/table';
-import type {
-  ClaimResult,
-  NotificationDecisionItem,
-  NotificationReads,
-  NotificationStore,
-} from '../../services/notifications';
+import type { ClaimResult, NotificationDecisionItem, NotificationReads, NotificationStore } from '../../ports';
 import type { TableRef } from './dynamodb';
 
 /**
