@@ -3,7 +3,9 @@ import { functionNames, type FunctionName } from '../../functions/registry';
 import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { addDays, dateInZone, weekJustEnded, weekStart } from '../../shared/domain/calendar';
+import { sesFeedbackRecord } from '../../shared/domain/mail-feedback';
 import { sign } from '../../shared/domain/signature';
+import { matchesEventPattern } from '../../shared/adapters/local/event-pattern';
 import { attendanceMark, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
 import { DeployedStack } from './harness';
 import { allowed, grants, grantUsed } from './policy';
@@ -32,6 +34,10 @@ const usedByAwsOnTheFunctionsBehalf: { action: RegExp; reason: string }[] = [
   { action: /^kms:/, reason: 'DynamoDB and Secrets Manager call KMS as the caller (kms:ViaService condition)' },
   { action: /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/, reason: 'the event source mapping reads the stream with the function role' },
   { action: /^sqs:SendMessage$/, reason: 'Lambda sends failed invocations and stream batches to the dead-letter queue' },
+  {
+    action: /^sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl)$/,
+    reason: "the SQS event source mapping polls the function's pacing queue with the function role",
+  },
 ];
 
 let stack: DeployedStack;
@@ -140,10 +146,35 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     expect(records.notifications.some((decision) => decision.status === 'sent')).toBe(true);
   });
 
-  it('schedule-rollups, invoked with the schedule input from the template, asks for one rollup per school', async () => {
-    const schedules = Object.values(stack.template.resources).filter((resource: any) => resource.Type === 'AWS::Scheduler::Schedule');
-    expect(schedules.length).toBeGreaterThan(0);
-    for (const schedule of schedules as any[]) {
+  it('record-mail-feedback: SES reports the DSL alert bounced; the decision says so and the leaders get it at once', async () => {
+    const dslDecision = (await readPupilRecords(stack.table, school, 'P002', today)).notifications.find((d) => (d.recipient as { contactId: string }).contactId === 'dsl')!;
+    const configurationSet = stack.template.functions['record-mail-feedback'].environment.SES_CONFIGURATION_SET!;
+    const record = sesFeedbackRecord(
+      'Bounce',
+      { messageId: String(dslDecision.messageId), to: ['dsl@oak.example.org'], category: 'dsl-alert', configurationSet, timestamp: new Date().toISOString() },
+      { bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'dsl@oak.example.org', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] } },
+    );
+    // As SES publishes it to the default bus, which the template's mailFeedback rule matches.
+    const event = { version: '0', id: 'ses-feedback-1', 'detail-type': record.detailType, source: 'aws.ses', account: '111122223333', time: new Date().toISOString(), region: 'eu-west-2', resources: [], detail: record.detail };
+    const rule = stack.rules().find((candidate) => candidate.target === 'record-mail-feedback')!;
+    expect(rule.busName).toBe('default');
+    expect(matchesEventPattern(rule.pattern, event)).toBe(true);
+
+    const outcome = await stack.lambdas['record-mail-feedback'].call(event);
+    expect(outcome).toMatchObject({ result: 'recorded', status: 'bounced', dslUndelivered: true, escalation: 'sent' });
+    const after = (await readPupilRecords(stack.table, school, 'P002', today)).notifications;
+    expect(after.find((d) => (d.recipient as { contactId: string }).contactId === 'dsl')).toMatchObject({ status: 'bounced', feedbackReason: expect.stringContaining('550 5.1.1') });
+    const warning = sentMail().filter((sent) => sent.caller === 'record-mail-feedback');
+    expect(warning.map((sent) => sent.to)).toEqual([['head@oak.example.org']]);
+    expect(warning[0]!.subject).toMatch(/^Not delivered to the DSL: /);
+  });
+
+  it('the schedules, invoked with their input from the template: one rollup requested per school', async () => {
+    const byLogicalId = new Map(Object.values(stack.template.functions).map((fn) => [fn.logicalId, fn.name]));
+    const schedules = (Object.values(stack.template.resources) as any[]).filter((resource) => resource.Type === 'AWS::Scheduler::Schedule');
+    const rollupSchedules = schedules.filter((schedule) => byLogicalId.get(schedule.Properties.Target.Arn['Fn::GetAtt'][0]) === 'schedule-rollups');
+    expect(rollupSchedules.length).toBeGreaterThan(0);
+    for (const schedule of rollupSchedules) {
       const input = JSON.parse(stack.template.resolve(schedule.Properties.Target.Input));
       await stack.lambdas['schedule-rollups'].call(input);
     }
@@ -167,6 +198,20 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     const retried = await stack.lambdas['trust-summary'].invoke(outcomes[0]!.event);
     expect(retried.error).toBeUndefined();
     expect(sentMail().filter((sent) => sent.caller === 'trust-summary').map((sent) => sent.to)).toEqual([stack.template.functions['trust-summary'].environment.TRUST_LEADERS!.split(',')]);
+  });
+
+  it('trust-summary at its deadline schedule (input from the template) sends no second summary', async () => {
+    const byLogicalId = new Map(Object.values(stack.template.functions).map((fn) => [fn.logicalId, fn.name]));
+    const deadlines = (Object.values(stack.template.resources) as any[]).filter(
+      (resource) => resource.Type === 'AWS::Scheduler::Schedule' && byLogicalId.get(resource.Properties.Target.Arn['Fn::GetAtt'][0]) === 'trust-summary',
+    );
+    expect(deadlines.length).toBeGreaterThan(0);
+    for (const schedule of deadlines) {
+      const outcome = await stack.lambdas['trust-summary'].call(JSON.parse(stack.template.resolve(schedule.Properties.Target.Input)));
+      // Monday before noon the week's deadline is still to come; after it, the summary is out already.
+      expect(['already-sent', 'waiting']).toContain(outcome.status);
+    }
+    expect(sentMail().filter((sent) => sent.caller === 'trust-summary')).toHaveLength(1);
   });
 });
 

@@ -111,24 +111,39 @@ export class DeployedStack {
     }));
   }
 
-  /** The template's EventBridge rules and the function each one targets. */
-  rules(): { busName: string; pattern: Record<string, unknown>; target: FunctionName }[] {
+  /**
+   * The template's EventBridge rules and the function each one targets: directly, or
+   * through a pacing queue (an SQS target drained by the function's event source mapping).
+   */
+  rules(): { busName: string; pattern: Record<string, unknown>; target: FunctionName; viaQueue: boolean }[] {
     const byLogicalId = new Map(Object.values(this.template.functions).map((fn) => [fn.logicalId, fn.name]));
+    const drainedBy = new Map(
+      Object.values(this.template.resources)
+        .filter((resource: any) => resource.Type === 'AWS::Lambda::EventSourceMapping' && resource.Properties.EventSourceArn?.['Fn::GetAtt']?.[1] === 'Arn')
+        .map((resource: any) => [resource.Properties.EventSourceArn['Fn::GetAtt'][0], byLogicalId.get(resource.Properties.FunctionName.Ref)]),
+    );
     return Object.values(this.template.resources)
       .filter((resource: any) => resource.Type === 'AWS::Events::Rule' && resource.Properties.EventPattern)
       .flatMap((resource: any) =>
         resource.Properties.Targets.map((target: any) => {
-          const name = byLogicalId.get(target.Arn['Fn::GetAtt']?.[0]);
-          if (!name) throw new Error(`rule target ${JSON.stringify(target.Arn)} is not a tracker function`);
-          return { busName: this.template.resolve(resource.Properties.EventBusName) as string, pattern: resource.Properties.EventPattern, target: name };
+          const targetId = target.Arn['Fn::GetAtt']?.[0];
+          const name = byLogicalId.get(targetId) ?? drainedBy.get(targetId);
+          if (!name) throw new Error(`rule target ${JSON.stringify(target.Arn)} is not a tracker function or a queue one drains`);
+          return {
+            busName: this.template.resolve(resource.Properties.EventBusName) as string,
+            pattern: resource.Properties.EventPattern,
+            target: name,
+            viaQueue: !byLogicalId.has(targetId),
+          };
         }),
       );
   }
 
   /**
    * Delivers the new bus entries to every rule target whose pattern matches (the rules the
-   * template was made from), one invocation per event as EventBridge does. Returns each
-   * invocation with its outcome.
+   * template was made from), one invocation per event as EventBridge does; through a pacing
+   * queue, as the SQS event source hands it over (a batch of one record, partial batch
+   * failures reported). Returns each invocation with its outcome.
    */
   async routeBus() {
     const outcomes: { target: FunctionName; event: unknown; result?: any; error?: { name: string; message: string } }[] = [];
@@ -137,10 +152,32 @@ export class DeployedStack {
     for (const { eventBusName, ...envelope } of pending) {
       for (const rule of this.rules()) {
         if (rule.busName !== eventBusName || !matchesEventPattern(rule.pattern, envelope)) continue;
-        const outcome = await this.lambdas[rule.target].invoke(envelope);
+        const outcome = rule.viaQueue ? await this.deliverThroughQueue(rule.target, envelope) : await this.lambdas[rule.target].invoke(envelope);
         outcomes.push({ target: rule.target, event: envelope, ...outcome });
       }
     }
     return outcomes;
+  }
+
+  private async deliverThroughQueue(target: FunctionName, envelope: { id: string }) {
+    const messageId = `wiring-sqs-${envelope.id}`;
+    const batch = {
+      Records: [
+        {
+          messageId,
+          receiptHandle: `${messageId}-receipt`,
+          body: JSON.stringify(envelope),
+          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'events.amazonaws.com', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:${region}:111122223333:tracker-${target}`,
+          awsRegion: region,
+        },
+      ],
+    };
+    const outcome = await this.lambdas[target].invoke(batch);
+    const failures = (outcome.result?.batchItemFailures ?? []) as unknown[];
+    return failures.length ? { ...outcome, error: { name: 'BatchItemFailure', message: `${target} reported ${failures.length} failed record(s)` } } : outcome;
   }
 }
