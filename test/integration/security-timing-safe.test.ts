@@ -83,7 +83,11 @@ describe('an unknown school and a known one with a bad signature cost the same',
   it('both read the secret store twice (cached, then fresh) and answer the same 401', async () => {
     const ports = memoryPorts(now, { current, previous, retired: 'r'.repeat(64) });
     const reads: string[] = [];
-    const secrets = { ...ports.secrets, get: async (schoolId: string, options?: { fresh?: boolean }) => (reads.push(`${schoolId}${options?.fresh ? ' fresh' : ''}`), ports.secrets.get(schoolId)) };
+    const secrets = { ...ports.secrets, get: async (schoolId: string, options?: { fresh?: boolean }) => {
+        reads.push(`${schoolId}${options?.fresh ? ' fresh' : ''}`);
+        return ports.secrets.get(schoolId);
+      },
+    };
     const badSignature = sign('x'.repeat(64), timestamp, body);
     const answers = [];
     for (const schoolId of ['fuzz', 'no-such-school']) {
@@ -95,7 +99,14 @@ describe('an unknown school and a known one with a bad signature cost the same',
 
   it('the Lambda cache serves a fresh read from memory within 10 s of the last, so bad signatures cannot drive store reads', async () => {
     let reads = 0;
-    const store = new CachedSecretStore({ get: async () => (reads++, { current }), create: async () => true, replace: async () => {} });
+    const store = new CachedSecretStore({
+      get: async () => {
+        reads++;
+        return { current };
+      },
+      create: async () => true,
+      replace: async () => {},
+    });
     await store.get('oak');
     await store.get('oak', { fresh: true });
     await store.get('unknown', { fresh: true });
