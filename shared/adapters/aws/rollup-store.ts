@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 import {
   DeleteCommand,
   PutCommand,
@@ -26,7 +26,7 @@ import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, Roll
 import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
 import type { RollupStore } from '../../ports';
-import { batchGetAll, queryAll, type TableRef } from './dynamodb';
+import { attributeUpdates, batchGetAll, conditionalWrite, queryAll, type TableRef } from './dynamodb';
 
 /**
  * Rollups in the single table (docs/rollups.md, docs/data-model.md patterns 9, 11, 14–17):
@@ -144,7 +144,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async claimEmail(schoolId: string, week: string, now: Date): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.ref.client.send(
         new UpdateCommand({
           TableName: this.ref.tableName,
@@ -182,7 +182,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async releaseEmail(schoolId: string, week: string): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       this.ref.client.send(
         new UpdateCommand({
           TableName: this.ref.tableName,
@@ -216,7 +216,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async claimTrustSummary(week: string, now: Date): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.ref.client.send(
         new PutCommand({
           TableName: this.ref.tableName,
@@ -251,7 +251,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async releaseTrustSummary(week: string): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       this.ref.client.send(
         new DeleteCommand({ TableName: this.ref.tableName, Key: trustSummaryKey(week), ConditionExpression: 'attribute_not_exists(sentAt)' }),
       ),
@@ -259,31 +259,8 @@ export class DynamoRollupStore implements RollupStore {
   }
 }
 
-/** `SET #a = :a, …` for every attribute, and `if_not_exists` for the ones only written once. */
+/** `SET` for every attribute, and `if_not_exists` for the ones only written once. */
 function setAttributes(attributes: Record<string, unknown>, once: Record<string, unknown> = {}) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  Object.entries(attributes).forEach(([name, value], index) => {
-    names[`#a${index}`] = name;
-    values[`:a${index}`] = value;
-    sets.push(`#a${index} = :a${index}`);
-  });
-  Object.entries(once).forEach(([name, value], index) => {
-    names[`#o${index}`] = name;
-    values[`:o${index}`] = value;
-    sets.push(`#o${index} = if_not_exists(#o${index}, :o${index})`);
-  });
+  const { names, values, sets } = attributeUpdates(attributes, once);
   return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-}
-
-/** true when the conditional write happened, false when its condition failed. */
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
 }
