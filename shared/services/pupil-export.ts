@@ -1,4 +1,6 @@
+import type { SdqScores } from '../../events/outcome';
 import type { PupilRecords, StoredItem } from '../adapters/aws/pupil-records';
+import { deriveSdq } from '../domain/sdq';
 
 /**
  * A UK GDPR subject access export of one pupil: every record held, grouped the way a
@@ -35,6 +37,15 @@ export function pupilExport(schoolId: string, pupilId: string, records: PupilRec
     }),
     restorativeSessions: ofType('restorative.session.recorded'),
     incidents: ofType('incident.recorded'),
+    // The statutory record with every decision about its report (sent, withheld, DSL alerted).
+    restrictiveInterventions: ofType('restrictive.intervention.recorded').map((record) => ({
+      ...record,
+      reportDecisions: records.notifications.filter((decision) => decision.eventId === record.eventId).map(clean),
+    })),
+    // Scale scores with the derived total and bands; never questionnaire items (none are held).
+    outcomeMeasures: ofType('outcome.measure.recorded').map((record) =>
+      record.bands ? record : { ...record, ...deriveSdq((record.data as { scores: SdqScores }).scores) },
+    ),
     rosterUpdates: ofType('pupil.upserted'),
     notifications: records.notifications.map(clean),
   };
