@@ -91,7 +91,19 @@ export class DynamoRollupStore implements RollupStore {
       options.full ? this.journal(schoolId, week, 'incident.recorded') : none,
       options.full ? this.weekIndex<NotificationRecord>(schoolId, week, 'notification', ['status', 'reason', 'kind']) : none,
     ]);
-    return { marks, interventions, restorative, incidents, notifications };
+    // v2: restrictive records and SDQs feed the carried state, so every folded week reads them.
+    const [restrictive, measures] = await Promise.all([
+      this.journal(schoolId, week, 'restrictive.intervention.recorded'),
+      this.journal(schoolId, week, 'outcome.measure.recorded'),
+    ]);
+    const senByPupil = options.full && restrictive.length ? await this.pupilSen(schoolId, restrictive.flatMap((record) => record.pupilIds)) : {};
+    return { marks, interventions, restorative, incidents, notifications, restrictive, measures, senByPupil };
+  }
+
+  /** The roster's SEN status of the pupils named (BatchGetItem, `sen` only). */
+  private async pupilSen(schoolId: string, pupilIds: string[]): Promise<Record<string, string>> {
+    const items = await this.profiles(schoolId, pupilIds, ['pupilId', 'sen']);
+    return Object.fromEntries(items.map((item) => [item.pupilId as string, (item.sen as string | undefined) ?? 'none']));
   }
 
   async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
@@ -198,6 +210,16 @@ export class DynamoRollupStore implements RollupStore {
 
   async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>> {
     const names: Record<string, PupilName> = {};
+    // Names and year only: never contacts.
+    for (const item of await this.profiles(schoolId, pupilIds, ['pupilId', 'firstName', 'lastName', 'yearGroup'])) {
+      names[item.pupilId as string] = { firstName: item.firstName as string, lastName: item.lastName as string, yearGroup: item.yearGroup as string };
+    }
+    return names;
+  }
+
+  /** Pupil profiles by BatchGetItem, only the attributes asked for. */
+  private async profiles(schoolId: string, pupilIds: string[], attributes: string[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     const unique = [...new Set(pupilIds)];
     for (let start = 0; start < unique.length; start += 100) {
       let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((pupilId) => pupilProfileKey(schoolId, pupilId));
@@ -207,20 +229,17 @@ export class DynamoRollupStore implements RollupStore {
             RequestItems: {
               [this.ref.tableName]: {
                 Keys: pending,
-                // Names and year only: never contacts.
-                ProjectionExpression: '#id, #first, #last, #year',
-                ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
+                ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+                ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
               },
             },
           }),
         );
-        for (const item of result.Responses?.[this.ref.tableName] ?? []) {
-          names[item.pupilId as string] = { firstName: item.firstName as string, lastName: item.lastName as string, yearGroup: item.yearGroup as string };
-        }
+        items.push(...(result.Responses?.[this.ref.tableName] ?? []));
         pending = result.UnprocessedKeys?.[this.ref.tableName]?.Keys;
       }
     }
-    return names;
+    return items;
   }
 
   async weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]> {

@@ -15,6 +15,7 @@ import {
   type Change,
 } from './format';
 import { colours, html } from './html';
+import { restrictiveSection, sdqImpactSection } from './restrictive-sections';
 
 /**
  * The school leaders' Monday email, from the stored figures. Pupils to look at are named
@@ -126,6 +127,9 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
   const year = attendance.yearToDate;
   const lookAt = orderPupils(figures.pupilsToLookAt, pupils);
   const listed = lookAt.slice(0, maxPupilsListed);
+  // v2 sections (absent from figures stored before v2).
+  const restrictive = figures.restrictive && restrictiveSection(figures.restrictive, (pupilId) => nameOf(pupilId, pupils));
+  const impact = figures.sdqImpact && sdqImpactSection(figures.sdqImpact.byKind, 'school');
 
   // ------------------------------------------------------------------------------ HTML
   const cards = html.cards([
@@ -269,7 +273,9 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     html.section('Attendance', attendanceHtml),
     html.section('Pupils to look at', pupilsHtml),
     html.section('Incidents', incidentsHtml),
+    restrictive ? html.section('Restrictive interventions', restrictive.html) : '',
     html.section('Interventions', interventionsHtml),
+    impact ? html.section('Did it help?', impact.html) : '',
     html.section('Restorative sessions', restorativeHtml),
     html.section('Notifications', notificationsHtml),
     footer,
@@ -307,6 +313,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `${plural(incidents.total, 'incident')}, ${heads.incidents.change.text}; reasonable force ${plural(incidents.reasonableForce, 'time')}.`,
     ...categories.map(([category, count]) => `- ${label(category)}: ${count}`),
     incidents.total ? `By severity: ${(['1', '2', '3', '4', '5'] as const).map((level) => `${level}: ${incidents.bySeverity[level]}`).join(', ')}` : '',
+    ...(restrictive ? ['', 'RESTRICTIVE INTERVENTIONS', ...restrictive.text] : []),
     '',
     'INTERVENTIONS',
     `- Active: ${interventions.active} (${plural(interventions.pupilsSupported, 'pupil')}); started ${interventions.started}; ended ${interventions.ended.total}` +
@@ -315,6 +322,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `- Delivered so far: ${interventions.delivery.delivered} of ${interventions.delivery.planned} planned sessions`,
     `- Targets: ${interventions.targets.scored} scored; mean change toward goal ${fractionText(interventions.targets.meanChange)} points` +
       (interventions.targets.meanProgress === null ? '' : ` (${percent(interventions.targets.meanProgress, 0)} of the way)`),
+    ...(impact ? ['', 'DID IT HELP?', ...impact.text] : []),
     '',
     'RESTORATIVE SESSIONS',
     `${plural(restorative.sessions, 'session')}; agreement ${restorative.agreementRate === null ? 'not recorded' : `${restorative.agreementReached} of ${restorative.agreementRecorded}`}; ${plural(restorative.followUpsDue, 'follow-up')} due ${shortRange(restorative.followUpsDueFrom, restorative.followUpsDueTo)}.`,
