@@ -101,7 +101,7 @@ describe('restrictive intervention report policy', () => {
   it('the parent report says when, where, what and how long, why, what was tried first, injuries and support', () => {
     const plan = decideRestrictiveReport({ eventId: 'E6', record: stored(restrictiveIntervention({ data: { types: ['reasonable_force', 'seclusion'] } })), profiles: new Map([['P001', profileOf('P001', [parent])]]) });
     const { text, subject } = restrictiveReportMessage(plan.decisions[0]!.notice!, school);
-    expect(subject).toBe('Oak Primary: a report about Alex today (reasonable force and seclusion)');
+    expect(subject).toBe('Oak Primary: a report about Alex (reasonable force and seclusion)');
     for (const label of ['When: Monday 23 November 2026 at 10:15', 'Where:', 'What was used:', 'How long: 4 minutes', 'Why it was needed:', 'What we tried first:', 'Injuries: Alex was not hurt.', 'Support afterwards:', 'Reference:']) {
       expect(text).toContain(label);
     }

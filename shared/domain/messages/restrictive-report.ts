@@ -35,7 +35,7 @@ export function restrictiveReportMessage(notice: RestrictiveReportNotice, school
     .filter(Boolean)
     .join(' ');
   return renderEmail({
-    subject: `${school.name}: a report about ${first} today (${what})`,
+    subject: `${school.name}: a report about ${first} (${what})`,
     banner: school.name,
     heading: `What happened with ${first}`,
     greeting: `Dear parent or carer of ${first},`,
