@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
-import { pupil, restrictiveIntervention } from '../support/events';
+import { contact, pupil, restrictiveIntervention } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
@@ -25,16 +25,6 @@ beforeAll(async () => {
   secrets.elm = await stack.addSchool({ schoolId: 'elm', name: 'Elm Academy', leaders: ['head@elm.example.org'] });
 });
 afterAll(() => stack?.cleanup());
-
-const contact = (contactId: string, email: string | undefined, extra: Record<string, unknown> = {}) => ({
-  contactId,
-  name: `Parent ${contactId}`,
-  relationship: 'mother',
-  parentalResponsibility: true,
-  ...(email ? { email } : {}),
-  notify: true,
-  ...extra,
-});
 
 async function post(schoolId: string, events: unknown[], status = 200) {
   const response = await stack.post(schoolId, secrets[schoolId]!, { events });

@@ -128,3 +128,14 @@ export function outcomeMeasure(overrides: { pupilId?: string; eventId?: string; 
     },
   };
 }
+
+/** A roster contact: with parental responsibility, notify true, and the email given (or none). */
+export const contact = (contactId: string, email: string | undefined, extra: Record<string, unknown> = {}) => ({
+  contactId,
+  name: `Parent ${contactId}`,
+  relationship: 'mother',
+  parentalResponsibility: true,
+  ...(email ? { email } : {}),
+  notify: true,
+  ...extra,
+});
