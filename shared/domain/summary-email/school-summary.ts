@@ -110,7 +110,11 @@ function headlines(figures: RollupFigures): Headlines {
       note: `${attendance.newlyPersistentAbsentees.length} new this week; ${plural(attendance.severeAbsentees.length, 'severely absent pupil')}`,
     },
     incidents: { value: String(incidents.total), change: countChange(incidents.total, previous?.incidents, 'lower-is-better') },
-    force: { value: String(incidents.reasonableForce), change: countChange(incidents.reasonableForce, previous?.reasonableForce, 'lower-is-better') },
+    // v1's force flag on incidents and v2's statutory records together (a school sends one or the other).
+    force: {
+      value: String(incidents.reasonableForce + (figures.restrictive?.total ?? 0)),
+      change: countChange(incidents.reasonableForce + (figures.restrictive?.total ?? 0), previous && previous.reasonableForce + (previous.restrictiveInterventions ?? 0), 'lower-is-better'),
+    },
     interventions: { value: String(interventions.active), change: countChange(interventions.active, previous?.interventionsActive, 'neutral') },
     restorative: { value: String(restorative.sessions), change: countChange(restorative.sessions, previous?.restorativeSessions, 'neutral') },
   };
@@ -136,7 +140,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     { value: heads.attendance.value, label: 'Attendance this week', change: heads.attendance.change },
     { value: heads.persistent.value, label: 'Persistent absentees this year', change: heads.persistent.change, note: heads.persistent.note },
     { value: heads.incidents.value, label: 'Incidents', change: heads.incidents.change },
-    { value: heads.force.value, label: 'Uses of reasonable force', change: heads.force.change },
+    { value: heads.force.value, label: 'Force, restraint or seclusion', change: heads.force.change },
     { value: heads.interventions.value, label: 'Active interventions', change: heads.interventions.change },
     { value: heads.restorative.value, label: 'Restorative sessions', change: heads.restorative.change },
   ]);
@@ -293,7 +297,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `- Attendance this week: ${heads.attendance.value}, ${heads.attendance.change.text}`,
     `- Persistent absentees this year: ${heads.persistent.value}, ${heads.persistent.change.text}; ${heads.persistent.note}`,
     `- Incidents: ${heads.incidents.value}, ${heads.incidents.change.text}`,
-    `- Uses of reasonable force: ${heads.force.value}, ${heads.force.change.text}`,
+    `- Force, restraint or seclusion: ${heads.force.value}, ${heads.force.change.text}`,
     `- Active interventions: ${heads.interventions.value}, ${heads.interventions.change.text}`,
     `- Restorative sessions: ${heads.restorative.value}, ${heads.restorative.change.text}`,
     '',
