@@ -12,7 +12,7 @@ import { firstNames, incidentAndRestorative, lastNames, random } from './synthet
  * rollup for the week just ended. Seeded, so a re-run posts the same eventIds (all
  * "duplicate"). Every name is invented; every address is @example.org.
  */
-const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false } }, strict: false });
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
 
@@ -28,7 +28,7 @@ interface DemoSchool {
   seed: number;
 }
 
-const schools: DemoSchool[] = [
+export const schools: DemoSchool[] = [
   { schoolId: 'oak-primary', name: 'Oak Primary School', pupils: 210, yearGroups: ['R', '1', '2', '3', '4', '5', '6'], leaders: ['head@oak-primary.example.org'], dsl: 'dsl@oak-primary.example.org', seed: 11 },
   { schoolId: 'riverside-academy', name: 'Riverside Academy', pupils: 600, yearGroups: ['7', '8', '9', '10', '11'], leaders: ['head@riverside.example.org', 'deputy@riverside.example.org'], dsl: 'dsl@riverside.example.org', seed: 29 },
 ];
@@ -36,7 +36,7 @@ const schools: DemoSchool[] = [
 type Event = Record<string, unknown>;
 
 /** One school's term: roster, two marks a day, interventions, incidents, restorative sessions. */
-function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
+export function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
   const rand = random(school.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const events: Event[] = [];
@@ -214,7 +214,10 @@ async function main() {
   console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
 }
 
-main().catch((error: Error) => {
-  console.error(`demo: ${error.message}`);
-  process.exit(1);
-});
+// Run as `npm run demo`; imported (to count what it would post), it only defines the term.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: Error) => {
+    console.error(`demo: ${error.message}`);
+    process.exit(1);
+  });
+}
