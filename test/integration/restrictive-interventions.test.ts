@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
+import { PermanentMailError, type MailMessage, type Mailer } from '../../shared/ports';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { contact, pupil, restrictiveIntervention } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -19,8 +20,17 @@ const OTHER = { pupilId: 'P-OTHER-9', firstName: 'Jordan', lastName: 'Blakewell'
 let stack: TestStack;
 const secrets: Record<string, string> = {};
 
+/** Addresses the mail service refuses for good (SES MessageRejected). */
+const refused = new Set(['bounce.rj@example.org']);
+const wrapMailer = (inner: Mailer): Mailer => ({
+  async send(message: MailMessage) {
+    if (message.to.some((to) => refused.has(to))) throw new PermanentMailError('MessageRejected');
+    return inner.send(message);
+  },
+});
+
 beforeAll(async () => {
-  stack = await startTestStack({ clock });
+  stack = await startTestStack({ clock, wrapMailer });
   secrets.oak = await stack.addSchool({ schoolId: 'oak', name: 'Oak Primary', dslEmail: 'dsl@oak.example.org' });
   secrets.elm = await stack.addSchool({ schoolId: 'elm', name: 'Elm Academy', leaders: ['head@elm.example.org'] });
 });
@@ -175,6 +185,17 @@ describe('no contact can receive it', () => {
     expect(summarise((await exportOf('elm', 'P-NOBODY')).restrictiveInterventions[0]!.reportDecisions)).toEqual([
       ['leaders', 'restrictive-report-undeliverable', 'sent', 'no-dsl-configured'],
       ['none', 'restrictive-report', 'suppressed', 'no-contacts'],
+    ]);
+  });
+
+  it('every address refused the email for good: nobody was told, so the DSL is alerted', async () => {
+    await post('oak', [pupil({ pupilId: 'P-RJ', data: { firstName: 'Ash', lastName: 'Reed', contacts: [contact('C1', 'bounce.rj@example.org')] } })]);
+    await post('oak', [planted('P-RJ')]);
+    const [alert] = (await mailTo('dsl@oak.example.org')).filter((entry) => entry.subject.includes('P-RJ'));
+    expect(alert!.text).toContain('the email was refused');
+    expect(summarise((await exportOf('oak', 'P-RJ')).restrictiveInterventions[0]!.reportDecisions)).toEqual([
+      ['C1', 'restrictive-report', 'rejected', 'mail-rejected'],
+      ['dsl', 'restrictive-report-undeliverable', 'sent', null],
     ]);
   });
 });
