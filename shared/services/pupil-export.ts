@@ -38,7 +38,7 @@ export function pupilExport(schoolId: string, pupilId: string, records: PupilRec
     restorativeSessions: ofType('restorative.session.recorded'),
     incidents: ofType('incident.recorded'),
     // The statutory record with every decision about its report (sent, withheld, DSL alerted).
-    restrictiveInterventions: ofType('restrictive.intervention.recorded').map((record) => ({
+    restrictiveInterventions: ofType('restrictive.intervention.recorded').map((record): StoredItem & { reportDecisions: StoredItem[] } => ({
       ...record,
       reportDecisions: records.notifications.filter((decision) => decision.eventId === record.eventId).map(clean),
     })),
