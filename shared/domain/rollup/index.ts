@@ -8,4 +8,4 @@ export * from './pupils-to-look-at';
 export * from './roll-week';
 export * from './trust';
 export { recordOrder, latestPerKey } from './order';
-export * from './restrictive-types';
+export * from './restrictive-sdq-types';

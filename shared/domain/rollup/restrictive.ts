@@ -1,7 +1,7 @@
 import { restrictiveTypes, type RestrictiveInterventionRecorded } from '../../../events/restrictive';
 import { addDays } from '../calendar';
 import { compareText, latestPerKey, recordOrder } from './order';
-import type { RepeatPupil, RestrictiveFigures } from './restrictive-types';
+import type { RepeatPupil, RestrictiveFigures } from './restrictive-sdq-types';
 import type { JournalRecord } from './types';
 
 /**

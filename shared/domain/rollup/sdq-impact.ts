@@ -1,7 +1,7 @@
 import type { SdqScores } from '../../../events/outcome';
 import { bandMovement, deriveSdq, sdqBand } from '../sdq';
 import { compareText, recordOrder } from './order';
-import type { InterventionKindName, SdqImpactFigures, SdqKindImpact, SdqPair, SdqPoint } from './restrictive-types';
+import type { InterventionKindName, SdqImpactFigures, SdqKindImpact, SdqPair, SdqPoint } from './restrictive-sdq-types';
 import type { JournalRecord } from './types';
 
 /**

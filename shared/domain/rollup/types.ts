@@ -4,7 +4,7 @@
  */
 import type { interventionOutcomes, interventionKinds } from '../../../events/intervention';
 import type { restorativeFormats } from '../../../events/restorative';
-import type { RestrictiveFigures, SdqImpactFigures, SdqPoint } from './restrictive-types';
+import type { RestrictiveFigures, SdqImpactFigures, SdqPoint } from './restrictive-sdq-types';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs: what one school-week's Queries return

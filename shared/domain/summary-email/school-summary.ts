@@ -15,7 +15,7 @@ import {
   type Change,
 } from './format';
 import { colours, html } from './html';
-import { restrictiveSection, sdqImpactSection } from './restrictive-sections';
+import { restrictiveSection, sdqImpactSection } from './restrictive-sdq-sections';
 
 /**
  * The school leaders' Monday email, from the stored figures. Pupils to look at are named

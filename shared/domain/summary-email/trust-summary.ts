@@ -3,7 +3,7 @@ import type { RollupFigures } from '../rollup/types';
 import { escapeHtml, percent, plural, shortWeekRange, weekNumber, weekTitle } from './format';
 import { html } from './html';
 import { combineSdqImpact } from '../rollup/sdq-impact';
-import { sdqImpactSection, trustRestrictiveSection } from './restrictive-sections';
+import { sdqImpactSection, trustRestrictiveSection } from './restrictive-sdq-sections';
 import type { RenderedEmail } from './school-summary';
 
 /**

@@ -1,5 +1,5 @@
 import { restrictiveTypes } from '../../../events/restrictive';
-import type { InterventionKindName, RestrictiveFigures, SdqImpactFigures, SdqKindImpact } from '../rollup/restrictive-types';
+import type { InterventionKindName, RestrictiveFigures, SdqImpactFigures, SdqKindImpact } from '../rollup/restrictive-sdq-types';
 import { countChange, decimal, escapeHtml, plural } from './format';
 import { colours, html, toneColour } from './html';
 
