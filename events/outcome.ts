@@ -34,4 +34,3 @@ export const outcomeMeasureRecorded = z.object({
   interventionId: id.optional().describe('The intervention this measure was taken for, if any'),
   scores: sdqScores,
 });
-export type OutcomeMeasureRecorded = z.infer<typeof outcomeMeasureRecorded>;

@@ -85,5 +85,3 @@ export const restrictiveInterventionRecorded = z.object({
   { when: (payload) => typeof (payload.value as { parentReport?: unknown } | undefined)?.parentReport === 'object' },
 );
 export type RestrictiveInterventionRecorded = Omit<z.infer<typeof restrictiveInterventionRecorded>, 'parentReport'> & { parentReport: ParentReportDecision };
-
-export const isWithheld = (decision: ParentReportDecision): decision is { withhold: true; reason: string } => decision !== 'send';

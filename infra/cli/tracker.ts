@@ -92,10 +92,12 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
   }
 }
 
+const parseCommandLine = (argv: string[]) => parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (error) {
     process.stderr.write(`tracker: ${(error as Error).message}\n`);
     return 2;

@@ -6,7 +6,7 @@ import { interventionEnded, interventionKinds, interventionStarted } from '../..
 import { contact, type Contact, type NotifyForKind } from '../../events/pupil';
 import { restorativeSessionRecorded } from '../../events/restorative';
 import { absenceDedupKey } from './keys';
-import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-report';
+import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
 /**
  * Parent/carer notification and DSL alert policy: the one place that decides which stored

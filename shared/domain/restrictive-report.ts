@@ -8,6 +8,7 @@ import {
   type Recipient,
   type StoredRecord,
 } from './notification-policy';
+import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
 /**
  * The statutory report of a restrictive intervention (contract section 7): pure, like the
@@ -23,12 +24,6 @@ import {
  *   carry has the staff ids and the other pupils' ids and names replaced.
  */
 
-/** Decision kinds: the parents' report, and the two DSL alerts (withheld; could not be sent). */
-export const restrictiveDecisionKinds = ['restrictive-report', 'restrictive-report-withheld', 'restrictive-report-undeliverable'] as const;
-export type RestrictiveDecisionKind = (typeof restrictiveDecisionKinds)[number];
-
-/** Reasons a parent was not sent the report (beyond the contact reasons). */
-export type RestrictiveReason = 'report-withheld';
 
 /** What a parent's report may say: whitelisted fields only. */
 export interface RestrictiveReportNotice {

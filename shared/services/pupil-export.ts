@@ -1,6 +1,6 @@
 import type { SdqScores } from '../../events/outcome';
-import type { PupilRecords, StoredItem } from '../adapters/aws/pupil-records';
 import { deriveSdq } from '../domain/sdq';
+import type { PupilRecords, StoredItem } from '../ports';
 
 /**
  * A UK GDPR subject access export of one pupil: every record held, grouped the way a

@@ -24,7 +24,7 @@ import {
 export async function reportRestrictiveIntervention(detail: StoredEventDetail, deps: NotificationDeps): Promise<NotificationSummary> {
   const { school, record } = await loadContext(detail, deps);
   const pupilIds = [...new Set([...detail.pupilIds, ...otherPupilsOf(record)])];
-  const items = await Promise.all(pupilIds.map((pupilId) => deps.reads.pupilProfile(detail.schoolId, pupilId)));
+  const items = await Promise.all(pupilIds.map((pupilId) => deps.notificationReads.pupilProfile(detail.schoolId, pupilId)));
   const profiles = new Map<string, PupilProfile | undefined>(pupilIds.map((pupilId, index) => [pupilId, items[index] ? toPupilProfile(items[index]) : undefined]));
   const plan = decideRestrictiveReport({ eventId: detail.eventId, record, profiles });
 
@@ -34,7 +34,7 @@ export async function reportRestrictiveIntervention(detail: StoredEventDetail, d
   let sendable = 0;
   for (const decision of plan.decisions) {
     const item = decisionItem(context('parent-notification'), decision, decision.action === 'send' ? 'sending' : 'suppressed');
-    const claim = await deps.store.claim(item);
+    const claim = await deps.notifications.claim(item);
     if (!claim.claimed) {
       count(summary, 'duplicate');
       if (decision.action === 'send') sendable++;

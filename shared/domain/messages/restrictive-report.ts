@@ -12,7 +12,7 @@ import type { SchoolForMessage } from './parent-notice';
  */
 
 /** What each type is called in a letter home. */
-export const restrictivePhrases: Record<RestrictiveType, string> = {
+const restrictivePhrases: Record<RestrictiveType, string> = {
   reasonable_force: 'reasonable force (staff physically guided or held them)',
   restraint: 'restraint (staff stopped them from moving freely, for their safety or the safety of others)',
   seclusion: 'seclusion (they were kept apart in a room or space they could not leave)',
@@ -20,7 +20,7 @@ export const restrictivePhrases: Record<RestrictiveType, string> = {
 const shortPhrases: Record<RestrictiveType, string> = { reasonable_force: 'reasonable force', restraint: 'restraint', seclusion: 'seclusion' };
 
 const listOf = (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
-export const restrictiveSummary = (types: readonly RestrictiveType[]) => listOf(types.map((type) => shortPhrases[type]));
+const restrictiveSummary = (types: readonly RestrictiveType[]) => listOf(types.map((type) => shortPhrases[type]));
 
 export function restrictiveReportMessage(notice: RestrictiveReportNotice, school: SchoolForMessage): RenderedEmail {
   const first = notice.pupil.firstName;
