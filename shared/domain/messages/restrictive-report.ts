@@ -46,7 +46,7 @@ export function restrictiveReportMessage(notice: RestrictiveReportNotice, school
     details: [
       ['When', when],
       ['Where', notice.location],
-      ['What was used', [...notice.types.map((type) => restrictivePhrases[type]), ...(notice.technique ? [`Method: ${notice.technique}`] : [])].join('\n')],
+      ['What was used', [...notice.types.map((type) => restrictivePhrases[type]), ...(notice.technique ? [`method: ${notice.technique}`] : [])].join('; ')],
       ['How long', plural(notice.durationMinutes, 'minute')],
       ['Why it was needed', notice.reason],
       ['What we tried first', notice.deEscalation],
