@@ -1,12 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { weekEnd } from '../../domain/calendar';
@@ -28,7 +26,7 @@ import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, Roll
 import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
 import type { RollupStore } from '../../ports';
-import { collect, queryPages, type TableRef } from './dynamodb';
+import { batchGetAll, queryAll, type TableRef } from './dynamodb';
 
 /**
  * Rollups in the single table (docs/rollups.md, docs/data-model.md patterns 9, 11, 14–17):
@@ -50,9 +48,7 @@ export class DynamoRollupStore implements RollupStore {
   constructor(private readonly ref: TableRef) {}
 
   private query<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
-    return collect(
-      queryPages<T>((start) => this.ref.client.send(new QueryCommand({ ...input, TableName: this.ref.tableName, ExclusiveStartKey: start }))),
-    );
+    return queryAll<T>(this.ref, input);
   }
 
   /** GSI2 entries of a school-week with one sort-key prefix (pattern 11 / 14). */
@@ -102,8 +98,12 @@ export class DynamoRollupStore implements RollupStore {
 
   /** The roster's SEN status of the pupils named (BatchGetItem, `sen` only). */
   private async pupilSen(schoolId: string, pupilIds: string[]): Promise<Record<string, string>> {
-    const items = await this.profiles(schoolId, pupilIds, ['pupilId', 'sen']);
-    return Object.fromEntries(items.map((item) => [item.pupilId as string, (item.sen as string | undefined) ?? 'none']));
+    const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
+    const items = await batchGetAll<{ pupilId: string; sen?: string }>(this.ref, keys, {
+      ProjectionExpression: '#id, #sen',
+      ExpressionAttributeNames: { '#id': 'pupilId', '#sen': 'sen' },
+    });
+    return Object.fromEntries(items.map((item) => [item.pupilId, item.sen ?? 'none']));
   }
 
   async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
@@ -209,37 +209,13 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>> {
-    const names: Record<string, PupilName> = {};
+    const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
     // Names and year only: never contacts.
-    for (const item of await this.profiles(schoolId, pupilIds, ['pupilId', 'firstName', 'lastName', 'yearGroup'])) {
-      names[item.pupilId as string] = { firstName: item.firstName as string, lastName: item.lastName as string, yearGroup: item.yearGroup as string };
-    }
-    return names;
-  }
-
-  /** Pupil profiles by BatchGetItem, only the attributes asked for. */
-  private async profiles(schoolId: string, pupilIds: string[], attributes: string[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    const unique = [...new Set(pupilIds)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((pupilId) => pupilProfileKey(schoolId, pupilId));
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await this.ref.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.ref.tableName]: {
-                Keys: pending,
-                ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
-                ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
-              },
-            },
-          }),
-        );
-        items.push(...(result.Responses?.[this.ref.tableName] ?? []));
-        pending = result.UnprocessedKeys?.[this.ref.tableName]?.Keys;
-      }
-    }
-    return items;
+    const items = await batchGetAll<PupilName & { pupilId: string }>(this.ref, keys, {
+      ProjectionExpression: '#id, #first, #last, #year',
+      ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
+    });
+    return Object.fromEntries(items.map(({ pupilId, firstName, lastName, yearGroup }) => [pupilId, { firstName, lastName, yearGroup }]));
   }
 
   async weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]> {
