@@ -7,7 +7,8 @@ import { lambdaHandler } from '../lambda-handler';
 import { deployedNotificationDeps, logSummary, parseDetail } from '../notifier-runtime';
 
 /**
- * Parent/carer notifications for stored events routed by the parentNotifications rule.
+ * Parent/carer notifications for stored events routed by the parentNotifications rule, and
+ * the statutory restrictive-intervention reports (restrictiveInterventionReports rule).
  * Decides with the policy, records each decision, sends at most once per (event, contact);
  * throws when a send failed transiently so the platform retries and finally dead-letters it.
  */
