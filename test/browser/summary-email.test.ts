@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)(
       }));
       expect(structure.lang).toBe('en-GB');
       expect(structure.h1).toEqual(['Riverside Academy']);
-      expect(structure.h2).toEqual(['At a glance', 'Attendance', 'Pupils to look at', 'Incidents', 'Interventions', 'Restorative sessions', 'Notifications']);
+      expect(structure.h2).toEqual(['At a glance', 'Attendance', 'Pupils to look at', 'Incidents', 'Restrictive interventions', 'Interventions', 'Did it help?', 'Restorative sessions', 'Notifications']);
       expect(structure.scripts).toBe(0);
       expect(structure.bars.length).toBeGreaterThan(10);
       for (const bar of structure.bars) {

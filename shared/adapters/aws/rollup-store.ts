@@ -87,7 +87,23 @@ export class DynamoRollupStore implements RollupStore {
       options.full ? this.journal(schoolId, week, 'incident.recorded') : none,
       options.full ? this.weekIndex<NotificationRecord>(schoolId, week, 'notification', ['status', 'reason', 'kind']) : none,
     ]);
-    return { marks, interventions, restorative, incidents, notifications };
+    // v2: restrictive records and SDQs feed the carried state, so every folded week reads them.
+    const [restrictive, measures] = await Promise.all([
+      this.journal(schoolId, week, 'restrictive.intervention.recorded'),
+      this.journal(schoolId, week, 'outcome.measure.recorded'),
+    ]);
+    const senByPupil = options.full && restrictive.length ? await this.pupilSen(schoolId, restrictive.flatMap((record) => record.pupilIds)) : {};
+    return { marks, interventions, restorative, incidents, notifications, restrictive, measures, senByPupil };
+  }
+
+  /** The roster's SEN status of the pupils named (BatchGetItem, `sen` only). */
+  private async pupilSen(schoolId: string, pupilIds: string[]): Promise<Record<string, string>> {
+    const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
+    const items = await batchGetAll<{ pupilId: string; sen?: string }>(this.ref, keys, {
+      ProjectionExpression: '#id, #sen',
+      ExpressionAttributeNames: { '#id': 'pupilId', '#sen': 'sen' },
+    });
+    return Object.fromEntries(items.map((item) => [item.pupilId, item.sen ?? 'none']));
   }
 
   async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
