@@ -1,9 +1,9 @@
 import { journalKey } from '../domain/keys';
 import { judgeMailFeedback, type SesFeedbackDetail } from '../domain/mail-feedback';
-import { dslAlertMessage } from '../domain/messages';
+import { dslAlertMessage, dslUndeliveredMessage } from '../domain/messages';
 import { dslAlertFor, toPupilProfile } from '../domain/notification-policy';
-import type { Ports, SentMessage } from '../ports';
-import { decisionItem, sendDecision, type DecisionOutcome, type NotificationDeps } from './notifications';
+import type { Ports, SchoolProfile, SentMessage } from '../ports';
+import { decisionItem, send, type DecisionOutcome, type NotificationDeps } from './notifications';
 
 /**
  * SES feedback on a sent message marks the notification decision that sent it (`bounced`,
@@ -59,13 +59,8 @@ export async function recordMailFeedback(detail: SesFeedbackDetail, deps: MailFe
 }
 
 async function warnLeaders(sent: SentMessage, reason: string, deps: MailFeedbackDeps): Promise<DecisionOutcome> {
-  const [school, record, profileItem] = await Promise.all([
-    deps.schools.get(sent.schoolId),
-    deps.notificationReads.storedRecord(journalKey(sent.schoolId, sent.eventId)),
-    deps.notificationReads.pupilProfile(sent.schoolId, sent.pupilId),
-  ]);
-  if (!school || !record) throw new Error(`school or stored record of event ${sent.eventId} not found`);
-  const alert = dslAlertFor(sent.eventId, record, sent.pupilId, profileItem ? toPupilProfile(profileItem) : undefined);
+  const school = await deps.schools.get(sent.schoolId);
+  if (!school) throw new Error(`school ${sent.schoolId} of SES message ${sent.messageId} not found`);
   const item = decisionItem(
     {
       schoolId: sent.schoolId,
@@ -88,5 +83,17 @@ async function warnLeaders(sent: SentMessage, reason: string, deps: MailFeedback
   );
   const claim = await deps.notifications.claim(item);
   if (!claim.claimed) return 'duplicate';
-  return sendDecision(deps, item, { to: [...school.leaders], ...dslAlertMessage(alert, school, { toLeaders: true, dslFailed: reason }) });
+  return send(deps, item, { to: [...school.leaders], ...(await leadersWarning(sent, school, reason, deps)) });
+}
+
+/** The incident alert again, with the warning; for any other DSL message, a warning naming it. */
+async function leadersWarning(sent: SentMessage, school: SchoolProfile, reason: string, deps: MailFeedbackDeps) {
+  if (sent.eventType !== 'incident.recorded') return dslUndeliveredMessage(sent, school, reason);
+  const [record, profileItem] = await Promise.all([
+    deps.notificationReads.storedRecord(journalKey(sent.schoolId, sent.eventId)),
+    deps.notificationReads.pupilProfile(sent.schoolId, sent.pupilId),
+  ]);
+  if (!record) throw new Error(`stored record of event ${sent.eventId} not found`);
+  const alert = dslAlertFor(sent.eventId, record, sent.pupilId, profileItem ? toPupilProfile(profileItem) : undefined);
+  return dslAlertMessage(alert, school, { toLeaders: true, dslFailed: reason });
 }

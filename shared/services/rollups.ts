@@ -1,9 +1,9 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
 import { trustSummaryDeadlinePassed } from '../../events/schedule';
-import { isIsoWeek, previousWeek, weekJustEnded } from '../domain/calendar';
+import { dateInZone, isIsoWeek, previousWeek, weekEnd, weekJustEnded } from '../domain/calendar';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
-import type { RollupFigures, } from '../domain/rollup/types';
-import { renderSchoolSummary, } from '../domain/summary-email/school-summary';
+import type { RollupFigures } from '../domain/rollup/types';
+import { renderSchoolSummary } from '../domain/summary-email/school-summary';
 import { renderTrustSummary } from '../domain/summary-email/trust-summary';
 import { logger } from '../logger';
 import { PermanentMailError, type Ports, type SchoolProfile } from '../ports';
@@ -30,7 +30,7 @@ export class RollupError extends Error {
 /** How many weeks are read at once while folding a gap (memory stays at a few weeks of marks). */
 const foldWindow = 4;
 
-export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'no-leaders' | 'rejected';
+export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'week-not-ended' | 'no-leaders' | 'rejected';
 
 export async function runSchoolRollup(deps: SchoolRollupDeps, request: RollupRequestedDetail): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number }> {
   const { schoolId, week } = request;
@@ -56,10 +56,15 @@ export async function runSchoolRollup(deps: SchoolRollupDeps, request: RollupReq
   const now = deps.clock.now();
   await store.save({ schoolId, week, figures, state: next, runAt: now.toISOString(), foldedWeeks: fold.length });
 
-  const email = request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
-  await deps.publisher.publish([
-    { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
-  ]);
+  // A week that has not ended (a mid-week `tracker rollup`) shows the figures so far: no
+  // email, and no rollup.completed, so Monday's email and the trust summary still go out.
+  const ended = weekEnd(week) < dateInZone(now, school.timezone);
+  const email = !ended ? 'week-not-ended' : request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
+  if (ended) {
+    await deps.publisher.publish([
+      { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
+    ]);
+  }
   logger.info('rollup stored', {
     schoolId,
     week,
@@ -82,7 +87,8 @@ async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figur
   if (!(await store.claimEmail(schoolId, week, deps.clock.now()))) return 'already-sent';
   let sent: { messageId: string } | undefined;
   try {
-    const pupils = await store.pupilNames(schoolId, figures.pupilsToLookAt.map((pupil) => pupil.pupilId));
+    const named = [...figures.pupilsToLookAt, ...(figures.restrictive?.repeatPupils ?? [])].map((pupil) => pupil.pupilId);
+    const pupils = await store.pupilNames(schoolId, named);
     const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils });
     sent = await deps.mailer.send({ to: school.leaders, subject: email.subject, text: email.text, html: email.html, category: 'leader-summary' });
   } catch (error) {
@@ -103,7 +109,7 @@ async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figur
 export type TrustSummaryOutcome =
   | { status: 'sent'; schools: number; missing?: string[] }
   | { status: 'waiting'; missing: string[] }
-  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' };
+  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' | 'rejected' };
 
 /**
  * On each rollup.completed: once every school has its rollup of the week, one email, once.
@@ -141,7 +147,13 @@ export async function runTrustSummary(deps: TrustSummaryDeps, week: string, opti
     });
     sent = await deps.mailer.send({ to: deps.settings.trustLeaders, subject: email.subject, text: email.text, html: email.html, category: 'trust-summary' });
   } catch (error) {
-    if (!(error instanceof PermanentMailError)) await store.releaseTrustSummary(week).catch(() => undefined);
+    if (error instanceof PermanentMailError) {
+      // Retrying won't help: keep the claim and record why, so no later run sends it.
+      logger.error('trust summary rejected', { week, errorName: error.name });
+      await store.markTrustSummaryFailed(week, { errorName: error.name, failedAt: deps.clock.now().toISOString() });
+      return { status: 'rejected' };
+    }
+    await store.releaseTrustSummary(week).catch(() => undefined);
     throw error;
   }
   await store.markTrustSummarySent(week, { messageId: sent.messageId, sentAt: deps.clock.now().toISOString(), schools: schools.length });

@@ -43,3 +43,29 @@ export function dslAlertMessage(
     footer: [`Sent by the intervention tracker for ${school.name}. Parents and carers are not told about safeguarding concerns.`],
   });
 }
+
+/**
+ * The leaders' warning for a DSL message of another kind (e.g. a restraint report the
+ * parents could not be given) that bounced: ids only, the MIS and the tracker hold the rest.
+ */
+export function dslUndeliveredMessage(
+  sent: { pupilId: string; eventId: string; eventType: string },
+  school: { name: string },
+  reason: string,
+): RenderedEmail {
+  return renderEmail({
+    subject: `Not delivered to the DSL: safeguarding message at ${school.name} (pupil ${sent.pupilId})`,
+    banner: school.name,
+    heading: 'A message to the DSL was not delivered',
+    paragraphs: [
+      `Warning: a message for the designated safeguarding lead (DSL) of ${school.name} could not be delivered (${reason}). Please make sure the DSL sees it today, and ask trust IT to correct the school's DSL address.`,
+    ],
+    details: [
+      ['Pupil', `Pupil id ${sent.pupilId}`],
+      ['Record', sent.eventType],
+      ['Tracker event', sent.eventId],
+    ],
+    after: ['For details, see the MIS and the tracker. This email deliberately contains no notes: email is not a secure channel for safeguarding information.'],
+    footer: [`Sent by the intervention tracker for ${school.name}.`],
+  });
+}
