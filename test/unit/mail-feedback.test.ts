@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sesFeedbackDetailTypes } from '../../events/ses-feedback';
 import { judgeMailFeedback, sesFeedbackDetail, sesFeedbackRecord, simulatedFeedback } from '../../shared/domain/mail-feedback';
-import { dslAlertMessage } from '../../shared/domain/messages';
+import { dslAlertMessage, dslUndeliveredMessage } from '../../shared/domain/messages';
 
 /** The pure core of record-mail-feedback: what an SES feedback record means for a decision. */
 const message = { messageId: 'ses-1', to: ['x@example.org'], category: 'dsl-alert', configurationSet: 'tracker-prod', timestamp: '2026-11-23T09:00:00Z' };
@@ -55,5 +55,12 @@ describe('the leaders\' copy of a DSL alert that bounced', () => {
     expect(email.subject).toMatch(/^Not delivered to the DSL: /);
     expect(email.text).toContain('could not be delivered (Permanent bounce (General))');
     expect(email.text).not.toContain('no designated safeguarding lead (DSL) email is configured');
+  });
+
+  it('for a DSL message that is not an incident alert (a restraint report), warns with ids and the reason only', () => {
+    const email = dslUndeliveredMessage({ pupilId: 'P9', eventId: 'r1', eventType: 'restrictive.intervention.recorded' }, school, 'Permanent bounce (General)');
+    expect(email.subject).toBe('Not delivered to the DSL: safeguarding message at Oak Primary (pupil P9)');
+    expect(email.text).toContain('could not be delivered (Permanent bounce (General))');
+    expect(email.text).toContain('restrictive.intervention.recorded');
   });
 });
