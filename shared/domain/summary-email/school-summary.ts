@@ -23,7 +23,8 @@ import { restrictiveSection, sdqImpactSection } from './restrictive-sdq-sections
  * note is ever read into the figures, so none can appear here.
  */
 
-export interface PupilName {
+/** A pupil as the leaders' list shows them: name and year, whatever the profile holds. */
+export interface ListedPupil {
   firstName?: string;
   lastName?: string;
   yearGroup?: string;
@@ -35,7 +36,7 @@ export interface SchoolSummaryInput {
   timezone: string;
   figures: RollupFigures;
   /** Names of the pupils to look at, by pupilId (from the roster). */
-  pupils: Record<string, PupilName>;
+  pupils: Record<string, ListedPupil>;
 }
 
 export interface RenderedEmail {
@@ -64,19 +65,19 @@ function reasonDetail(pupil: PupilToLookAt, reason: LookReason): string {
   }
 }
 
-const nameOf = (pupilId: string, pupils: Record<string, PupilName>) => {
+const nameOf = (pupilId: string, pupils: Record<string, ListedPupil>) => {
   const pupil = pupils[pupilId];
   const name = [pupil?.firstName, pupil?.lastName].filter(Boolean).join(' ');
   return name || `Pupil ${pupilId}`;
 };
 
-const yearAndId = (pupilId: string, pupils: Record<string, PupilName>) => {
+const yearAndId = (pupilId: string, pupils: Record<string, ListedPupil>) => {
   const year = pupils[pupilId]?.yearGroup;
   return `${year ? (/^\d+$/.test(year) ? `Year ${year}` : year) : 'Year not known'} · ${pupilId}`;
 };
 
 /** Pupils with the most reasons first, then by name. */
-function orderPupils(list: PupilToLookAt[], pupils: Record<string, PupilName>): PupilToLookAt[] {
+function orderPupils(list: PupilToLookAt[], pupils: Record<string, ListedPupil>): PupilToLookAt[] {
   return [...list].sort(
     (a, b) =>
       b.reasons.length - a.reasons.length ||
