@@ -1,3 +1,4 @@
+import type { StoredItem } from '../domain/records';
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
 import { notificationKey, notificationWeekIndex } from '../domain/keys';
@@ -16,7 +17,6 @@ import {
   type PlannedDecision,
   type PupilProfile,
   type Recipient,
-  type StoredRecord,
 } from '../domain/notification-policy';
 import { restrictiveDecisionKinds } from '../domain/restrictive-kinds';
 import { expiresAt } from '../domain/retention';
@@ -130,7 +130,7 @@ export function count(summary: NotificationSummary, outcome: DecisionOutcome, re
   if (outcome === 'suppressed' && reason) summary.reasons[reason] = (summary.reasons[reason] ?? 0) + 1;
 }
 
-export async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredRecord }> {
+export async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredItem }> {
   const [school, record] = await Promise.all([deps.schools.get(detail.schoolId), deps.notificationReads.storedRecord(detail.key)]);
   // Both are written before the event reaches the bus: missing means something is wrong,
   // so the event fails (and is retried, then dead-lettered) rather than silently dropped.
