@@ -1,14 +1,13 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../../events/rules';
-import { trustSummaryDeadline, weeklyRollup } from '../../events/schedule';
 import { functionNames, type FunctionName } from '../../functions/registry';
 import { stackName, stackOutputs } from '../../infra/cli/targets';
 import { functionSpecs, mailPacing } from '../../infra/functions';
 import { apiAccessLogFormat } from '../../infra/stack';
 import { table as tableDefinition } from '../../shared/domain/table';
 import { businessMetricNames } from '../../shared/ports/metrics';
-import { asArray, refOf, resource, resourcesOf, synth } from './support';
+import { asArray, deployedFunctions, refOf, resource, resourcesOf, synth, type Statement } from './support';
 
 /** The template `npm run synth` produces from cdk.json's defaults (bundling skipped). */
 let template: Template;
@@ -20,29 +19,6 @@ beforeAll(() => {
   stage = built.config.stage;
   mailFrom = built.config.mailFrom;
 });
-
-type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>>; Effect: string; Sid?: string };
-
-interface DeployedFunction {
-  logicalId: string;
-  properties: Record<string, any>;
-  roleId: string;
-  statements: Statement[];
-}
-
-/** Each function by its registry name, with the statements of every policy on its role. */
-function deployedFunctions(t: Template): Record<FunctionName, DeployedFunction> {
-  const policies = resourcesOf(t, 'AWS::IAM::Policy');
-  const entries = resourcesOf(t, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
-    const name = String(fn.Properties.FunctionName).replace(`tracker-${stage}-`, '') as FunctionName;
-    const roleId = refOf(fn.Properties.Role)!;
-    const statements = policies
-      .filter(([, policy]) => asArray(policy.Properties.Roles).some((role) => refOf(role) === roleId))
-      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
-    return [name, { logicalId, properties: fn.Properties, roleId, statements }] as const;
-  });
-  return Object.fromEntries(entries) as Record<FunctionName, DeployedFunction>;
-}
 
 const actionsOf = (statements: Statement[]) => [...new Set(statements.flatMap((statement) => asArray(statement.Action)))].sort();
 const json = (value: unknown) => JSON.stringify(value);
@@ -442,43 +418,6 @@ describe('rules', () => {
   });
 });
 
-describe('weekly schedules', () => {
-  it('per distinct timezone: the rollups at 07:00 and the trust summary deadline at 12:00, with retries and DLQ', () => {
-    const t = synth({ schoolTimezones: 'Europe/London, America/New_York,Europe/London' }).template();
-    const fns = deployedFunctions(t);
-    const schedules = resourcesOf(t, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
-    const kinds = [
-      { expression: weeklyRollup.scheduleExpression, target: 'schedule-rollups' as const, input: (timezone: string) => ({ timezone }) },
-      { expression: trustSummaryDeadline.scheduleExpression, target: 'trust-summary' as const, input: (timezone: string) => ({ deadline: true, timezone }) },
-    ];
-    for (const kind of kinds) {
-      const ofKind = schedules.filter((s) => s.ScheduleExpression === kind.expression);
-      expect(ofKind.map((s) => s.ScheduleExpressionTimezone).sort()).toEqual(['America/New_York', 'Europe/London']);
-      for (const schedule of ofKind) {
-        expect(schedule.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
-        expect(refOf(schedule.Target.Arn)).toBe(fns[kind.target].logicalId);
-        expect(JSON.parse(schedule.Target.Input)).toEqual(kind.input(schedule.ScheduleExpressionTimezone));
-        expect(schedule.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 21_600, MaximumRetryAttempts: 10 });
-        expect(resource(t, refOf(schedule.Target.DeadLetterConfig.Arn)!).Type).toBe('AWS::SQS::Queue');
-        // The scheduler's role may invoke that function (unqualified) and write its DLQ, nothing else.
-        const roleId = refOf(schedule.Target.RoleArn)!;
-        const policy = resourcesOf(t, 'AWS::IAM::Policy').find(([, p]) => asArray(p.Properties.Roles).some((r) => refOf(r) === roleId))![1];
-        expect(policy.Properties.PolicyDocument.Statement).toEqual([
-          { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fns[kind.target].logicalId, 'Arn'] } },
-          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: schedule.Target.DeadLetterConfig.Arn },
-        ]);
-      }
-    }
-    expect(schedules).toHaveLength(4);
-    expect((t.toJSON().Outputs as Record<string, { Value: unknown }>).ScheduledTimezones!.Value).toBe('Europe/London,America/New_York');
-  });
-
-  it('defaults to Europe/London only', () => {
-    const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule');
-    expect([...new Set(schedules.map(([, s]) => s.Properties.ScheduleExpressionTimezone))]).toEqual([weeklyRollup.defaultTimezone]);
-  });
-});
-
 describe('queues', () => {
   it('every queue is encrypted and refuses non-TLS requests', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
@@ -618,26 +557,5 @@ describe('operability', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = json(resourcesOf(template, 'AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody);
     for (const name of businessMetricNames) expect(body, name).toContain(`\\"${name}\\"`);
-  });
-});
-
-describe('logical ids that must never change', () => {
-  // A changed logical id is a new resource to CloudFormation: a retained table or key would
-  // be orphaned and an empty one created in its place. Sections (infra/constructs/section.ts)
-  // must not change them.
-  it('the table, its keys and the stream mapping keep the ids they were first deployed with', () => {
-    const ids = Object.keys(template.toJSON().Resources);
-    expect(ids).toContain('TableCD117FA1');
-    expect(ids).toContain('TableKeyF581D96F');
-    expect(ids).toContain('WebhookSecretsKey5C1E05FC');
-    expect(ids).toContain('PublishStoredEventsFunctionDynamoDBEventSourceInterventionTrackerdevTable292FB867289A3EEC');
-    expect(resourcesOf(template, 'AWS::DynamoDB::GlobalTable').map(([id]) => id)).toEqual(['TableCD117FA1']);
-  });
-
-  it('functions, queues, rules and alarms keep their pre-section ids', () => {
-    const ids = Object.keys(template.toJSON().Resources);
-    for (const id of ['IngestEventsFunctionD7394A40', 'NotifyParentsDeadLettersQueue125AC46E', 'ParentNotificationsRule081F7D30', 'BusEA82B648', 'ApiF70053CD', 'AlarmTopicD01E77F9', 'WeeklyRollupEuropeLondon99DCEB06', 'OperatorPolicy63C1EB6F']) {
-      expect(ids, id).toContain(id);
-    }
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { functionNames, type FunctionName } from '../../functions/registry';
 import { createTrackerApp, projectRoot } from '../../infra/tracker-app';
 
 /** cdk.json's context: the defaults `npm run synth` uses. */
@@ -43,3 +44,26 @@ export function refOf(value: unknown): string | undefined {
 }
 
 export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+export type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>>; Effect: string; Sid?: string };
+
+export interface DeployedFunction {
+  logicalId: string;
+  properties: Record<string, any>;
+  roleId: string;
+  statements: Statement[];
+}
+
+/** Each function by its registry name, with the statements of every policy on its role. */
+export function deployedFunctions(t: Template): Record<FunctionName, DeployedFunction> {
+  const policies = resourcesOf(t, 'AWS::IAM::Policy');
+  const entries = resourcesOf(t, 'AWS::Lambda::Function').map(([logicalId, fn]) => {
+    const name = functionNames.find((candidate) => String(fn.Properties.FunctionName).endsWith(`-${candidate}`))!;
+    const roleId = refOf(fn.Properties.Role)!;
+    const statements = policies
+      .filter(([, policy]) => asArray(policy.Properties.Roles).some((role) => refOf(role) === roleId))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    return [name, { logicalId, properties: fn.Properties, roleId, statements }] as const;
+  });
+  return Object.fromEntries(entries) as Record<FunctionName, DeployedFunction>;
+}
