@@ -5,6 +5,7 @@ import { notifyParents } from './notify-parents';
 import { publishStoredEvents } from './publish-stored-events';
 import { rollupSchool } from './rollup-school';
 import { scheduleRollups } from './schedule-rollups';
+import { staffApi } from './staff-api';
 import { trustSummary } from './trust-summary';
 
 /**
@@ -19,6 +20,7 @@ export const functionFactories = {
   'schedule-rollups': scheduleRollups,
   'rollup-school': rollupSchool,
   'trust-summary': trustSummary,
+  'staff-api': staffApi,
 } satisfies Record<string, (adapters: Adapters) => (event: never) => Promise<unknown>>;
 
 export type FunctionName = keyof typeof functionFactories;

@@ -131,4 +131,18 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     table: { actions: [...read, ...write, 'dynamodb:DeleteItem'], indexes: ['byPupil', 'byWeek'] },
     sendsEmail: true,
   },
+  'staff-api': {
+    description: 'Staff API: pupil search, chronology, weekly figures and records posted by staff',
+    trigger: 'api',
+    timeoutSeconds: 25,
+    memoryMb: 1024,
+    env: ['TABLE_NAME'],
+    // GetItem: school, pupil profile, rollup (patterns 1, 15, 20). Query: roster, chronology,
+    // safeguarding incidents (19, 21, 22). BatchGet: a page's linked restorative sessions.
+    // Writes: the webhook's own (patterns 3-5), as records go through the same core.
+    table: {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'],
+      indexes: ['byPupil', 'byPupilTime'],
+    },
+  },
 };

@@ -26,6 +26,7 @@ import { functionNames, type FunctionName } from '../functions/registry';
 import { table as tableDefinition } from '../shared/domain/table';
 import type { TrackerConfig } from './config';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { StaffAccess } from './constructs/staff-access';
 import { TrackerFunction } from './constructs/tracker-function';
 import { functionSpecs, type EnvName } from './functions';
 import { acknowledge, acknowledgementReasons } from './nag';
@@ -122,7 +123,7 @@ export class TrackerStack extends Stack {
     const table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: string },
       sortKey: { name: tableDefinition.sortKey, type: string },
-      globalSecondaryIndexes: [byPupil, byWeek].map((index) => ({
+      globalSecondaryIndexes: Object.values(tableDefinition.indexes).map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: string },
         sortKey: { name: index.sortKey, type: string },
@@ -353,6 +354,8 @@ export class TrackerStack extends Stack {
       }),
     });
     acknowledge(webhookRoute!, 'AwsSolutions-APIG4', acknowledgementReasons.webhookAuthorization);
+    // Staff sign-in (Cognito) and the staff API's routes behind its JWT authorizer.
+    new StaffAccess(this, 'StaffAccess', { stage, httpApi, handler: fns['staff-api'].function });
     const domain =
       config.domainName && config.certificateArn
         ? new apigw.DomainName(this, 'CustomDomain', {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -17,8 +18,20 @@ export interface CliTarget {
   secrets: WebhookSecretStore;
   clock: Clock;
   webhookUrl(schoolId: string): string;
+  /** The staff user pool (infra/cli/staff.ts). */
+  staffPool(): StaffPoolRef;
   /** Runs a function as its trigger would (Lambda Invoke, or the local stack's twin). */
   invoke(functionName: string, payload: unknown): Promise<unknown>;
+}
+
+export interface StaffPoolRef {
+  userPoolId: string;
+  clientId: string;
+  /** Cognito's endpoint: the emulator locally, `https://cognito-idp.<region>.amazonaws.com` deployed. */
+  endpoint: string;
+  region: string;
+  /** Locally, where a new user's invitation goes (Cognito emails it when deployed). */
+  outboxDir?: string;
 }
 
 export class CliError extends Error {
@@ -32,6 +45,8 @@ export const stackOutputs = {
   secretsPrefix: 'WebhookSecretsPrefix',
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
+  staffUserPoolId: 'StaffUserPoolId',
+  staffUserPoolClientId: 'StaffUserPoolClientId',
 } as const;
 
 export const stackName = (stage: string) => `InterventionTracker-${stage}`;
@@ -39,7 +54,7 @@ export const stackName = (stage: string) => `InterventionTracker-${stage}`;
 export async function localTarget(port: number): Promise<CliTarget> {
   const base = `http://127.0.0.1:${port}`;
   const info = await fetch(`${base}/local/stack`)
-    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string }>)
+    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string; dataDir: string; cognito: { endpoint: string; userPoolId: string; clientId: string } }>)
     .catch(() => {
       throw new CliError(`no local stack answers at ${base}: start it with \`npm start\` (same PORT), or pass --stage NAME`);
     });
@@ -54,6 +69,7 @@ export async function localTarget(port: number): Promise<CliTarget> {
     secrets: new TableSecretStore(table),
     clock: systemClock,
     webhookUrl: (schoolId) => `${base}/v1/schools/${schoolId}/events`,
+    staffPool: () => ({ ...info.cognito, region: localRegion, outboxDir: join(info.dataDir, 'outbox') }),
     async invoke(functionName, payload) {
       const response = await fetch(`${base}/local/functions/${functionName}/invoke`, {
         method: 'POST',
@@ -96,6 +112,12 @@ export async function stageTarget(
     ),
     clock: systemClock,
     webhookUrl: (schoolId) => `${apiUrl}/v1/schools/${schoolId}/events`,
+    staffPool: () => ({
+      userPoolId: output(stackOutputs.staffUserPoolId),
+      clientId: output(stackOutputs.staffUserPoolClientId),
+      endpoint: `https://cognito-idp.${region}.amazonaws.com`,
+      region,
+    }),
     async invoke(functionName, payload) {
       const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : functionName;
       const result = await lambda.send(

@@ -5,6 +5,7 @@ import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { addStaff, removeStaff, staffToken } from './staff';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
 /**
@@ -15,7 +16,11 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   school add --id ID --name NAME --leader EMAIL [--leader EMAIL...] [--timezone Europe/London] [--dsl EMAIL]
   school rotate-secret --id ID
   rollup --school ID --week YYYY-Www
-  pupil export --school ID --pupil PUPIL`;
+  pupil export --school ID --pupil PUPIL
+  staff add --email EMAIL --role staff|dsl|leader --school ID [--password P]
+  staff add --email EMAIL --role trust [--password P]
+  staff remove --email EMAIL
+  staff token --email EMAIL --password P [--mfa-code CODE]`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -28,6 +33,10 @@ const options = {
   school: { type: 'string' },
   week: { type: 'string' },
   pupil: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  password: { type: 'string' },
+  'mfa-code': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -86,6 +95,18 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const records = await readPupilRecords(where.table, schoolId, pupilId, dateInZone(now, school.timezone));
       const exported = pupilExport(schoolId, pupilId, records, now);
       return { json: exported, text: JSON.stringify(exported, null, 2) };
+    }
+    case 'staff add': {
+      const user = await addStaff(values, await target());
+      return { json: user, text: `Added ${user.email} as ${user.role}${user.schoolId ? ` of ${user.schoolId}` : ''} (user ${user.userId}).` };
+    }
+    case 'staff remove': {
+      const removed = await removeStaff(values, await target());
+      return { json: removed, text: `Disabled ${removed.email}: no new sign-in; issued access tokens stop within 15 minutes.` };
+    }
+    case 'staff token': {
+      const token = await staffToken(values, await target());
+      return { json: token, text: JSON.stringify(token) };
     }
     default:
       throw new CliError(`unknown command "${command}"\n${usage}`);

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -16,9 +17,11 @@ import { TableSecretStore } from '../../shared/adapters/local/table-secret-store
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
 import type { Adapters, Clock, EventStore, Mailer, TrustSettings } from '../../shared/ports';
+import { startCognitoLocal } from './cognito-local';
 import { ensureTable } from './create-table';
 import { localCredentials, localRegion, startDynamoDBLocal } from './dynamodb-local';
 import { createLocalHttpServer } from './http-server';
+import { createStaffAuthorizer } from './staff-authorizer';
 import { StreamPoller } from './stream-poller';
 
 export const localTableName = 'tracker';
@@ -44,7 +47,13 @@ export interface LocalStackOptions {
    * socket against it, so under load it fails healthy calls.)
    */
   storageTimeoutMs?: number;
+  /** Staff access tokens' lifetime in seconds (default 15 minutes; tests shorten it). */
+  accessTokenSeconds?: number;
+  /** The built staff app served at /app/ (default app/dist, built by `npm run build:app`). */
+  appDir?: string;
 }
+
+export const defaultAppDir = fileURLToPath(new URL('../../app/dist', import.meta.url));
 
 /**
  * Default per-attempt storage timeout: DynamoDB Local answers within it even when saturated
@@ -60,6 +69,8 @@ export interface LocalStack {
   /** DynamoDB Local's JVM (fault-injection tests pause it with SIGSTOP/SIGCONT). */
   dynamodbPid: number;
   dataDir: string;
+  /** The local Cognito emulator: the staff user pool and its app client. */
+  cognito: { endpoint: string; userPoolId: string; clientId: string; issuer: string };
   adapters: Adapters;
   invoke(name: FunctionName, payload: unknown): Promise<unknown>;
   /** Resolves once every stored event has gone through the stream, bus and targets. */
@@ -75,6 +86,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await mkdir(dataDir, { recursive: true });
 
   const dynamodb = await startDynamoDBLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb') });
+  const cognito = await startCognitoLocal({ dataDir, accessTokenSeconds: options.accessTokenSeconds }).catch(async (error) => {
+    await dynamodb.stop();
+    throw error;
+  });
   const clientConfig = {
     endpoint: dynamodb.endpoint,
     region: localRegion,
@@ -173,8 +188,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return functions[name as FunctionName](payload);
     },
     flush,
-    stackInfo: () => ({ tableName: localTableName, dynamodbEndpoint: dynamodb.endpoint, dataDir }),
+    stackInfo: () => ({
+      tableName: localTableName,
+      dynamodbEndpoint: dynamodb.endpoint,
+      dataDir,
+      cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.clientId },
+    }),
     outboxDir,
+    staff: {
+      handler: functions['staff-api'] as never,
+      authorizer: await createStaffAuthorizer(cognito),
+      appDir: options.appDir ?? defaultAppDir,
+      appConfig: { cognito: { endpoint: cognito.endpoint, clientId: cognito.clientId } },
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -188,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamodbEndpoint: dynamodb.endpoint,
     dynamodbPid: dynamodb.pid,
     dataDir,
+    cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.clientId, issuer: cognito.issuer },
     adapters,
     invoke: (name, payload) => functions[name](payload),
     flush,
@@ -199,7 +226,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await poller.stop();
       await bus.drain();
       rawClient.destroy();
-      await dynamodb.stop();
+      await Promise.all([dynamodb.stop(), cognito.stop()]);
     },
   };
 }

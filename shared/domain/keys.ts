@@ -97,3 +97,18 @@ export const rollupStateSortKey = (week: string) => `WEEK#${week}`;
 export const rollupStateKey = (schoolId: string, week: string) => ({ pk: rollupStatePartition(schoolId), sk: rollupStateSortKey(week) });
 /** Prefix of a school-week's GSI2 entries of one kind: an event type (`incident.recorded`) or `notification`. */
 export const weekSortPrefix = (kind: string) => `${kind}#`;
+
+/**
+ * Staff API. The chronology index (GSI3) holds every entry of a pupil's chronology sorted by
+ * time, so "newest first, one page" is one Query whatever the entry's kind. The sort key
+ * starts with the UTC instant; the tail keeps entries of the same instant apart.
+ */
+export const chronologyIndex = (schoolId: string, pupilId: string, instantUtc: string, tail: string) => ({
+  gsi3pk: pupilPartition(schoolId, pupilId),
+  gsi3sk: `${instantUtc}#${part(tail)}`,
+});
+/** A school's roster (GSI1): one entry per pupil profile, for the staff's pupil search. */
+export const rosterPartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#ROSTER`;
+export const rosterIndex = (schoolId: string, pupilId: string) => ({ gsi1pk: rosterPartition(schoolId), gsi1sk: `PUPIL#${part(pupilId)}` });
+/** Journal items of a pupil's incidents on the timeline (GSI1 sort key prefix). */
+export const incidentTimelinePrefix = 'INCIDENT#';

@@ -1,12 +1,15 @@
 import type { EventType, TrackerEvent } from '../../events/catalogue';
 import { pupilIdsOf } from '../../events/catalogue';
 import { dateInZone, isoWeekOf } from './calendar';
+import { attendanceCategory } from '../../events/attendance-codes';
 import {
   attendanceMarkKey,
+  chronologyIndex,
   journalKey,
   journalParticipantKey,
   pupilPartition,
   pupilProfileKey,
+  rosterIndex,
   timelineSortKey,
   weekEventSortKey,
   weekPartition,
@@ -66,7 +69,18 @@ const retentionByType: Record<EventType, RetainedRecord> = {
   'incident.recorded': 'incident',
 };
 
-export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt: Date): WritePlan {
+/** Absences appear on a pupil's chronology; present and not-possible marks do not. */
+const isAbsence = (code: Parameters<typeof attendanceCategory>[0]) => attendanceCategory(code).endsWith('Absence');
+
+/** Lower-case name and id, so the staff's pupil search is one case-insensitive `contains`. */
+export const rosterSearchText = (pupilId: string, firstName: string, lastName: string) =>
+  `${firstName} ${lastName} ${pupilId}`.toLowerCase();
+
+/**
+ * `recordedBy`: the signed-in user who posted the event through the staff API (never from
+ * the body: the catalogue strips unknown fields); absent for events from the MIS.
+ */
+export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt: Date, recordedBy?: string): WritePlan {
   const { schoolId } = school;
   const occurredAtUtc = new Date(event.occurredAt).toISOString();
   const date = eventDate(event, school.timezone);
@@ -82,6 +96,7 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
     week,
     receivedAt: receivedAt.toISOString(),
     expiresAt: expiresAt(retentionByType[event.type], date),
+    ...(recordedBy ? { recordedBy } : {}),
   };
 
   if (event.type === 'attendance.marked') {
@@ -98,6 +113,10 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
           session: data.session,
           code: data.code,
           minutesLate: data.minutesLate,
+          // A corrected mark that is no longer an absence leaves the chronology (undefined = REMOVE).
+          ...(isAbsence(data.code)
+            ? chronologyIndex(schoolId, event.pupilId, occurredAtUtc, `A#${data.date}#${data.session}`)
+            : { gsi3pk: undefined, gsi3sk: undefined }),
         },
       },
     };
@@ -133,6 +152,8 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
           eventId: event.eventId,
           occurredAtUtc,
           ...event.data,
+          ...rosterIndex(schoolId, event.pupilId),
+          searchText: rosterSearchText(event.pupilId, event.data.firstName, event.data.lastName),
           expiresAt: expiresAt('pupilProfile', date),
         },
       },
@@ -140,6 +161,7 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
   }
 
   journal.data = event.data;
+  Object.assign(journal, chronologyIndex(schoolId, firstPupil, occurredAtUtc, `E#${event.eventId}`));
   if (event.type === 'incident.recorded') journal.safeguardingConcern = event.data.safeguardingConcern === true;
   return {
     kind: 'journal',
@@ -155,6 +177,7 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
       expiresAt: journal.expiresAt,
       gsi1pk: pupilPartition(schoolId, pupilId),
       gsi1sk: timeline,
+      ...chronologyIndex(schoolId, pupilId, occurredAtUtc, `E#${event.eventId}`),
     })),
   };
 }

@@ -1,6 +1,6 @@
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
-import { notificationKey, notificationWeekIndex } from '../domain/keys';
+import { chronologyIndex, notificationKey, notificationWeekIndex } from '../domain/keys';
 import { dslAlertMessage, parentMessage } from '../domain/messages';
 import {
   decideParentNotifications,
@@ -63,6 +63,8 @@ export interface NotificationDecisionItem extends Key {
   expiresAt: number;
   gsi2pk: string;
   gsi2sk: string;
+  gsi3pk: string;
+  gsi3sk: string;
 }
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: Record<string, unknown> };
@@ -140,6 +142,7 @@ export function decisionItem(
   return {
     ...notificationKey(context.schoolId, decision.pupilId, decision.dedupKey, recipientKey),
     ...notificationWeekIndex(context.schoolId, context.week, decidedAt, context.eventId, recipientKey),
+    ...chronologyIndex(context.schoolId, decision.pupilId, decidedAt, `N#${decision.dedupKey}#${recipientKey}`),
     recordKind: 'notification',
     schoolId: context.schoolId,
     pupilId: decision.pupilId,

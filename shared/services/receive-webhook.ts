@@ -1,5 +1,5 @@
 import { parseEvent, webhookBody, type FieldError, type TrackerEvent } from '../../events/catalogue';
-import { planWrite, type WritePlan } from '../domain/records';
+import { planWrite, type SchoolContext, type WritePlan } from '../domain/records';
 import { verifySignature } from '../domain/signature';
 import { mapWithConcurrency } from '../util/concurrency';
 import type { Clock, EventStore, SchoolDirectory, StoreOutcome, WebhookSecretStore } from '../ports';
@@ -37,7 +37,7 @@ export interface WebhookDependencies {
 
 const error = <S extends 400 | 401 | 413 | 415>(status: S, message: string) => ({ status, body: { error: message } });
 
-function isJson(contentType: string | undefined): boolean {
+export function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
@@ -124,14 +124,39 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   const shape = webhookBody.safeParse(parsed);
   if (!shape.success) return error(400, 'body must be {"events": [...]} with 1 to 500 events');
 
-  const context = { schoolId: request.schoolId, timezone: school!.timezone };
-  const results = await mapWithConcurrency(shape.data.events, writeConcurrency, async (raw): Promise<EventResult> => {
+  return storeEvents(shape.data.events, { schoolId: request.schoolId, timezone: school!.timezone }, deps.events, now);
+}
+
+/** What a caller other than the MIS adds: who posted, and which types it may not post. */
+export interface StoreOptions {
+  /** Stored on each event as `recordedBy` (shared/domain/records.ts). */
+  recordedBy?: string;
+  /** A reason to reject an event of this type (path `type`), or undefined to accept it. */
+  refuseType?: (type: string) => string | undefined;
+}
+
+/**
+ * The core both the webhook and the staff API's records end point go through: validate each
+ * event, plan its writes, store it once. Per-event results, in input order.
+ */
+export async function storeEvents(
+  rawEvents: unknown[],
+  context: SchoolContext,
+  events: EventStore,
+  now: Date,
+  options: StoreOptions = {},
+): Promise<Extract<WebhookResponse, { status: 200 | 207 | 422 }>> {
+  const results = await mapWithConcurrency(rawEvents, writeConcurrency, async (raw): Promise<EventResult> => {
     const event = parseEvent(raw);
+    // Checked before the rest, so an event of a refused type is refused whatever else is wrong.
+    const type = (raw as { type?: unknown } | null)?.type;
+    const refused = typeof type === 'string' ? options.refuseType?.(type) : undefined;
+    if (refused) return { eventId: event.ok ? event.event.eventId : event.eventId, status: 'rejected', errors: [{ path: 'type', message: refused }] };
     if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
-    const plan = planWrite(event.event, context, now);
+    const plan = planWrite(event.event, context, now, options.recordedBy);
     const tooBig = storageLimitError(event.event, plan);
     if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
-    const status = await deps.events.store(plan);
+    const status = await events.store(plan);
     return { eventId: event.event.eventId, status };
   });
 

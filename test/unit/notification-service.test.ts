@@ -222,6 +222,9 @@ describe('decision records', () => {
       sk: 'NOTIFICATION#E-77#C1',
       gsi2pk: 'SCHOOL#oak#WEEK#2026-W48',
       gsi2sk: 'notification#2026-11-23T09:00:00.000Z#E-77#C1',
+      // The pupil's chronology (staff API).
+      gsi3pk: 'SCHOOL#oak#PUPIL#P7',
+      gsi3sk: '2026-11-23T09:00:00.000Z#N%23E-77%23C1',
       recordKind: 'notification',
       schoolId: 'oak',
       pupilId: 'P7',
