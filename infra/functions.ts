@@ -142,7 +142,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // Writes: the webhook's own (patterns 3-5), as records go through the same core.
     table: {
       actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'],
-      indexes: ['byPupil', 'byPupilTime'],
+      // byWeek: a term of school-weeks for caseload and follow-ups (patterns 23, 24).
+      indexes: ['byPupil', 'byPupilTime', 'byWeek'],
     },
   },
 };

@@ -53,6 +53,10 @@ function answer(route: StaffRoute, principal: NonNullable<ReturnType<typeof prin
       const body = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
       return staff.postRecords(principal, schoolId, body, request.headers['content-type'], deps);
     }
+    case 'GET /v1/schools/{schoolId}/caseload':
+      return staff.caseload(principal, schoolId, deps);
+    case 'GET /v1/schools/{schoolId}/follow-ups':
+      return staff.followUps(principal, schoolId, deps);
     default:
       return Promise.resolve({ status: 404, body: { error: 'no such route' } });
   }

@@ -8,5 +8,7 @@ export const staffRoutes = [
   'GET /v1/schools/{schoolId}/pupils/{pupilId}/chronology',
   'GET /v1/schools/{schoolId}/weeks/{week}/figures',
   'POST /v1/schools/{schoolId}/records',
+  'GET /v1/schools/{schoolId}/caseload',
+  'GET /v1/schools/{schoolId}/follow-ups',
 ] as const;
 export type StaffRoute = (typeof staffRoutes)[number];

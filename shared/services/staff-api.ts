@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { webhookBody } from '../../events/catalogue';
-import { isIsoWeek } from '../domain/calendar';
+import { addDays, dateInZone, isIsoWeek, isoWeekOf } from '../domain/calendar';
 import { nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry, type ChronologyItem } from '../domain/chronology';
 import { mayAct, refuseForStaff, type Principal, type StaffAction } from '../domain/staff-access';
 import type { Clock, EventStore, SchoolDirectory } from '../ports';
@@ -28,6 +28,8 @@ export interface StaffReads {
   /** Every incident journal item of the pupil (type, eventId, incidentId, safeguardingConcern). */
   incidents(schoolId: string, pupilId: string): Promise<ChronologyItem[]>;
   figures(schoolId: string, week: string): Promise<unknown>;
+  /** Journal items of these types in these school-weeks (GSI2). */
+  weekRecords(schoolId: string, weeks: string[], types: string[]): Promise<ChronologyItem[]>;
 }
 
 export interface StaffApiDependencies {
@@ -137,3 +139,47 @@ export async function postRecords(principal: Principal, schoolId: string, body: 
 }
 
 export type { EventResult };
+
+/** How far back caseload and follow-ups look: a term of weeks, each one Query per type. */
+export const lookBackWeeks = 13;
+
+function recentWeeks(today: string): string[] {
+  return Array.from({ length: lookBackWeeks }, (_, index) => isoWeekOf(addDays(today, -7 * index)));
+}
+
+const dataOf = (item: ChronologyItem) => (item.data ?? {}) as Record<string, unknown>;
+
+/**
+ * My caseload: interventions I recorded the start of in the last term that have not ended,
+ * with their sessions so far.
+ */
+export async function caseload(principal: Principal, schoolId: string, deps: StaffApiDependencies): Promise<StaffResponse> {
+  if (guard(principal, 'postRecords', schoolId)) return forbidden;
+  const school = await deps.schools.get(schoolId);
+  if (!school) return forbidden;
+  const items = await deps.reads.weekRecords(schoolId, recentWeeks(dateInZone(deps.clock.now(), school.timezone)), ['intervention.started', 'intervention.session.recorded', 'intervention.ended']);
+  const ended = new Set(items.filter((item) => item.type === 'intervention.ended').map((item) => String(dataOf(item).interventionId)));
+  const interventions = items
+    .filter((item) => item.type === 'intervention.started' && item.recordedBy === principal.userId && !ended.has(String(dataOf(item).interventionId)))
+    .map((item) => {
+      const data = dataOf(item);
+      const sessions = items.filter((other) => other.type === 'intervention.session.recorded' && dataOf(other).interventionId === data.interventionId);
+      return { interventionId: data.interventionId, pupilIds: item.pupilIds, kind: data.kind, title: data.title, startDate: data.startDate, plannedSessions: data.plannedSessions, sessions: sessions.length };
+    });
+  return { status: 200, body: { interventions } };
+}
+
+/** Restorative follow-ups of the school due from two weeks ago to a week ahead, soonest first. */
+export async function followUps(principal: Principal, schoolId: string, deps: StaffApiDependencies): Promise<StaffResponse> {
+  if (guard(principal, 'postRecords', schoolId)) return forbidden;
+  const school = await deps.schools.get(schoolId);
+  if (!school) return forbidden;
+  const today = dateInZone(deps.clock.now(), school.timezone);
+  const items = await deps.reads.weekRecords(schoolId, recentWeeks(today), ['restorative.session.recorded']);
+  const due = items
+    .map((item) => ({ item, data: dataOf(item) }))
+    .filter(({ data }) => typeof data.followUpDate === 'string' && data.followUpDate >= addDays(today, -14) && data.followUpDate <= addDays(today, 7))
+    .map(({ item, data }) => ({ eventId: item.eventId, sessionId: data.sessionId, date: data.date, followUpDate: data.followUpDate, pupilIds: item.pupilIds, format: data.format }))
+    .sort((a, b) => String(a.followUpDate).localeCompare(String(b.followUpDate)));
+  return { status: 200, body: { followUps: due, today } };
+}

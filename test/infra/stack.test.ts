@@ -115,7 +115,7 @@ const expectedIndexes: Record<FunctionName, string[]> = {
   'schedule-rollups': ['gsi1'],
   'rollup-school': ['gsi2'],
   'trust-summary': ['gsi1', 'gsi2'],
-  'staff-api': ['gsi1', 'gsi3'],
+  'staff-api': ['gsi1', 'gsi2', 'gsi3'],
 };
 
 describe('stack identity and outputs', () => {

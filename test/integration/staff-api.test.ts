@@ -4,7 +4,7 @@ import { removeStaff } from '../../infra/cli/staff';
 import { cognitoClient } from '../../infra/local/cognito-local';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { signIn } from '../../shared/auth/sign-in';
-import { incident, pupil, restorativeSession } from '../support/events';
+import { incident, interventionStarted, pupil, restorativeSession } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { decodeJwt, emulatorPrivateKey, signJwt, staffHelpers, staffPassword, strangerPrivateKey, type StaffHelpers } from '../support/staff';
 
@@ -257,5 +257,23 @@ describe('weekly figures', () => {
     }
     expect((await staff.api(await as('staff'), 'GET', '/v1/schools/oak/weeks/2026-W47/figures')).status).toBe(403);
     expect((await staff.api(await as('leader'), 'GET', '/v1/schools/oak/weeks/2026-W99/figures')).status).toBe(400);
+  });
+});
+
+describe('caseload and follow-ups (for the staff app)', () => {
+  it("my caseload holds the interventions I started; follow-ups due list the school's restorative follow-ups", async () => {
+    const token = await as('staff');
+    const mine = interventionStarted({ pupilId: 'P001', data: { interventionId: 'MINE-1', title: 'Mentoring with me' } });
+    const theirs = interventionStarted({ pupilId: 'P002', data: { interventionId: 'THEIRS-1' } });
+    await staff.api(token, 'POST', '/v1/schools/oak/records', { events: [mine] });
+    await staff.api(await as('leader'), 'POST', '/v1/schools/oak/records', { events: [theirs] });
+    const session = restorativeSession({ data: { followUpDate: '2026-11-25' } });
+    await staff.api(token, 'POST', '/v1/schools/oak/records', { events: [session] });
+    const caseload = await staff.api(token, 'GET', '/v1/schools/oak/caseload');
+    expect(caseload.body.interventions.map((i: { interventionId: string }) => i.interventionId)).toEqual(['MINE-1']);
+    const due = await staff.api(token, 'GET', '/v1/schools/oak/follow-ups');
+    expect(due.body.followUps).toContainEqual(expect.objectContaining({ eventId: session.eventId, followUpDate: '2026-11-25', pupilIds: ['P001', 'P002'] }));
+    expect((await staff.api(await as('trust'), 'GET', '/v1/schools/oak/caseload')).status).toBe(403);
+    expect((await staff.api(await as('riverside'), 'GET', '/v1/schools/oak/follow-ups')).status).toBe(403);
   });
 });

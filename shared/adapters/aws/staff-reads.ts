@@ -1,11 +1,11 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChronologyItem } from '../../domain/chronology';
-import { incidentTimelinePrefix, journalKey, pupilPartition, pupilProfileKey, rollupKey, rosterPartition } from '../../domain/keys';
+import { incidentTimelinePrefix, journalKey, pupilPartition, pupilProfileKey, rollupKey, rosterPartition, weekPartition, weekSortPrefix } from '../../domain/keys';
 import { table } from '../../domain/table';
 import type { ChronologyPage, PupilSummary, StaffReads } from '../../services/staff-api';
-import { queryPages, type TableRef } from './dynamodb';
+import { collect, queryPages, type TableRef } from './dynamodb';
 
-const { byPupil, byPupilTime } = table.indexes;
+const { byPupil, byPupilTime, byWeek } = table.indexes;
 
 /** A cursor is the page's LastEvaluatedKey, opaque to the client (base64url JSON). */
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -113,6 +113,29 @@ export class DynamoStaffReads implements StaffReads {
     );
     for await (const page of pages) found.push(...page);
     return found;
+  }
+
+  async weekRecords(schoolId: string, weeks: string[], types: string[]): Promise<ChronologyItem[]> {
+    const queries = weeks.flatMap((week) => types.map((type) => ({ week, type })));
+    const pages = await Promise.all(
+      queries.map(({ week, type }) =>
+        collect(
+          queryPages<ChronologyItem>((start) =>
+            this.ref.client.send(
+              new QueryCommand({
+                TableName: this.ref.tableName,
+                IndexName: byWeek.name,
+                KeyConditionExpression: '#pk = :week AND begins_with(#sk, :type)',
+                ExpressionAttributeNames: { '#pk': byWeek.partitionKey, '#sk': byWeek.sortKey },
+                ExpressionAttributeValues: { ':week': weekPartition(schoolId, week), ':type': weekSortPrefix(type) },
+                ExclusiveStartKey: start,
+              }),
+            ),
+          ),
+        ),
+      ),
+    );
+    return pages.flat();
   }
 
   async figures(schoolId: string, week: string): Promise<unknown> {
