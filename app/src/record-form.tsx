@@ -18,7 +18,7 @@ const newEventId = () => `app-${crypto.randomUUID()}`;
 /** zod's JSON Schema of the type's `data`: the form is built from the catalogue itself. */
 const schemaOf = (type: RecordType) => z.toJSONSchema(catalogue[type], { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 
-const friendly = (message: string) => (/received undefined/.test(message) ? 'Enter a value' : message);
+const friendly = (message: string) => (/received undefined/.test(message) ? 'Enter a value' : /^Invalid option/.test(message) ? 'Choose one of the options' : message);
 
 export function RecordPage({ me, type, pupilId: initialPupil }: { me: Me; type: RecordType; pupilId: string }) {
   const schema = useMemo(() => schemaOf(type), [type]);
@@ -61,7 +61,7 @@ export function RecordPage({ me, type, pupilId: initialPupil }: { me: Me; type: 
     }
   };
 
-  const listed = [...errors].map(([path, message]) => ({ id: path ? fieldId(path) : 'record-form', message: `${path ? `${path.split('.').filter((part) => !/^\d+$/.test(part)).map(fieldLabel).join(' › ')}: ` : ''}${message}` }));
+  const listed = [...errors].map(([path, message]) => ({ id: path ? fieldId(path) : 'record-form', message: `${path ? `${path.split('.').filter((part) => part !== 'data' && !/^\d+$/.test(part)).map(fieldLabel).join(' › ')}: ` : ''}${message}` }));
   return (
     <Page title={`Record: ${typeLabel(type).toLowerCase()}`}>
       <ErrorSummary errors={listed} summaryRef={summary} />

@@ -69,10 +69,12 @@ export function SchemaField(props: FieldProps) {
   const id = fieldId(path);
   const error = errors.get(path);
   const label = `${fieldLabel(name)}${required ? '' : ' (optional)'}`;
-  const aria = { 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': [schema.description ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined };
-  const hint = schema.description && (
+  const aria = { 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': [schema.description || schema.format === 'date' ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined };
+  // Dates are typed (YYYY-MM-DD) rather than picked: the same on every browser and by keyboard.
+  const hintText = schema.format === 'date' ? 'For example 2026-11-23' : schema.description;
+  const hint = hintText && (
     <p class="hint" id={`${id}-hint`}>
-      {schema.description}
+      {hintText}
     </p>
   );
 
@@ -123,11 +125,7 @@ export function SchemaField(props: FieldProps) {
   ) : (schema.maxLength ?? 0) > 200 ? (
     <textarea id={id} rows={4} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} {...aria} />
   ) : (
-    schema.format === 'date' ? (
-      <input id={id} type="date" value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} {...aria} />
-    ) : (
-      <input id={id} type="text" value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} {...aria} />
-    )
+    <input id={id} type="text" value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} {...aria} />
   );
   return (
     <div class={`field${error ? ' invalid' : ''}`}>
@@ -156,7 +154,7 @@ function List({ name, path, schema, value, onChange, errors }: FieldProps) {
           </button>
         </div>
       ))}
-      <button type="button" class="secondary" onClick={() => onChange([...items, initialValue(item, true)])}>
+      <button type="button" class="secondary" id={`${fieldId(path)}-add`} onClick={() => onChange([...items, initialValue(item, true)])}>
         Add {singular}
       </button>
     </fieldset>
