@@ -27,6 +27,7 @@ import { table as tableDefinition } from '../shared/domain/table';
 import type { TrackerConfig } from './config';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { StaffAccess } from './constructs/staff-access';
+import { StaffAppHosting } from './constructs/staff-app-hosting';
 import { TrackerFunction } from './constructs/tracker-function';
 import { functionSpecs, type EnvName } from './functions';
 import { acknowledge, acknowledgementReasons } from './nag';
@@ -356,6 +357,7 @@ export class TrackerStack extends Stack {
     acknowledge(webhookRoute!, 'AwsSolutions-APIG4', acknowledgementReasons.webhookAuthorization);
     // Staff sign-in (Cognito) and the staff API's routes behind its JWT authorizer.
     new StaffAccess(this, 'StaffAccess', { stage, httpApi, handler: fns['staff-api'].function });
+    new StaffAppHosting(this, 'StaffApp', { stage, httpApi });
     const domain =
       config.domainName && config.certificateArn
         ? new apigw.DomainName(this, 'CustomDomain', {

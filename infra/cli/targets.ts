@@ -20,6 +20,8 @@ export interface CliTarget {
   webhookUrl(schoolId: string): string;
   /** The staff user pool (infra/cli/staff.ts). */
   staffPool(): StaffPoolRef;
+  /** Where `tracker app publish` uploads the staff app (deployed stages only). */
+  staffAppBucket(): { bucket: string; region: string; url: string };
   /** Runs a function as its trigger would (Lambda Invoke, or the local stack's twin). */
   invoke(functionName: string, payload: unknown): Promise<unknown>;
 }
@@ -47,6 +49,8 @@ export const stackOutputs = {
   rollupFunction: 'RollupFunctionName',
   staffUserPoolId: 'StaffUserPoolId',
   staffUserPoolClientId: 'StaffUserPoolClientId',
+  staffAppBucket: 'StaffAppBucket',
+  staffAppUrl: 'StaffAppUrl',
 } as const;
 
 export const stackName = (stage: string) => `InterventionTracker-${stage}`;
@@ -70,6 +74,9 @@ export async function localTarget(port: number): Promise<CliTarget> {
     clock: systemClock,
     webhookUrl: (schoolId) => `${base}/v1/schools/${schoolId}/events`,
     staffPool: () => ({ ...info.cognito, region: localRegion, outboxDir: join(info.dataDir, 'outbox') }),
+    staffAppBucket: () => {
+      throw new CliError(`the local stack serves the staff app from app/dist itself (${base}/app/): publish needs --stage`);
+    },
     async invoke(functionName, payload) {
       const response = await fetch(`${base}/local/functions/${functionName}/invoke`, {
         method: 'POST',
@@ -118,6 +125,7 @@ export async function stageTarget(
       endpoint: `https://cognito-idp.${region}.amazonaws.com`,
       region,
     }),
+    staffAppBucket: () => ({ bucket: output(stackOutputs.staffAppBucket), region, url: output(stackOutputs.staffAppUrl) }),
     async invoke(functionName, payload) {
       const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : functionName;
       const result = await lambda.send(

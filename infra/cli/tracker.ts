@@ -5,6 +5,7 @@ import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { publishApp } from './app-publish';
 import { addStaff, removeStaff, staffToken } from './staff';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
@@ -20,7 +21,8 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   staff add --email EMAIL --role staff|dsl|leader --school ID [--password P]
   staff add --email EMAIL --role trust [--password P]
   staff remove --email EMAIL
-  staff token --email EMAIL --password P [--mfa-code CODE]`;
+  staff token --email EMAIL --password P [--mfa-code CODE]
+  app publish --stage NAME`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -107,6 +109,10 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
     case 'staff token': {
       const token = await staffToken(values, await target());
       return { json: token, text: JSON.stringify(token) };
+    }
+    case 'app publish': {
+      const published = await publishApp(await target());
+      return { json: published, text: `Published ${published.files} files; the staff app is at ${published.url}` };
     }
     default:
       throw new CliError(`unknown command "${command}"\n${usage}`);

@@ -82,9 +82,13 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** Headers of every app response: no framing, no inline script, API and sign-in calls only where expected. */
+/** No framing, no inline script, API and sign-in calls only where expected (CloudFront sends the same). */
+export const appContentSecurityPolicy = (cognitoEndpoint: string) =>
+  `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${cognitoEndpoint}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+
+/** Headers of every app response locally. */
 export const appSecurityHeaders = (cognitoEndpoint: string) => ({
-  'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${cognitoEndpoint}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+  'content-security-policy': appContentSecurityPolicy(cognitoEndpoint),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 });

@@ -82,3 +82,26 @@ describe('staff API routes', () => {
     }
   });
 });
+
+describe('staff app hosting (CloudFront + S3 with origin access control)', () => {
+  it('a private bucket read only by the distribution, the API under /v1/*, security headers with the CSP', () => {
+    const distributions = resourcesOf(template, 'AWS::CloudFront::Distribution');
+    expect(distributions).toHaveLength(1);
+    const config = distributions[0]![1].Properties.DistributionConfig;
+    expect(config.DefaultRootObject).toBe('app/index.html');
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.CacheBehaviors.map((behavior: { PathPattern: string }) => behavior.PathPattern)).toEqual(['/v1/*']);
+    expect(config.Logging).toBeDefined();
+    expect(config.Origins.filter((origin: { OriginAccessControlId?: unknown }) => origin.OriginAccessControlId)).toHaveLength(1);
+    expect(resourcesOf(template, 'AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    const headers = resourcesOf(template, 'AWS::CloudFront::ResponseHeadersPolicy')[0]![1].Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(JSON.stringify(headers.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
+    expect(headers.FrameOptions.FrameOption).toBe('DENY');
+    for (const [, bucket] of resourcesOf(template, 'AWS::S3::Bucket')) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    }
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    expect(outputs).toHaveProperty('StaffAppBucket');
+    expect(outputs).toHaveProperty('StaffAppUrl');
+  });
+});

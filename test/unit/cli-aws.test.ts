@@ -86,7 +86,7 @@ describe('stageTarget: stack outputs via CloudFormation', () => {
   });
 
   // Read when a command needs them: the rollup function, and the staff pool (tracker staff …).
-  const lazyOutputs: string[] = [stackOutputs.rollupFunction, stackOutputs.staffUserPoolId, stackOutputs.staffUserPoolClientId];
+  const lazyOutputs: string[] = [stackOutputs.rollupFunction, stackOutputs.staffUserPoolId, stackOutputs.staffUserPoolClientId, stackOutputs.staffAppBucket, stackOutputs.staffAppUrl];
   const eagerOutputs = Object.values(stackOutputs).filter((key) => !lazyOutputs.includes(key));
   it.each(eagerOutputs)('a stack without the %s output is a clear CliError', async (missing) => {
     const { [missing]: _dropped, ...rest } = outputs;
