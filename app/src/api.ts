@@ -15,7 +15,7 @@ export interface Me {
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: any,
+    readonly body: { error?: string; message?: string } | undefined,
   ) {
     super(body?.error ?? body?.message ?? `request failed (${status})`);
   }
@@ -35,7 +35,7 @@ export async function loadConfig(): Promise<AppConfig> {
   return response.json();
 }
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     headers: { authorization: `Bearer ${accessToken ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

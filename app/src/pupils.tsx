@@ -32,7 +32,7 @@ export function PupilSearch({ me, initial }: { me: Me; initial: string }) {
   }, []);
   return (
     <Page title="Find a pupil">
-      <form role="search" onSubmit={search} class="inline">
+      <form onSubmit={search} class="inline" aria-label="Search pupils">
         <TextField id="q" label="Name or MIS id" type="search" value={q} onInput={setQ} error={error || undefined} />
         <button type="submit">Search</button>
       </form>

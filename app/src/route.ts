@@ -22,6 +22,3 @@ export function useRoute(): Route {
 }
 
 export const href = (...parts: string[]) => `#/${parts.map(encodeURIComponent).join('/')}`;
-export const go = (to: string) => {
-  location.hash = to;
-};

@@ -1,12 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { deployedTable } from '../../shared/adapters/aws/dynamodb';
+import { systemClock } from '../../shared/adapters/aws/environment';
+import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
+import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { DynamoStaffReads } from '../../shared/adapters/aws/staff-reads';
 import { principalFromClaims } from '../../shared/domain/staff-access';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
 import * as staff from '../../shared/services/staff-api';
+import { lambdaHandler } from '../lambda-handler';
 import type { StaffRoute } from './routes';
 
 
@@ -15,10 +16,7 @@ import type { StaffRoute } from './routes';
  * check in infra/local/staff-authorizer.ts); role and school are re-derived here from its
  * claims and every use case checks them before reading anything.
  */
-export function staffApi(adapters: Adapters) {
-  let deps: staff.StaffApiDependencies | undefined;
-  const dependencies = () =>
-    (deps ??= { reads: new DynamoStaffReads(adapters.table), schools: adapters.schools, events: adapters.events, clock: adapters.clock });
+export function staffApi(deps: staff.StaffApiDependencies) {
   return async (request: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
     const claims = request.requestContext.authorizer?.jwt?.claims;
     if (!claims) return json(401, { error: 'sign in: Authorization: Bearer <access token>' });
@@ -26,7 +24,7 @@ export function staffApi(adapters: Adapters) {
     const schoolId = request.pathParameters?.schoolId ?? '';
     const route = request.routeKey as StaffRoute;
     try {
-      const response = principal ? await answer(route, principal, request, dependencies()) : staff.forbidden;
+      const response = principal ? await answer(route, principal, request, deps) : staff.forbidden;
       logger.info('staff api answered', { route, status: response.status, schoolId, role: principal?.role });
       return json(response.status, response.body);
     } catch (error) {
@@ -66,4 +64,11 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
   return { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(body) };
 }
 
-export const handler = middy(staffApi(awsAdapters)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() =>
+  staffApi({
+    staffReads: new DynamoStaffReads(deployedTable()),
+    schools: new DynamoSchoolDirectory(deployedTable()),
+    events: new DynamoEventStore(deployedTable()),
+    clock: systemClock,
+  }),
+);

@@ -13,7 +13,7 @@ import { OutboxMailer } from '../../shared/adapters/local/outbox';
 import { answerMfa, CognitoError, signIn } from '../../shared/auth/sign-in';
 import { passwordProblems, roleGroup, schoolGroup, staffRoles, type StaffRole } from '../../shared/domain/staff-access';
 import { escapeHtml } from '../../shared/domain/messages/format';
-import { localCredentials } from '../local/dynamodb-local';
+import { emulatorCredentials } from '../local/cognito-local';
 import { CliError, type CliTarget, type StaffPoolRef } from './targets';
 
 /** `tracker staff add | remove | token` (contract section 6), on the local stack or a stage. */
@@ -29,7 +29,7 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function adminClient(pool: StaffPoolRef): CognitoIdentityProviderClient {
   return pool.outboxDir
-    ? new CognitoIdentityProviderClient({ endpoint: pool.endpoint, region: pool.region, credentials: localCredentials })
+    ? new CognitoIdentityProviderClient({ endpoint: pool.endpoint, region: pool.region, credentials: emulatorCredentials })
     : new CognitoIdentityProviderClient({ region: pool.region });
 }
 

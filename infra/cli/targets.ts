@@ -8,7 +8,8 @@ import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-director
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/secrets-manager';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
 import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
-import { localCredentials, localRegion } from '../local/dynamodb-local';
+import { credentialsFileName, readLocalCredentials } from '../local/credentials';
+import { localRegion } from '../local/dynamodb-local';
 
 /** Where a CLI command acts: the local stack (default) or a deployed stage (`--stage`). */
 export interface CliTarget {
@@ -47,11 +48,18 @@ export const stackOutputs = {
   secretsPrefix: 'WebhookSecretsPrefix',
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
+  publisherFunction: 'PublisherFunctionName',
   staffUserPoolId: 'StaffUserPoolId',
   staffUserPoolClientId: 'StaffUserPoolClientId',
   staffAppBucket: 'StaffAppBucket',
   staffAppUrl: 'StaffAppUrl',
 } as const;
+
+/** Functions the CLI may invoke on a deployed stage, by the output naming each. */
+const invocableFunctions: Record<string, string> = {
+  'rollup-school': stackOutputs.rollupFunction,
+  'publish-stored-events': stackOutputs.publisherFunction,
+};
 
 export const stackName = (stage: string) => `InterventionTracker-${stage}`;
 
@@ -62,8 +70,12 @@ export async function localTarget(port: number): Promise<CliTarget> {
     .catch(() => {
       throw new CliError(`no local stack answers at ${base}: start it with \`npm start\` (same PORT), or pass --stage NAME`);
     });
+  // The database opens only with the key in the stack's data folder (owner-only).
+  const credentials = await readLocalCredentials(info.dataDir).catch((error: Error) => {
+    throw new CliError(`cannot read the local stack's key in ${info.dataDir}/${credentialsFileName} (${error.message}): run the CLI as the user who ran \`npm start\``);
+  });
   const table = {
-    client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials: localCredentials }),
+    client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials }),
     tableName: info.tableName,
   };
   return {
@@ -127,7 +139,9 @@ export async function stageTarget(
     }),
     staffAppBucket: () => ({ bucket: output(stackOutputs.staffAppBucket), region, url: output(stackOutputs.staffAppUrl) }),
     async invoke(functionName, payload) {
-      const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : functionName;
+      const outputName = invocableFunctions[functionName];
+      if (!outputName) throw new CliError(`the CLI does not invoke ${functionName} on a deployed stage`);
+      const functionArn = output(outputName);
       const result = await lambda.send(
         new InvokeCommand({ FunctionName: functionArn, Payload: Buffer.from(JSON.stringify(payload)) }),
       );

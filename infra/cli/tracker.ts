@@ -7,6 +7,7 @@ import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, rotateSecret, SchoolError } from '../../shared/services/schools';
 import { publishApp } from './app-publish';
 import { addStaff, removeStaff, staffToken } from './staff';
+import { republishCommand } from './republish';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
 /**
@@ -22,7 +23,8 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   staff add --email EMAIL --role trust [--password P]
   staff remove --email EMAIL
   staff token --email EMAIL --password P [--mfa-code CODE]
-  app publish --stage NAME`;
+  app publish --stage NAME
+  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -39,12 +41,14 @@ const options = {
   role: { type: 'string' },
   password: { type: 'string' },
   'mfa-code': { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
-function need(values: Values, name: 'id' | 'name' | 'school' | 'week' | 'pupil'): string {
+function need(values: Values, name: 'id' | 'name' | 'school' | 'week' | 'pupil' | 'since'): string {
   const value = values[name];
   if (!value) throw new CliError(`--${name} is required (tracker --help)`);
   return value;
@@ -114,15 +118,22 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const published = await publishApp(await target());
       return { json: published, text: `Published ${published.files} files; the staff app is at ${published.url}` };
     }
+    case 'republish': {
+      const result = await republishCommand(await target(), { schoolId: need(values, 'school'), since: need(values, 'since'), until: values.until });
+      const count = Object.values(result.events).reduce((sum, n) => sum + n, 0);
+      return { json: result, text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.` };
+    }
     default:
       throw new CliError(`unknown command "${command}"\n${usage}`);
   }
 }
 
+const parseCommandLine = (argv: string[]) => parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (error) {
     process.stderr.write(`tracker: ${(error as Error).message}\n`);
     return 2;

@@ -10,7 +10,7 @@ import {
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { accessTokenMinutes, roleGroup, staffPasswordPolicy, staffRoles } from '../../shared/domain/staff-access';
-import { freePort, localCredentials, localRegion } from './dynamodb-local';
+import { freePort, localRegion } from './dynamodb-local';
 
 /**
  * `cognito-local` (npm), a Cognito user pool emulator speaking the same JSON API, run as a
@@ -34,8 +34,11 @@ export interface CognitoLocalOptions {
   accessTokenSeconds?: number;
 }
 
+/** cognito-local checks no signature: any credentials do (it only listens on loopback). */
+export const emulatorCredentials = { accessKeyId: 'cognito-local', secretAccessKey: 'cognito-local' };
+
 export const cognitoClient = (endpoint: string) =>
-  new CognitoIdentityProviderClient({ endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 2 });
+  new CognitoIdentityProviderClient({ endpoint, region: localRegion, credentials: emulatorCredentials, maxAttempts: 2 });
 
 async function ensurePool(client: CognitoIdentityProviderClient, stateFile: string, accessTokenSeconds: number) {
   const saved = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as { userPoolId: string; clientId: string; accessTokenSeconds: number }, () => undefined);

@@ -46,7 +46,7 @@ function groupsOf(claim: unknown): string[] {
 
 /** The principal of a verified access token, or undefined when its groups make no sense. */
 export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal | undefined {
-  if (!claims || claims.token_use !== 'access' || typeof claims.sub !== 'string' || !claims.sub) return undefined;
+  if (claims?.token_use !== 'access' || typeof claims.sub !== 'string' || !claims.sub) return undefined;
   const groups = groupsOf(claims['cognito:groups']);
   const roles = groups.filter((group) => group.startsWith('role:')).map((group) => group.slice(5));
   const schools = groups.filter((group) => group.startsWith('school:')).map((group) => group.slice(7));

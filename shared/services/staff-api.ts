@@ -1,43 +1,14 @@
 import * as z from 'zod';
 import { webhookBody } from '../../events/catalogue';
 import { addDays, dateInZone, isIsoWeek, isoWeekOf } from '../domain/calendar';
-import { nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry, type ChronologyItem } from '../domain/chronology';
+import { nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry } from '../domain/chronology';
 import { mayAct, refuseForStaff, type Principal, type StaffAction } from '../domain/staff-access';
-import type { Clock, EventStore, SchoolDirectory } from '../ports';
-import { isJson, maxBodyBytes, storeEvents, type EventResult } from './receive-webhook';
+import type { ChronologyItem, Ports } from '../ports';
+import { isJson, maxBodyBytes, storeEvents } from './receive-webhook';
 
 /** Staff API use cases (contract section 6), independent of HTTP and of DynamoDB. */
 
-export interface PupilSummary {
-  pupilId: string;
-  firstName: string;
-  lastName: string;
-  yearGroup: string;
-}
-
-export interface ChronologyPage {
-  items: ChronologyItem[];
-  nextCursor?: string;
-}
-
-/** The reads the staff API needs (DynamoDB: shared/adapters/aws/staff-reads.ts). */
-export interface StaffReads {
-  searchRoster(schoolId: string, text: string, limit: number): Promise<PupilSummary[]>;
-  pupil(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
-  chronologyPage(schoolId: string, pupilId: string, limit: number, cursor?: string): Promise<ChronologyPage | 'bad-cursor'>;
-  /** Every incident journal item of the pupil (type, eventId, incidentId, safeguardingConcern). */
-  incidents(schoolId: string, pupilId: string): Promise<ChronologyItem[]>;
-  figures(schoolId: string, week: string): Promise<unknown>;
-  /** Journal items of these types in these school-weeks (GSI2). */
-  weekRecords(schoolId: string, weeks: string[], types: string[]): Promise<ChronologyItem[]>;
-}
-
-export interface StaffApiDependencies {
-  reads: StaffReads;
-  schools: SchoolDirectory;
-  events: EventStore;
-  clock: Clock;
-}
+export type StaffApiDependencies = Pick<Ports, 'staffReads' | 'schools' | 'events' | 'clock'>;
 
 export type StaffResponse = { status: number; body: unknown };
 
@@ -57,7 +28,7 @@ export async function searchPupils(principal: Principal, schoolId: string, q: st
   if (guard(principal, 'searchPupils', schoolId)) return forbidden;
   const text = searchText.safeParse(q ?? '');
   if (!text.success) return badRequest('q must be at most 100 characters');
-  const pupils = await deps.reads.searchRoster(schoolId, text.data.trim().toLowerCase(), maxSearchResults);
+  const pupils = await deps.staffReads.searchRoster(schoolId, text.data.trim().toLowerCase(), maxSearchResults);
   return { status: 200, body: { pupils: pupils.map(({ pupilId, firstName, lastName, yearGroup }) => ({ pupilId, firstName, lastName, yearGroup })) } };
 }
 
@@ -72,14 +43,14 @@ export async function readChronology(
   const limit = pageLimit.safeParse(query.limit ?? chronologyPageSize.default);
   if (!limit.success) return badRequest(`limit must be an integer from 1 to ${chronologyPageSize.max}`);
   const [page, profile] = await Promise.all([
-    deps.reads.chronologyPage(schoolId, pupilId, limit.data, query.cursor),
-    deps.reads.pupil(schoolId, pupilId),
+    deps.staffReads.chronologyPage(schoolId, pupilId, limit.data, query.cursor),
+    deps.staffReads.pupil(schoolId, pupilId),
   ]);
   if (page === 'bad-cursor') return badRequest('cursor is not one this API issued for this pupil');
   const entries = page.items.map(toEntry).filter((entry): entry is ChronologyEntry => entry !== undefined);
   // The second Query, only when the page has something an incident could restrict.
   const needsIncidents = principal.role !== 'dsl' && page.items.some((item) => item.recordKind === 'notification' || item.type === 'incident.recorded' || item.type === 'restorative.session.recorded');
-  const restricted = needsIncidents ? restrictedIncidents(await deps.reads.incidents(schoolId, pupilId)) : nothingRestricted;
+  const restricted = needsIncidents ? restrictedIncidents(await deps.staffReads.incidents(schoolId, pupilId)) : nothingRestricted;
   const visible = presentFor(principal.role, entries, restricted);
   if (!visible) return forbidden;
   return {
@@ -102,7 +73,7 @@ function pupilView(profile: Record<string, unknown>) {
 export async function readFigures(principal: Principal, schoolId: string, week: string, deps: StaffApiDependencies): Promise<StaffResponse> {
   if (guard(principal, 'readFigures', schoolId)) return forbidden;
   if (!isIsoWeek(week)) return badRequest('week must be YYYY-Www, e.g. 2026-W47');
-  const figures = await deps.reads.figures(schoolId, week);
+  const figures = await deps.staffReads.figures(schoolId, week);
   return figures ? { status: 200, body: figures } : { status: 404, body: { error: 'that week has not been rolled up' } };
 }
 
@@ -138,7 +109,6 @@ export async function postRecords(principal: Principal, schoolId: string, body: 
   });
 }
 
-export type { EventResult };
 
 /** How far back caseload and follow-ups look: a term of weeks, each one Query per type. */
 export const lookBackWeeks = 13;
@@ -157,7 +127,7 @@ export async function caseload(principal: Principal, schoolId: string, deps: Sta
   if (guard(principal, 'postRecords', schoolId)) return forbidden;
   const school = await deps.schools.get(schoolId);
   if (!school) return forbidden;
-  const items = await deps.reads.weekRecords(schoolId, recentWeeks(dateInZone(deps.clock.now(), school.timezone)), ['intervention.started', 'intervention.session.recorded', 'intervention.ended']);
+  const items = await deps.staffReads.weekRecords(schoolId, recentWeeks(dateInZone(deps.clock.now(), school.timezone)), ['intervention.started', 'intervention.session.recorded', 'intervention.ended']);
   const ended = new Set(items.filter((item) => item.type === 'intervention.ended').map((item) => String(dataOf(item).interventionId)));
   const interventions = items
     .filter((item) => item.type === 'intervention.started' && item.recordedBy === principal.userId && !ended.has(String(dataOf(item).interventionId)))
@@ -175,7 +145,7 @@ export async function followUps(principal: Principal, schoolId: string, deps: St
   const school = await deps.schools.get(schoolId);
   if (!school) return forbidden;
   const today = dateInZone(deps.clock.now(), school.timezone);
-  const items = await deps.reads.weekRecords(schoolId, recentWeeks(today), ['restorative.session.recorded']);
+  const items = await deps.staffReads.weekRecords(schoolId, recentWeeks(today), ['restorative.session.recorded']);
   const due = items
     .map((item) => ({ item, data: dataOf(item) }))
     .filter(({ data }) => typeof data.followUpDate === 'string' && data.followUpDate >= addDays(today, -14) && data.followUpDate <= addDays(today, 7))

@@ -169,7 +169,7 @@ describe('staff app in Chromium', () => {
       const entry = page.locator('li.entry.restorative-session-recorded');
       await entry.first().waitFor();
       // Shown as text, never as markup.
-      expect(await entry.first().innerText()).toContain('<script>alert(1)</script>');
+      expect(await entry.first().textContent()).toContain('<script>alert(1)</script>');
       expect(await page.locator('li.entry b').count()).toBe(0);
       if (pupilId === 'P001') await audit(page, 'chronology');
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entryKinds, nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry, type ChronologyItem } from '../../shared/domain/chronology';
+import { entryKinds, nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry } from '../../shared/domain/chronology';
+import type { ChronologyItem } from '../../shared/ports';
 import { mayAct, passwordProblems, principalFromClaims, refuseForStaff, staffRecordTypes, type StaffRole } from '../../shared/domain/staff-access';
 
 const at = '2026-11-20T10:00:00Z';

@@ -27,7 +27,7 @@ import { expiresAt } from '../../domain/retention';
 import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
 import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
-import type { RollupStore } from '../../services/rollups';
+import type { RollupStore } from '../../ports';
 import { collect, queryPages, type TableRef } from './dynamodb';
 
 /**

@@ -1,8 +1,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChronologyItem } from '../../domain/chronology';
 import { incidentTimelinePrefix, journalKey, pupilPartition, pupilProfileKey, rollupKey, rosterPartition, weekPartition, weekSortPrefix } from '../../domain/keys';
 import { table } from '../../domain/table';
-import type { ChronologyPage, PupilSummary, StaffReads } from '../../services/staff-api';
+import type { ChronologyItem, ChronologyPage, PupilSummary, StaffReads } from '../../ports';
 import { collect, queryPages, type TableRef } from './dynamodb';
 
 const { byPupil, byPupilTime, byWeek } = table.indexes;
