@@ -1,8 +1,8 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
-import { isIsoWeek, previousWeek } from '../domain/calendar';
+import { dateInZone, isIsoWeek, previousWeek, weekEnd } from '../domain/calendar';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
-import type { RollupFigures, } from '../domain/rollup/types';
-import { renderSchoolSummary, } from '../domain/summary-email/school-summary';
+import type { RollupFigures } from '../domain/rollup/types';
+import { renderSchoolSummary } from '../domain/summary-email/school-summary';
 import { renderTrustSummary } from '../domain/summary-email/trust-summary';
 import { logger } from '../logger';
 import { PermanentMailError, type Ports, type SchoolProfile } from '../ports';
@@ -29,7 +29,7 @@ export class RollupError extends Error {
 /** How many weeks are read at once while folding a gap (memory stays at a few weeks of marks). */
 const foldWindow = 4;
 
-export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'no-leaders' | 'rejected';
+export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'week-not-ended' | 'no-leaders' | 'rejected';
 
 export async function runSchoolRollup(deps: SchoolRollupDeps, request: RollupRequestedDetail): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number }> {
   const { schoolId, week } = request;
@@ -55,10 +55,15 @@ export async function runSchoolRollup(deps: SchoolRollupDeps, request: RollupReq
   const now = deps.clock.now();
   await store.save({ schoolId, week, figures, state: next, runAt: now.toISOString(), foldedWeeks: fold.length });
 
-  const email = request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
-  await deps.publisher.publish([
-    { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
-  ]);
+  // A week that has not ended (a mid-week `tracker rollup`) shows the figures so far: no
+  // email, and no rollup.completed, so Monday's email and the trust summary still go out.
+  const ended = weekEnd(week) < dateInZone(now, school.timezone);
+  const email = !ended ? 'week-not-ended' : request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
+  if (ended) {
+    await deps.publisher.publish([
+      { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
+    ]);
+  }
   logger.info('rollup stored', {
     schoolId,
     week,
@@ -102,7 +107,7 @@ async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figur
 export type TrustSummaryOutcome =
   | { status: 'sent'; schools: number }
   | { status: 'waiting'; missing: string[] }
-  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' };
+  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' | 'rejected' };
 
 /** On each rollup.completed: once every school has its rollup of the week, one email, once. */
 export async function runTrustSummary(deps: TrustSummaryDeps, week: string): Promise<TrustSummaryOutcome> {
@@ -129,7 +134,13 @@ export async function runTrustSummary(deps: TrustSummaryDeps, week: string): Pro
     });
     sent = await deps.mailer.send({ to: deps.settings.trustLeaders, subject: email.subject, text: email.text, html: email.html, category: 'trust-summary' });
   } catch (error) {
-    if (!(error instanceof PermanentMailError)) await store.releaseTrustSummary(week).catch(() => undefined);
+    if (error instanceof PermanentMailError) {
+      // Retrying won't help: keep the claim and record why, so no later run sends it.
+      logger.error('trust summary rejected', { week, errorName: error.name });
+      await store.markTrustSummaryFailed(week, { errorName: error.name, failedAt: deps.clock.now().toISOString() });
+      return { status: 'rejected' };
+    }
+    await store.releaseTrustSummary(week).catch(() => undefined);
     throw error;
   }
   await store.markTrustSummarySent(week, { messageId: sent.messageId, sentAt: deps.clock.now().toISOString(), schools: schools.length });

@@ -1,8 +1,8 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { incidentTimelinePrefix, journalKey, pupilPartition, pupilProfileKey, rollupKey, rosterPartition, weekPartition, weekSortPrefix } from '../../domain/keys';
 import { table } from '../../domain/table';
 import type { ChronologyItem, ChronologyPage, PupilSummary, StaffReads } from '../../ports';
-import { collect, queryPages, type TableRef } from './dynamodb';
+import { batchGetAll, queryAll, queryPages, type TableRef } from './dynamodb';
 
 const { byPupil, byPupilTime, byWeek } = table.indexes;
 
@@ -80,14 +80,7 @@ export class DynamoStaffReads implements StaffReads {
     const links = items.filter((item) => item.recordKind === 'participant');
     if (links.length === 0) return items;
     const keys = [...new Set(links.map((link) => String(link.eventId)))].map((eventId) => journalKey(schoolId, eventId));
-    const events = new Map<string, ChronologyItem>();
-    // A page is at most 100 items: one BatchGet of ≤ 100 keys, retried for any unprocessed ones.
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.ref.tableName]: { Keys: keys } };
-    while (request && Object.keys(request).length > 0) {
-      const response = await this.ref.client.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of response.Responses?.[this.ref.tableName] ?? []) events.set(String(item.eventId), item);
-      request = response.UnprocessedKeys as typeof request;
-    }
+    const events = new Map((await batchGetAll<ChronologyItem>(this.ref, keys)).map((item) => [String(item.eventId), item]));
     return items.flatMap((item) => {
       if (item.recordKind !== 'participant') return [item];
       const event = events.get(String(item.eventId));
@@ -96,42 +89,25 @@ export class DynamoStaffReads implements StaffReads {
   }
 
   async incidents(schoolId: string, pupilId: string): Promise<ChronologyItem[]> {
-    const found: ChronologyItem[] = [];
-    const pages = queryPages<ChronologyItem>((start) =>
-      this.ref.client.send(
-        new QueryCommand({
-          TableName: this.ref.tableName,
-          IndexName: byPupil.name,
-          KeyConditionExpression: '#pk = :pupil AND begins_with(#sk, :incidents)',
-          ProjectionExpression: '#type, eventId, safeguardingConcern, #data.incidentId, #data.safeguardingConcern',
-          ExpressionAttributeNames: { '#pk': byPupil.partitionKey, '#sk': byPupil.sortKey, '#type': 'type', '#data': 'data' },
-          ExpressionAttributeValues: { ':pupil': pupilPartition(schoolId, pupilId), ':incidents': incidentTimelinePrefix },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for await (const page of pages) found.push(...page);
-    return found;
+    return queryAll<ChronologyItem>(this.ref, {
+      IndexName: byPupil.name,
+      KeyConditionExpression: '#pk = :pupil AND begins_with(#sk, :incidents)',
+      ProjectionExpression: '#type, eventId, safeguardingConcern, #data.incidentId, #data.safeguardingConcern',
+      ExpressionAttributeNames: { '#pk': byPupil.partitionKey, '#sk': byPupil.sortKey, '#type': 'type', '#data': 'data' },
+      ExpressionAttributeValues: { ':pupil': pupilPartition(schoolId, pupilId), ':incidents': incidentTimelinePrefix },
+    });
   }
 
   async weekRecords(schoolId: string, weeks: string[], types: string[]): Promise<ChronologyItem[]> {
     const queries = weeks.flatMap((week) => types.map((type) => ({ week, type })));
     const pages = await Promise.all(
       queries.map(({ week, type }) =>
-        collect(
-          queryPages<ChronologyItem>((start) =>
-            this.ref.client.send(
-              new QueryCommand({
-                TableName: this.ref.tableName,
-                IndexName: byWeek.name,
-                KeyConditionExpression: '#pk = :week AND begins_with(#sk, :type)',
-                ExpressionAttributeNames: { '#pk': byWeek.partitionKey, '#sk': byWeek.sortKey },
-                ExpressionAttributeValues: { ':week': weekPartition(schoolId, week), ':type': weekSortPrefix(type) },
-                ExclusiveStartKey: start,
-              }),
-            ),
-          ),
-        ),
+        queryAll<ChronologyItem>(this.ref, {
+          IndexName: byWeek.name,
+          KeyConditionExpression: '#pk = :week AND begins_with(#sk, :type)',
+          ExpressionAttributeNames: { '#pk': byWeek.partitionKey, '#sk': byWeek.sortKey },
+          ExpressionAttributeValues: { ':week': weekPartition(schoolId, week), ':type': weekSortPrefix(type) },
+        }),
       ),
     );
     return pages.flat();
