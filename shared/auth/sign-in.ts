@@ -29,7 +29,7 @@ export class CognitoError extends Error {
 }
 
 interface AuthResponse {
-  AuthenticationResult?: { AccessToken: string; ExpiresIn: number; RefreshToken?: string };
+  AuthenticationResult?: { AccessToken: string; ExpiresIn?: number; RefreshToken?: string };
   ChallengeName?: string;
   Session?: string;
 }
@@ -49,9 +49,19 @@ export async function cognitoCall<T>(pool: PoolConfig, action: string, body: Rec
   return parsed as T;
 }
 
+/** The token's own lifetime (exp − iat), read, not verified: for emulators that leave ExpiresIn out. */
+function lifetimeOf(token: string): number {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number; iat: number };
+    return payload.exp - payload.iat;
+  } catch {
+    return 0;
+  }
+}
+
 function stepOf(response: AuthResponse): SignInStep {
   const result = response.AuthenticationResult;
-  if (result) return { step: 'signed-in', accessToken: result.AccessToken, expiresIn: result.ExpiresIn, refreshToken: result.RefreshToken };
+  if (result) return { step: 'signed-in', accessToken: result.AccessToken, expiresIn: result.ExpiresIn ?? lifetimeOf(result.AccessToken), refreshToken: result.RefreshToken };
   const session = response.Session ?? '';
   switch (response.ChallengeName) {
     case 'NEW_PASSWORD_REQUIRED':

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollupSource } from '../../events/bus';
 import { removeStaff } from '../../infra/cli/staff';
@@ -276,4 +278,31 @@ describe('caseload and follow-ups (for the staff app)', () => {
     expect((await staff.api(await as('trust'), 'GET', '/v1/schools/oak/caseload')).status).toBe(403);
     expect((await staff.api(await as('riverside'), 'GET', '/v1/schools/oak/follow-ups')).status).toBe(403);
   });
+});
+
+describe('tracker staff … as a trust IT person runs it (contract section 2 rules)', () => {
+  const tracker = (...args: string[]) =>
+    promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+
+  it('add prints the user as JSON, a second add fails with one line, token prints {accessToken, expiresIn}', async () => {
+    const added = await tracker('staff', 'add', '--email', 'cli@oak.example.org', '--role', 'dsl', '--school', 'oak', '--password', staffPassword, '--json');
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toEqual({ userId: expect.any(String), email: 'cli@oak.example.org', role: 'dsl', schoolId: 'oak' });
+    const trust = await tracker('staff', 'add', '--email', 'cli-trust@example.org', '--role', 'trust', '--password', staffPassword, '--json');
+    expect(JSON.parse(trust.stdout)).toMatchObject({ role: 'trust', schoolId: null });
+    const again = await tracker('staff', 'add', '--email', 'cli@oak.example.org', '--role', 'dsl', '--school', 'oak', '--json');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await tracker('staff', 'add', '--email', 'x@oak.example.org', '--role', 'staff', '--school', 'ghost')).stderr).toContain('no school');
+    expect((await tracker('staff', 'add', '--email', 'y@oak.example.org', '--role', 'staff', '--school', 'oak', '--password', 'weak')).stderr).toContain('--password needs');
+    const token = await tracker('staff', 'token', '--email', 'cli@oak.example.org', '--password', staffPassword, '--json');
+    const parsed = JSON.parse(token.stdout);
+    expect(parsed).toEqual({ accessToken: expect.any(String), expiresIn: expect.any(Number) });
+    expect((await staff.api(parsed.accessToken, 'GET', '/v1/me')).body).toMatchObject({ role: 'dsl', schoolId: 'oak' });
+    expect((await tracker('staff', 'remove', '--email', 'cli@oak.example.org', '--json')).code).toBe(0);
+    expect((await tracker('staff', 'token', '--email', 'cli@oak.example.org', '--password', staffPassword)).code).not.toBe(0);
+  }, 60_000);
 });
