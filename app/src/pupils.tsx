@@ -68,7 +68,9 @@ function summary(entry: ChronologyEntry): string {
       return `${entry.notice} to ${(entry.recipient as { relationship?: string; contactId?: string })?.relationship ?? (entry.recipient as { contactId?: string })?.contactId}: ${entry.status}${entry.reason ? ` (${entry.reason})` : ''}`;
     default: {
       const data = entry.data;
-      const text = [data.title, data.category, data.format, data.outcome, data.summaryForParents, data.notes].filter((value) => typeof value === 'string');
+      const measure = typeof entry.totalDifficulties === 'number' ? `Total difficulties ${entry.totalDifficulties} (${String((entry.bands as { total?: string } | undefined)?.total ?? '').replace(/_/g, ' ')})` : undefined;
+      const used = Array.isArray(data.types) ? data.types.join(', ').replace(/_/g, ' ') : undefined;
+      const text = [data.title, data.category, data.format, data.outcome, used, data.location, measure, data.summaryForParents, data.notes].filter((value) => typeof value === 'string');
       return text.join(' · ');
     }
   }

@@ -18,6 +18,7 @@ export interface JsonSchema {
   maximum?: number;
   minItems?: number;
   description?: string;
+  const?: unknown;
 }
 
 export const fieldId = (path: string) => `f-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -34,6 +35,7 @@ export interface FieldProps {
 
 /** A value to start a field with: false for a required yes/no, one item for a list that needs one. */
 export function initialValue(schema: JsonSchema, required: boolean): unknown {
+  if (schema.const !== undefined) return schema.const;
   if (schema.type === 'boolean') return required ? false : undefined;
   if (schema.type === 'object') {
     const object: Record<string, unknown> = {};
@@ -69,16 +71,19 @@ export function SchemaField(props: FieldProps) {
   const id = fieldId(path);
   const error = errors.get(path);
   const label = `${fieldLabel(name)}${required ? '' : ' (optional)'}`;
-  const aria = { 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': [schema.description || schema.format === 'date' ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined };
+  const aria = { 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': [schema.description || schema.format?.startsWith('date') ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined };
   // Dates are typed (YYYY-MM-DD) rather than picked: the same on every browser and by keyboard.
-  const hintText = schema.format === 'date' ? 'For example 2026-11-23' : schema.description;
+  const hintText = schema.format === 'date' ? 'For example 2026-11-23' : schema.format === 'date-time' ? 'Date and time with offset, for example 2026-11-23T10:15:00Z' : schema.description;
   const hint = hintText && (
     <p class="hint" id={`${id}-hint`}>
       {hintText}
     </p>
   );
 
+  // A fixed value (`withhold: true`) needs no field: initialValue has set it.
+  if (schema.const !== undefined) return null;
   if (schema.anyOf) return <EitherOr {...props} />;
+  if (schema.type === 'array' && schema.items?.enum) return <Choices {...props} />;
   if (schema.type === 'object') {
     const object = (value ?? {}) as Record<string, unknown>;
     return (
@@ -161,21 +166,46 @@ function List({ name, path, schema, value, onChange, errors }: FieldProps) {
   );
 }
 
-/** An object that is one of several shapes (a participant is a pupil or a member of staff). */
+/** Several checkboxes for a list of fixed options (`types`: force, restraint, seclusion). */
+function Choices({ name, path, schema, required, value, onChange, errors }: FieldProps) {
+  const chosen = new Set((value as string[] | undefined) ?? []);
+  const id = fieldId(path);
+  return (
+    <fieldset class="group" id={id} tabIndex={-1}>
+      <legend>{`${fieldLabel(name)}${required ? '' : ' (optional)'}`}</legend>
+      <Message id={id} error={errors.get(path)} />
+      {schema.items!.enum!.map((option) => (
+        <label key={String(option)} class="check">
+          <input type="checkbox" checked={chosen.has(String(option))} onChange={() => onChange(schema.items!.enum!.map(String).filter((o) => (o === String(option) ? !chosen.has(o) : chosen.has(o))))} /> {fieldLabel(String(option).replace(/_/g, ' '))}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
+ * A value that is one of several shapes: a participant is a pupil or a member of staff; a
+ * parents' report is "send" or an object saying why it is withheld.
+ */
 function EitherOr({ name, path, schema, value, onChange, errors }: FieldProps) {
   const variants = schema.anyOf!;
-  const keyOf = (variant: JsonSchema) => Object.keys(variant.properties ?? {}).find((key) => !variants.every((other) => key in (other.properties ?? {}))) ?? '';
+  const keyOf = (variant: JsonSchema) =>
+    variant.const !== undefined ? String(variant.const) : (Object.keys(variant.properties ?? {}).find((key) => !variants.every((other) => key in (other.properties ?? {}))) ?? '');
   const object = (value ?? {}) as Record<string, unknown>;
-  const chosen = variants.find((variant) => keyOf(variant) in object) ?? variants[0]!;
+  const chosen =
+    variants.find((variant) => variant.const !== undefined && variant.const === value) ??
+    variants.find((variant) => variant.const === undefined && typeof value === 'object' && keyOf(variant) in object) ??
+    variants[0]!;
   const id = fieldId(`${path}.variant`);
   return (
     <fieldset class="group" id={fieldId(path)} tabIndex={-1}>
       <legend>{fieldLabel(name)}</legend>
       <Message id={fieldId(path)} error={errors.get(path)} />
       <div class="field">
-        <label for={id}>Who</label>
+        <label for={id}>Which</label>
         <select id={id} value={keyOf(chosen)} onChange={(event) => {
           const next = variants.find((variant) => keyOf(variant) === event.currentTarget.value)!;
+          if (next.const !== undefined || typeof value !== 'object') return onChange(initialValue(next, true));
           const { [keyOf(chosen)]: _dropped, ...rest } = object;
           onChange({ ...rest, [keyOf(next)]: '' });
         }}>

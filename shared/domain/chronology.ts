@@ -16,16 +16,21 @@ type RecordedType = Exclude<EventType, 'pupil.upserted' | 'attendance.marked'>;
  * safeguarding restriction. A `Record` over the catalogue's types: a new event type does not
  * compile until it has its line here.
  */
-const eventKinds: Record<RecordedType, { incidentOf: (data: Record<string, unknown>) => unknown }> = {
-  'intervention.started': { incidentOf: () => undefined },
-  'intervention.session.recorded': { incidentOf: () => undefined },
-  'intervention.ended': { incidentOf: () => undefined },
+const none = () => undefined;
+const eventKinds: Record<RecordedType, { incidentOf: (data: Record<string, unknown>) => unknown; derived?: (item: ChronologyItem) => Record<string, unknown> }> = {
+  'intervention.started': { incidentOf: none },
+  'intervention.session.recorded': { incidentOf: none },
+  'intervention.ended': { incidentOf: none },
   'restorative.session.recorded': { incidentOf: (data) => data.incidentId },
   'incident.recorded': { incidentOf: (data) => data.incidentId },
+  // Restricted with the incident it follows, when that incident is a safeguarding one.
+  'restrictive.intervention.recorded': { incidentOf: (data) => data.incidentId },
+  // Shown with what the system derived from the scale scores (contract section 8).
+  'outcome.measure.recorded': { incidentOf: none, derived: (item) => ({ totalDifficulties: item.totalDifficulties, bands: item.bands }) },
 };
 
 export type ChronologyEntry =
-  | { kind: RecordedType; occurredAt: string; eventId: string; recordedBy?: string; data: Record<string, unknown> }
+  | { kind: RecordedType; occurredAt: string; eventId: string; recordedBy?: string; data: Record<string, unknown>; totalDifficulties?: unknown; bands?: unknown }
   | { kind: 'absence'; occurredAt: string; eventId: string; date: string; session: string; code: string; minutesLate?: number }
   | {
       kind: 'notification';
@@ -79,6 +84,7 @@ export function toEntry(item: ChronologyItem): ChronologyEntry | undefined {
     eventId: String(item.eventId),
     ...(typeof item.recordedBy === 'string' ? { recordedBy: item.recordedBy } : {}),
     data: (item.data as Record<string, unknown> | undefined) ?? {},
+    ...eventKinds[item.type].derived?.(item),
   };
 }
 

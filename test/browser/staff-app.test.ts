@@ -182,6 +182,12 @@ describe('staff app in Chromium', () => {
       expect(mail!.text + mail!.html).not.toContain('Staff only');
     }
 
+    // The v2 statutory record's form, generated from its schema like every other.
+    await page.goto(`${stack.url}/app/#/record/restrictive.intervention.recorded?pupil=P001`);
+    await heading(page, 'Record: restrictive intervention');
+    await choose(page, '#f-data-parentReport-variant', 'Withhold');
+    await page.locator('#f-data-parentReport-reason').waitFor();
+    await audit(page, 'record-restrictive');
     await page.goto(`${stack.url}/app/#/caseload`);
     await heading(page, 'My caseload');
     await audit(page, 'caseload');

@@ -6,7 +6,7 @@ import { removeStaff } from '../../infra/cli/staff';
 import { cognitoClient } from '../../infra/local/cognito-local';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { signIn } from '../../shared/auth/sign-in';
-import { incident, interventionStarted, pupil, restorativeSession } from '../support/events';
+import { incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { decodeJwt, emulatorPrivateKey, signJwt, staffHelpers, staffPassword, strangerPrivateKey, type StaffHelpers } from '../support/staff';
 
@@ -246,6 +246,19 @@ describe('chronology', () => {
       expect(entries.some((e: { eventId: string; kind: string }) => e.eventId === session.eventId && e.kind === 'restorative.session.recorded')).toBe(true);
       expect(entries.some((e: { eventId: string; kind: string }) => e.eventId === session.eventId && e.kind === 'notification')).toBe(true);
     }
+  });
+});
+
+describe('the v2 record types through the staff API', () => {
+  it('staff record a restrictive intervention and an SDQ; the chronology shows them, the measure with its total and bands', async () => {
+    const token = await as('staff');
+    const restraint = restrictiveIntervention({ pupilId: 'P001' });
+    const sdq = outcomeMeasure({ pupilId: 'P001' });
+    const posted = await staff.api(token, 'POST', '/v1/schools/oak/records', { events: [restraint, sdq] });
+    expect(posted.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted']);
+    const entries = (await staff.api(token, 'GET', '/v1/schools/oak/pupils/P001/chronology?limit=100')).body.entries;
+    expect(entries).toContainEqual(expect.objectContaining({ kind: 'restrictive.intervention.recorded', eventId: restraint.eventId, recordedBy: userIds.staff }));
+    expect(entries).toContainEqual(expect.objectContaining({ kind: 'outcome.measure.recorded', eventId: sdq.eventId, totalDifficulties: expect.any(Number), bands: expect.objectContaining({ total: expect.any(String) }) }));
   });
 });
 

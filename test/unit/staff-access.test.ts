@@ -18,13 +18,23 @@ const items = {
   'incident.recorded': event('incident.recorded', { incidentId: 'OK', notes: 'n' }),
   'safeguarding incident': event('incident.recorded', { incidentId: 'SG', safeguardingConcern: true }, { eventId: 'sg-v1', safeguardingConcern: true }),
   'later version without the flag': event('incident.recorded', { incidentId: 'SG', safeguardingConcern: false }, { eventId: 'sg-v2' }),
+  'restrictive.intervention.recorded': event('restrictive.intervention.recorded', { recordId: 'RI1', types: ['restraint'], notes: 'n' }, { parentReport: 'send' }),
+  'restrictive intervention after a safeguarding incident': event('restrictive.intervention.recorded', { recordId: 'RI2', incidentId: 'SG' }),
+  'outcome.measure.recorded': event('outcome.measure.recorded', { measureId: 'M1', scores: { emotional: 5 } }, { totalDifficulties: 14, bands: { total: 'slightly_raised' } }),
   absence: { recordKind: 'event', type: 'attendance.marked', eventId: 'm1', occurredAt: at, date: '2026-11-20', session: 'AM', code: 'N' },
   'parent notification': { recordKind: 'notification', decidedAt: at, eventId: 'x', eventType: 'incident.recorded', kind: 'detention', category: 'parent-notification', status: 'sent', recipient: { contactId: 'C1' } },
   'DSL alert': { recordKind: 'notification', decidedAt: at, eventId: 'sg-v1', eventType: 'incident.recorded', kind: 'dsl-alert', category: 'dsl-alert', status: 'sent', recipient: { contactId: 'dsl' } },
   'decision about a safeguarding incident': { recordKind: 'notification', decidedAt: at, eventId: 'sg-v2', eventType: 'incident.recorded', kind: 'none', category: 'parent-notification', status: 'suppressed', reason: 'not-notifiable', recipient: { contactId: 'none' } },
 } satisfies Record<string, ChronologyItem>;
 
-const sensitive = new Set(['safeguarding incident', 'later version without the flag', 'restorative linked to a safeguarding incident', 'DSL alert', 'decision about a safeguarding incident']);
+const sensitive = new Set([
+  'safeguarding incident',
+  'later version without the flag',
+  'restorative linked to a safeguarding incident',
+  'restrictive intervention after a safeguarding incident',
+  'DSL alert',
+  'decision about a safeguarding incident',
+]);
 const restricted = restrictedIncidents(Object.values(items));
 
 describe('safeguarding visibility: role × record kind', () => {
@@ -47,6 +57,10 @@ describe('safeguarding visibility: role × record kind', () => {
     expect([...kinds].sort()).toEqual([...entryKinds].sort());
     const [shown] = presentFor('staff', [toEntry(items['intervention.session.recorded'])!], nothingRestricted)! as Extract<ChronologyEntry, { data: unknown }>[];
     expect(shown!.data.notes).toBe('staff note');
+  });
+
+  it('an outcome measure carries what was derived from its scores', () => {
+    expect(toEntry(items['outcome.measure.recorded'])).toMatchObject({ kind: 'outcome.measure.recorded', totalDifficulties: 14, bands: { total: 'slightly_raised' } });
   });
 
   it('pupil roster receipts and present marks are not chronology entries', () => {
