@@ -49,6 +49,8 @@ export const statutoryKinds: ReadonlySet<ParentNoticeKind> = new Set(['force']);
 /** Reasons that apply to the event as a whole: recorded once per pupil, recipient `none`. */
 export const eventReasons = [
   'safeguarding',
+  /** A restorative session about an incident that was (in any version) a safeguarding concern. */
+  'linked-safeguarding',
   'not-notifiable',
   'no-summary-for-parents',
   'past-date',
@@ -115,6 +117,11 @@ export interface ParentPolicyInput {
   today: string;
   /** intervention.ended: the programme's kind from its start event, when it is known. */
   interventionKind?: InterventionKind;
+  /**
+   * Whether any stored version of the incident (incident.recorded: this one's; restorative:
+   * the linked `incidentId`'s) carried `safeguardingConcern: true`. Safeguarding is sticky.
+   */
+  incidentSafeguarding?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +207,7 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     case 'incident.recorded': {
       const data = parseData(incidentRecorded, record);
       const kind: NotificationKind = data.physicalIntervention?.used ? 'force' : data.detention ? 'detention' : 'none';
-      if (data.safeguardingConcern === true || record.safeguardingConcern === true) return { notify: false, kind, reason: 'safeguarding' };
+      if (data.safeguardingConcern === true || record.safeguardingConcern === true || input.incidentSafeguarding) return { notify: false, kind, reason: 'safeguarding' };
       if (kind === 'none') return { notify: false, kind, reason: 'not-notifiable' };
       const base = { occurredAt: String(record.occurredAt), incidentRef: data.incidentId, category: data.category };
       if (kind === 'force') {
@@ -256,6 +263,8 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     }
     case 'restorative.session.recorded': {
       const data = parseData(restorativeSessionRecorded, record);
+      // Its summary would tell parents about an incident the DSL is handling.
+      if (input.incidentSafeguarding) return { notify: false, kind: 'restorative', reason: 'linked-safeguarding' };
       const summary = data.summaryForParents?.trim();
       if (!summary) return { notify: false, kind: 'restorative', reason: 'no-summary-for-parents' };
       return {
@@ -403,11 +412,14 @@ export interface DslAlert {
   incidentRef: string;
   category: string;
   severity: number;
+  /** An amended version that does not itself say safeguarding: an earlier version did. */
+  amendment?: boolean;
 }
 
 export function dslAlertFor(eventId: string, record: StoredRecord, pupilId: string, profile: PupilProfile | undefined): DslAlert {
   const data = parseData(incidentRecorded, record);
   return {
+    ...(isSafeguardingConcern(record) ? {} : { amendment: true }),
     eventId,
     pupilId,
     ...(profile ? { pupilName: `${profile.firstName} ${profile.lastName}` } : {}),

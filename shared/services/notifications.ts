@@ -1,5 +1,6 @@
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
+import { anySafeguarding, type IncidentVersion } from '../domain/incident-versions';
 import { notificationKey, notificationWeekIndex } from '../domain/keys';
 import { dslAlertMessage, parentMessage } from '../domain/messages';
 import {
@@ -81,6 +82,8 @@ export interface NotificationReads {
   pupilProfile(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
   /** The kind of an intervention, from its start event on the pupil's timeline. */
   interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined>;
+  /** Every stored version of an incident (safeguarding is sticky across them). */
+  incidentVersions(schoolId: string, incidentId: string): Promise<IncidentVersion[]>;
 }
 
 export interface NotificationDeps {
@@ -221,6 +224,11 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     if (interventionId) interventionKind = await deps.reads.interventionKind(detail.schoolId, pupilIds[0], interventionId);
   }
 
+  // Decided here, as late as possible, from every version stored by now: an amendment that
+  // leaves the flag out is routed here by the bus, and must still be safeguarding.
+  const incidentId = (detail.type === 'incident.recorded' || detail.type === 'restorative.session.recorded') ? (record.data as { incidentId?: string } | undefined)?.incidentId : undefined;
+  const incidentSafeguarding = incidentId ? anySafeguarding(await deps.reads.incidentVersions(detail.schoolId, incidentId)) : false;
+
   const planned = decideParentNotifications({
     eventId: detail.eventId,
     type: detail.type,
@@ -228,6 +236,7 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     profiles,
     today: dateInZone(now, school.timezone),
     interventionKind: interventionKind as InterventionKind | undefined,
+    incidentSafeguarding,
   });
 
   const context: DecisionContext = {
@@ -243,6 +252,12 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
   for (const decision of planned) {
     const { outcome, reason } = await carryOut(decision, context, school, deps);
     count(summary, outcome, reason);
+  }
+  // The DSL sees every version of a safeguarding incident, amendments without the flag too.
+  if (detail.type === 'incident.recorded' && incidentSafeguarding && !isSafeguardingConcern(record)) {
+    const alerted = await alertDsl(detail, deps, school, record);
+    for (const [outcome, times] of Object.entries(alerted.outcomes)) for (let n = 0; n < times; n++) count(summary, outcome as DecisionOutcome);
+    summary.toLeaders = alerted.toLeaders;
   }
   return summary;
 }
@@ -273,9 +288,16 @@ async function carryOut(
 
 /** A safeguarding concern to the school's DSL, or its leaders when none is configured (alert-dsl). */
 export async function alertDslOfEvent(detail: StoredEventDetail, deps: NotificationDeps): Promise<NotificationSummary> {
-  const summary = emptySummary(detail.schoolId, detail.eventId);
   const { school, record } = await loadContext(detail, deps);
-  if (!isSafeguardingConcern(record)) return { ...summary, ignored: true };
+  const incidentId = (record.data as { incidentId?: string } | undefined)?.incidentId;
+  const sticky = record.type === 'incident.recorded' && incidentId !== undefined && anySafeguarding(await deps.reads.incidentVersions(detail.schoolId, incidentId));
+  if (!isSafeguardingConcern(record) && !sticky) return { ...emptySummary(detail.schoolId, detail.eventId), ignored: true };
+  return alertDsl(detail, deps, school, record);
+}
+
+/** One DSL alert for a stored incident already judged to be safeguarding. */
+async function alertDsl(detail: StoredEventDetail, deps: NotificationDeps, school: SchoolProfile, record: StoredRecord): Promise<NotificationSummary> {
+  const summary = emptySummary(detail.schoolId, detail.eventId);
   const pupilId = pupilIdsOfRecord(record)[0] ?? detail.pupilIds[0];
   if (!pupilId) throw new NotificationInputError(`event ${detail.eventId} names no pupil`);
   const profileItem = await deps.reads.pupilProfile(detail.schoolId, pupilId);

@@ -67,7 +67,7 @@ const datePath: Record<TrackerEvent['type'], string> = {
   'intervention.started': 'data.startDate',
   'intervention.ended': 'data.endDate',
   'pupil.upserted': 'occurredAt',
-  'incident.recorded': 'occurredAt',
+  'incident.recorded': 'data.happenedAt',
 };
 
 function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | undefined {
@@ -76,7 +76,8 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
   // event would be stored where no weekly view ever looks.
   const { date, week } = (plan.kind === 'mark' ? plan.mark.attributes : plan.journal) as { date: string; week: string };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{4}-W\d{2}$/.test(week)) {
-    return { path: datePath[event.type], message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
+    const path = event.type === 'incident.recorded' && !event.data.happenedAt ? 'occurredAt' : datePath[event.type];
+    return { path, message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
   }
   const tiny = firstNumber(event.data, 'data', (n) => n !== 0 && Math.abs(n) < smallestStorableNumber);
   if (tiny) return { path: tiny, message: 'must be 0 or at least 1e-130 in magnitude' };

@@ -61,6 +61,9 @@ interface QueuedInsert {
   reject: (error: unknown) => void;
 }
 
+/** A journal event stored as one item (no roster profile, participant links or incident version). */
+const isSingleItem = (plan: Extract<WritePlan, { kind: 'journal' }>) => !plan.profile && !plan.incidentVersion && plan.participants.length === 0;
+
 const isAccessDenied = (name: string | undefined) => name === 'AccessDeniedException' || name === 'AccessDenied';
 
 /**
@@ -87,7 +90,7 @@ export class DynamoEventStore implements EventStore {
       const storeOne = () => this.storeMark(plan.eventId, plan.mark);
       return this.insertFirst(newMarkItem(plan.eventId, plan.mark), storeOne, storeOne);
     }
-    if (!plan.profile && plan.participants.length === 0) {
+    if (isSingleItem(plan)) {
       // INSERT's DuplicateItem is the same answer as the Put's attribute_not_exists(pk) failing.
       return this.insertFirst(plan.journal, async () => 'duplicate', () => this.storeJournal(plan));
     }
@@ -201,7 +204,7 @@ export class DynamoEventStore implements EventStore {
   private async storeJournal(plan: Extract<WritePlan, { kind: 'journal' }>, attempt = 0): Promise<StoreOutcome> {
     const { tableName, client } = this.table;
     const journalPut = { TableName: tableName, Item: plan.journal, ConditionExpression: 'attribute_not_exists(pk)' };
-    if (!plan.profile && plan.participants.length === 0) {
+    if (isSingleItem(plan)) {
       try {
         await client.send(new PutCommand(journalPut));
         return 'accepted';
@@ -216,7 +219,8 @@ export class DynamoEventStore implements EventStore {
         new TransactWriteCommand({
           TransactItems: [
             { Put: journalPut },
-            ...plan.participants.map((item) => ({ Put: { TableName: tableName, Item: item } })),
+            // Participant links and an incident's version entry: written with the journal item or not at all.
+            ...[...plan.participants, ...(plan.incidentVersion ? [plan.incidentVersion] : [])].map((item) => ({ Put: { TableName: tableName, Item: item } })),
             ...(profile
               ? [
                   {

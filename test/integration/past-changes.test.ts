@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
+import { attendanceMark, incident, pupil, restorativeSession } from '../support/events';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+/**
+ * Issue 11 end to end over HTTP (signed webhook → DynamoDB Local → stream → bus → functions
+ * → outbox): notices stay right when the past changes. Each test fails on the code before
+ * the issue (see the comment above each).
+ */
+// Tuesday 1 December 2026, 09:00 in London: no scheduled rollup fires (that is Monday 07:00).
+const clock = { now: () => new Date('2026-12-01T09:00:00Z') };
+const today = '2026-12-01';
+
+let stack: TestStack;
+let secret: string;
+
+beforeAll(async () => {
+  stack = await startTestStack({ clock });
+  secret = await stack.addSchool({ schoolId: 'ash', name: 'Ash Academy', dslEmail: 'dsl@ash.example.org' });
+});
+afterAll(() => stack?.cleanup());
+
+async function post(events: unknown[]) {
+  const response = await stack.post('ash', secret, { events });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  await stack.flush();
+}
+const mailTo = async (address: string) => (await stack.outbox()).filter((entry) => entry.to.includes(address));
+const decisionsOf = async (pupilId: string) => (await readPupilRecords(stack.adapters.table, 'ash', pupilId, today)).notifications;
+const family = (pupilId: string, email: string) =>
+  pupil({ pupilId, data: { contacts: [{ contactId: 'C1', name: 'Sam Taylor', relationship: 'mother', parentalResponsibility: true, email, notify: true }] } });
+
+describe('safeguarding is sticky (part 3)', () => {
+  // Before: the amendment was judged alone, so the parent got a detention notice and the DSL nothing.
+  it('an amendment that leaves the flag out tells no parent, and the DSL sees it', async () => {
+    await post([family('P-ST', 'mum.st@example.org')]);
+    const happenedAt = '2026-12-01T08:00:00Z';
+    await post([incident({ pupilId: 'P-ST', occurredAt: happenedAt, data: { incidentId: 'INC-ST', category: 'disclosure', severity: 4, safeguardingConcern: true } })]);
+    const amended = incident({
+      pupilId: 'P-ST',
+      occurredAt: '2026-12-01T08:40:00Z',
+      data: { incidentId: 'INC-ST', happenedAt, category: 'disclosure', severity: 4, detention: { date: '2026-12-02', minutes: 30 }, physicalIntervention: { used: true, injury: false } },
+    });
+    await post([amended]);
+
+    expect(await mailTo('mum.st@example.org')).toHaveLength(0);
+    const alerts = await mailTo('dsl@ash.example.org');
+    expect(alerts.filter((alert) => alert.text.includes('INC-ST'))).toHaveLength(2);
+    expect(alerts.at(-1)!.text).toContain('amended version');
+    const decisions = (await decisionsOf('P-ST')).filter((decision) => decision.eventId === amended.eventId);
+    expect(decisions.map((decision) => [decision.kind, decision.status, decision.reason ?? null]).sort()).toEqual([
+      ['dsl-alert', 'sent', null],
+      ['force', 'suppressed', 'safeguarding'],
+    ]);
+  });
+
+  // Before: the restorative summary went to the parents of an incident the DSL was handling.
+  it('a restorative session linked to such an incident sends no summary, and says why', async () => {
+    await post([family('P-RL', 'mum.rl@example.org')]);
+    await post([incident({ pupilId: 'P-RL', occurredAt: '2026-12-01T08:00:00Z', data: { incidentId: 'INC-RL', safeguardingConcern: true } })]);
+    const session = restorativeSession({
+      data: { date: today, incidentId: 'INC-RL', participants: [{ pupilId: 'P-RL', role: 'harmed' }, { staffId: 'S1', role: 'facilitator' }], summaryForParents: 'We talked it through.' },
+    });
+    await post([session]);
+    expect(await mailTo('mum.rl@example.org')).toHaveLength(0);
+    expect((await decisionsOf('P-RL')).filter((decision) => decision.eventId === session.eventId)).toEqual([
+      expect.objectContaining({ kind: 'restorative', status: 'suppressed', reason: 'linked-safeguarding', recipient: { contactId: 'none' } }),
+    ]);
+  });
+});
+
+export { attendanceMark };
