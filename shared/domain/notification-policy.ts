@@ -209,7 +209,7 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
       const kind: NotificationKind = data.physicalIntervention?.used ? 'force' : data.detention ? 'detention' : 'none';
       if (data.safeguardingConcern === true || record.safeguardingConcern === true || input.incidentSafeguarding) return { notify: false, kind, reason: 'safeguarding' };
       if (kind === 'none') return { notify: false, kind, reason: 'not-notifiable' };
-      const base = { occurredAt: String(record.occurredAt), incidentRef: data.incidentId, category: data.category };
+      const base = { occurredAt: data.happenedAt ?? String(record.occurredAt), incidentRef: data.incidentId, category: data.category };
       if (kind === 'force') {
         const force = data.physicalIntervention!;
         return {
@@ -423,7 +423,7 @@ export function dslAlertFor(eventId: string, record: StoredRecord, pupilId: stri
     eventId,
     pupilId,
     ...(profile ? { pupilName: `${profile.firstName} ${profile.lastName}` } : {}),
-    occurredAt: String(record.occurredAt),
+    occurredAt: data.happenedAt ?? String(record.occurredAt),
     incidentRef: data.incidentId,
     category: data.category,
     severity: data.severity,

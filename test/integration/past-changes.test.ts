@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
-import { attendanceMark, incident, pupil, restorativeSession } from '../support/events';
+import type { RollupFigures } from '../../shared/domain/rollup/types';
+import { incident, pupil, restorativeSession } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
@@ -70,4 +71,24 @@ describe('safeguarding is sticky (part 3)', () => {
   });
 });
 
-export { attendanceMark };
+const rollup = (schoolId: string, week: string) =>
+  stack.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId, week, sendEmail: true } }) as Promise<RollupFigures>;
+
+describe('amended incidents count once (part 2)', () => {
+  // Before: the amendment was filed under the week it was recorded (W48) and counted there again.
+  it('every version is filed under the week it happened; the latest version is the one counted', async () => {
+    const birch = await stack.addSchool({ schoolId: 'birch' });
+    const happenedAt = '2026-11-18T10:00:00Z'; // Wednesday of week 47
+    const versions = [
+      incident({ pupilId: 'P-AM', occurredAt: happenedAt, data: { incidentId: 'INC-AM', category: 'disruption', severity: 2 } }),
+      // Re-sent the next week with more detail: a later occurredAt, the same happenedAt.
+      incident({ pupilId: 'P-AM', occurredAt: '2026-11-24T16:00:00Z', data: { incidentId: 'INC-AM', happenedAt, category: 'physical aggression', severity: 4 } }),
+    ];
+    expect((await stack.post('birch', birch, { events: versions })).status).toBe(200);
+    await stack.flush();
+    const w47 = await rollup('birch', '2026-W47');
+    const w48 = await rollup('birch', '2026-W48');
+    expect(w47.incidents).toMatchObject({ total: 1, byCategory: { 'physical aggression': 1 }, bySeverity: { '4': 1 } });
+    expect(w48.incidents).toMatchObject({ total: 0, previousWeekTotal: 1 });
+  });
+});

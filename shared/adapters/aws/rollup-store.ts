@@ -28,7 +28,9 @@ import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, Roll
 import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
 import type { RollupStore } from '../../services/rollups';
+import { mapWithConcurrency } from '../../util/concurrency';
 import { collect, queryPages, type TableRef } from './dynamodb';
+import { readIncidentVersions } from './incident-versions';
 
 /**
  * Rollups in the single table (docs/rollups.md, docs/data-model.md patterns 9, 11, 14–17):
@@ -91,7 +93,11 @@ export class DynamoRollupStore implements RollupStore {
       options.full ? this.journal(schoolId, week, 'incident.recorded') : none,
       options.full ? this.weekIndex<NotificationRecord>(schoolId, week, 'notification', ['status', 'reason', 'kind']) : none,
     ]);
-    return { marks, interventions, restorative, incidents, notifications };
+    // Each incident's versions, wherever filed, so it is counted once (pattern 19; a few per week).
+    const incidentIds = [...new Set(incidents.map((record) => String((record.data as { incidentId?: unknown }).incidentId)))];
+    const versions = await mapWithConcurrency(incidentIds, 8, (incidentId) => readIncidentVersions(this.ref, schoolId, incidentId));
+    const incidentVersions = Object.fromEntries(incidentIds.map((incidentId, index) => [incidentId, versions[index]!]));
+    return { marks, interventions, restorative, incidents, incidentVersions, notifications };
   }
 
   async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
