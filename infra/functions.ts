@@ -67,7 +67,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // GetItem: the school (pattern 1). Put/Update/ConditionCheck: conditional writes and
     // TransactWriteItems of journal items, marks and roster (patterns 3-5).
     // PartiQLInsert: new marks and events go as batched put-if-absent INSERTs (docs/performance.md).
-    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'] },
+    // Query: an incident's versions, to mark the weeks a late amendment changes (pattern 19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'] },
     readsWebhookSecrets: true,
   },
   'publish-stored-events': {
@@ -116,7 +117,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // TRUST_NAME: the school summary email names the trust.
     env: ['TABLE_NAME', 'EVENT_BUS_NAME', ...mail, 'TRUST_NAME'],
     // Attendance, week index, rollups (patterns 9, 11, 14, 15), pupils' names (BatchGet).
-    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write], indexes: ['byWeek'] },
+    // DeleteItem: clears the changed-week markers it folded (pattern 20).
+    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write, 'dynamodb:DeleteItem'], indexes: ['byWeek'] },
     publishes: true,
     sendsEmail: true,
   },

@@ -1,4 +1,5 @@
 import { parseEvent, webhookBody, type FieldError, type TrackerEvent } from '../../events/catalogue';
+import { weeksToMarkChanged } from '../domain/changed-weeks';
 import { planWrite, type WritePlan } from '../domain/records';
 import { verifySignature } from '../domain/signature';
 import { mapWithConcurrency } from '../util/concurrency';
@@ -89,6 +90,20 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
 }
 
 /**
+ * After the records are stored, and before the answer: the weeks they land in that may
+ * already be rolled up, and for an incident every week its versions are filed under (a
+ * version filed elsewhere may now be superseded). Duplicates count too, so a retry after a
+ * failed mark still marks. A failure here answers 5xx; the retry marks again.
+ */
+async function markChangedWeeks(schoolId: string, plans: WritePlan[], deps: WebhookDependencies, now: Date): Promise<void> {
+  const weeks = plans.map((plan) => String((plan.kind === 'mark' ? plan.mark.attributes : plan.journal).week));
+  const incidentIds = [...new Set(plans.flatMap((plan) => (plan.kind === 'journal' && plan.incidentVersion ? [String(plan.incidentVersion.incidentId)] : [])))];
+  const versionWeeks = await mapWithConcurrency(incidentIds, 8, (incidentId) => deps.events.incidentWeeks(schoolId, incidentId));
+  const changed = weeksToMarkChanged([...weeks, ...versionWeeks.flat()], now);
+  if (changed.length > 0) await deps.events.markWeeksChanged(schoolId, changed, now);
+}
+
+/**
  * Checks in the order that leaks least: media type and size (cheap, no secrets), then the
  * signature over the raw bytes, and only then is the body parsed. A storage failure
  * throws, so the caller answers 5xx and the sender retries the whole request.
@@ -126,6 +141,7 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   if (!shape.success) return error(400, 'body must be {"events": [...]} with 1 to 500 events');
 
   const context = { schoolId: request.schoolId, timezone: school!.timezone };
+  const stored: WritePlan[] = [];
   const results = await mapWithConcurrency(shape.data.events, writeConcurrency, async (raw): Promise<EventResult> => {
     const event = parseEvent(raw);
     if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
@@ -133,8 +149,10 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
     const tooBig = storageLimitError(event.event, plan);
     if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
     const status = await deps.events.store(plan);
+    stored.push(plan);
     return { eventId: event.event.eventId, status };
   });
+  await markChangedWeeks(request.schoolId, stored, deps, now);
 
   const rejected = results.filter((result) => result.status === 'rejected').length;
   const status = rejected === 0 ? 200 : rejected === results.length ? 422 : 207;

@@ -1,5 +1,7 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
 import { isIsoWeek, previousWeek } from '../domain/calendar';
+import { refoldStart, type ChangedWeek } from '../domain/changed-weeks';
+import { changedFigures } from '../domain/rollup/revisions';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
 import type { RollupFigures, RollupState, WeekRecords } from '../domain/rollup/types';
 import { renderSchoolSummary, type PupilName } from '../domain/summary-email/school-summary';
@@ -24,7 +26,13 @@ export interface RollupStore {
   /** The newest stored state with a week in [from, to]. */
   latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined>;
   /** Stores the figures (keeping any email marker) and the state, together. */
-  save(input: { schoolId: string; week: string; figures: RollupFigures; state: RollupState; runAt: string; foldedWeeks: number }): Promise<void>;
+  save(input: RollupSave): Promise<void>;
+  /** Weeks marked changed (a record landed after they ended), up to and including `upTo`. */
+  changedWeeks(schoolId: string, upTo: string): Promise<ChangedWeek[]>;
+  /** Clears the markers a rollup folded, keeping any marked again since they were read. */
+  clearChangedWeeks(schoolId: string, folded: ChangedWeek[]): Promise<void>;
+  /** The stored figures of the weeks in [from, to] that have a rollup. */
+  storedFigures(schoolId: string, from: string, to: string): Promise<Record<string, RollupFigures>>;
   /** Claims the right to send week W's leaders' email: true once (or after a stale claim). */
   claimEmail(schoolId: string, week: string, now: Date): Promise<boolean>;
   markEmailSent(schoolId: string, week: string, result: { messageId: string; sentAt: string; recipients: number }): Promise<void>;
@@ -36,6 +44,17 @@ export interface RollupStore {
   claimTrustSummary(week: string, now: Date): Promise<boolean>;
   markTrustSummarySent(week: string, result: { messageId: string; sentAt: string; schools: number }): Promise<void>;
   releaseTrustSummary(week: string): Promise<void>;
+}
+
+export interface RollupSave {
+  schoolId: string;
+  week: string;
+  figures: RollupFigures;
+  state: RollupState;
+  runAt: string;
+  foldedWeeks: number;
+  /** Earlier weeks whose stored figures this run revised. */
+  revisedWeeks?: string[];
 }
 
 export type RollupDeps = Pick<Adapters, 'schools' | 'publisher' | 'mailer' | 'clock' | 'settings'> & { store: RollupStore };
@@ -57,31 +76,48 @@ const foldWindow = 4;
 
 export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'no-leaders' | 'rejected';
 
-export async function runSchoolRollup(deps: RollupDeps, request: RollupRequestedDetail): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number }> {
+export async function runSchoolRollup(
+  deps: RollupDeps,
+  request: RollupRequestedDetail,
+): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number; revisedWeeks: string[] }> {
   const { schoolId, week } = request;
   if (!isIsoWeek(week)) throw new RollupError(`not an ISO week (YYYY-Www): ${week}`);
   const school = await deps.schools.get(schoolId);
   if (!school) throw new RollupError(`no school with id ${schoolId}`);
   const { store } = deps;
 
-  // The base: last week's state, or the newest within a year, or nothing.
+  // The base: last week's state, or the newest within a year, or nothing; but never a state
+  // from after a week that received records since it ended: re-fold from the oldest such.
   const lastWeek = previousWeek(week);
-  let state = await store.latestState(schoolId, weeksBefore(week, rebuildLookbackWeeks), lastWeek);
+  const floor = weeksBefore(week, rebuildLookbackWeeks);
+  const changed = await store.changedWeeks(schoolId, week);
+  const refoldFrom = refoldStart(week, changed, floor);
+  let state = await store.latestState(schoolId, floor, refoldFrom ? previousWeek(refoldFrom) : lastWeek);
   const fold = weeksToFold(week, state?.week);
+  // Re-folded weeks that were rolled up before are stored again (no email), and compared.
+  const before = refoldFrom && fold.length > 0 ? await store.storedFigures(schoolId, fold[0]!, lastWeek) : {};
+  const runAt = deps.clock.now().toISOString();
+  const revisedWeeks: string[] = [];
   for (let index = 0; index < fold.length; index += foldWindow) {
     const weeks = fold.slice(index, index + foldWindow);
-    const records = await Promise.all(weeks.map((gapWeek) => store.readWeek(schoolId, gapWeek, { full: gapWeek === lastWeek })));
-    weeks.forEach((gapWeek, offset) => {
-      state = rollWeek({ schoolId, week: gapWeek, base: state, records: records[offset]! }).state;
-    });
+    const records = await Promise.all(weeks.map((gapWeek) => store.readWeek(schoolId, gapWeek, { full: gapWeek === lastWeek || gapWeek in before })));
+    for (const [offset, gapWeek] of weeks.entries()) {
+      const rolled = rollWeek({ schoolId, week: gapWeek, base: state, records: records[offset]! });
+      state = rolled.state;
+      const stored = before[gapWeek];
+      if (!stored) continue;
+      await store.save({ schoolId, week: gapWeek, figures: rolled.figures, state: rolled.state, runAt, foldedWeeks: 0 });
+      if (changedFigures(stored, rolled.figures).length > 0) revisedWeeks.push(gapWeek);
+    }
   }
-  if (fold.length > 0) logger.info('rollup rebuilt missing weeks', { schoolId, week, from: fold[0], to: fold.at(-1), weeks: fold.length });
+  if (fold.length > 0) logger.info('rollup folded earlier weeks', { schoolId, week, from: fold[0], to: fold.at(-1), weeks: fold.length, changedWeeks: changed.length, revised: revisedWeeks.length });
 
   const { figures, state: next } = rollWeek({ schoolId, week, base: state, records: await store.readWeek(schoolId, week, { full: true }) });
-  const now = deps.clock.now();
-  await store.save({ schoolId, week, figures, state: next, runAt: now.toISOString(), foldedWeeks: fold.length });
+  await store.save({ schoolId, week, figures, state: next, runAt, foldedWeeks: fold.length, revisedWeeks });
+  // Only after the folded figures are stored: a week marked meanwhile keeps its marker.
+  if (changed.length > 0) await store.clearChangedWeeks(schoolId, changed);
 
-  const email = request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
+  const email = request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures, revisedWeeks);
   await deps.publisher.publish([
     { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
   ]);
@@ -94,10 +130,10 @@ export async function runSchoolRollup(deps: RollupDeps, request: RollupRequested
     persistentAbsentees: figures.attendance.persistentAbsentees.length,
     pupilsToLookAt: figures.pupilsToLookAt.length,
   });
-  return { figures, email, foldedWeeks: fold.length };
+  return { figures, email, foldedWeeks: fold.length, revisedWeeks };
 }
 
-async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: RollupFigures): Promise<EmailOutcome> {
+async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: RollupFigures, revisedWeeks: string[]): Promise<EmailOutcome> {
   const { store } = deps;
   const { schoolId, week } = figures;
   if (school.leaders.length === 0) {
@@ -108,7 +144,7 @@ async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: Ro
   let sent: { messageId: string } | undefined;
   try {
     const pupils = await store.pupilNames(schoolId, figures.pupilsToLookAt.map((pupil) => pupil.pupilId));
-    const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils });
+    const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils, revisedWeeks });
     sent = await deps.mailer.send({ to: school.leaders, subject: email.subject, text: email.text, html: email.html, category: 'leader-summary' });
   } catch (error) {
     if (error instanceof PermanentMailError) {

@@ -1,7 +1,9 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
+import { rollupKey } from '../../shared/domain/keys';
 import type { RollupFigures } from '../../shared/domain/rollup/types';
-import { incident, pupil, restorativeSession } from '../support/events';
+import { attendanceMark, incident, pupil, restorativeSession } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
@@ -90,5 +92,33 @@ describe('amended incidents count once (part 2)', () => {
     const w48 = await rollup('birch', '2026-W48');
     expect(w47.incidents).toMatchObject({ total: 1, byCategory: { 'physical aggression': 1 }, bySeverity: { '4': 1 } });
     expect(w48.incidents).toMatchObject({ total: 0, previousWeekTotal: 1 });
+  });
+});
+
+describe('late corrections are folded in (part 1)', () => {
+  // Before: week 46's figures kept the N, week 47's year-to-date carried it on, and no one was told.
+  it('a register corrected after its week was rolled up revises that week, and the next email says so', async () => {
+    const cedar = await stack.addSchool({ schoolId: 'cedar', leaders: ['head@cedar.example.org'] });
+    const post = async (events: unknown[]) => {
+      expect((await stack.post('cedar', cedar, { events })).status).toBe(200);
+      await stack.flush();
+    };
+    const monday46 = '2026-11-09';
+    await post([attendanceMark({ pupilId: 'P-LC', date: monday46, code: 'N', occurredAt: `${monday46}T08:50:00Z` })]);
+    const before = await rollup('cedar', '2026-W46');
+    expect(before.attendance).toMatchObject({ unauthorisedAbsentSessions: 1, authorisedAbsentSessions: 0 });
+
+    // Week 47's register, then on Tuesday 1 December the note arrives: Monday 9th's N becomes I.
+    await post([attendanceMark({ pupilId: 'P-LC', date: '2026-11-16', code: '/', occurredAt: '2026-11-16T08:50:00Z' })]);
+    await post([attendanceMark({ pupilId: 'P-LC', date: monday46, code: 'I', occurredAt: '2026-12-01T08:55:00Z' })]);
+    const w47 = await rollup('cedar', '2026-W47');
+
+    expect(w47.attendance.yearToDate).toMatchObject({ authorisedAbsentSessions: 1, unauthorisedAbsentSessions: 0 });
+    const w46 = (await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey('cedar', '2026-W46'), ConsistentRead: true }))).Item!;
+    expect(w46.figures.attendance).toMatchObject({ unauthorisedAbsentSessions: 0, authorisedAbsentSessions: 1 });
+    const [email] = (await mailTo('head@cedar.example.org')).filter((entry) => entry.subject.includes('week 47'));
+    expect(email!.text).toContain('REVISED FIGURES');
+    expect(email!.text).toContain('Week 46: Monday 9 – Sunday 15 November 2026');
+    expect(email!.html).toContain('Revised figures');
   });
 });

@@ -4,7 +4,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Item, LatestWins, WritePlan } from '../../domain/records';
 import { logger } from '../../logger';
 import type { EventStore, StoreOutcome } from '../../ports';
+import { weekEnd } from '../../domain/calendar';
+import { weeksOfVersions } from '../../domain/incident-versions';
+import { changedWeekKey } from '../../domain/keys';
+import { expiresAt } from '../../domain/retention';
 import type { TableRef } from './dynamodb';
+import { readIncidentVersions } from './incident-versions';
 
 const newerThanStored = '(attribute_not_exists(pk) OR occurredAtUtc < :occurredAtUtc)';
 
@@ -84,6 +89,34 @@ export class DynamoEventStore implements EventStore {
   private insertsRefused = false;
 
   constructor(private readonly table: TableRef) {}
+
+  async incidentWeeks(schoolId: string, incidentId: string): Promise<string[]> {
+    return weeksOfVersions(await readIncidentVersions(this.table, schoolId, incidentId));
+  }
+
+  /** One UpdateItem per week; `changes` is a counter, so a rollup clears only what it folded. */
+  async markWeeksChanged(schoolId: string, weeks: string[], at: Date): Promise<void> {
+    await Promise.all(
+      weeks.map((week) =>
+        this.table.client.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: changedWeekKey(schoolId, week),
+            UpdateExpression: 'SET recordKind = :kind, schoolId = :school, #week = :week, changedAt = :at, expiresAt = :expires ADD changes :one',
+            ExpressionAttributeNames: { '#week': 'week' },
+            ExpressionAttributeValues: {
+              ':kind': 'week-changed',
+              ':school': schoolId,
+              ':week': week,
+              ':at': at.toISOString(),
+              ':expires': expiresAt('rollup', weekEnd(week)),
+              ':one': 1,
+            },
+          }),
+        ),
+      ),
+    );
+  }
 
   async store(plan: WritePlan): Promise<StoreOutcome> {
     if (plan.kind === 'mark') {

@@ -10,8 +10,11 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { weekEnd } from '../../domain/calendar';
+import type { ChangedWeek } from '../../domain/changed-weeks';
 import {
   attendancePartition,
+  changedWeekKey,
+  changedWeekPartition,
   pupilProfileKey,
   rollupKey,
   rollupStatePartition,
@@ -27,7 +30,7 @@ import { expiresAt } from '../../domain/retention';
 import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
 import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
-import type { RollupStore } from '../../services/rollups';
+import type { RollupSave, RollupStore } from '../../services/rollups';
 import { mapWithConcurrency } from '../../util/concurrency';
 import { collect, queryPages, type TableRef } from './dynamodb';
 import { readIncidentVersions } from './incident-versions';
@@ -100,6 +103,47 @@ export class DynamoRollupStore implements RollupStore {
     return { marks, interventions, restorative, incidents, incidentVersions, notifications };
   }
 
+  /** Pattern 20: every week marked changed up to `upTo`, one Query of the school's marker partition. */
+  async changedWeeks(schoolId: string, upTo: string): Promise<ChangedWeek[]> {
+    return this.query<ChangedWeek>({
+      KeyConditionExpression: 'pk = :pk AND sk <= :upTo',
+      ProjectionExpression: '#week, changes',
+      ExpressionAttributeNames: { '#week': 'week' },
+      ExpressionAttributeValues: { ':pk': changedWeekPartition(schoolId), ':upTo': changedWeekKey(schoolId, upTo).sk },
+      ConsistentRead: true,
+    });
+  }
+
+  /** Deletes the markers a rollup folded, unless marked again meanwhile (their count moved on). */
+  async clearChangedWeeks(schoolId: string, folded: ChangedWeek[]): Promise<void> {
+    await Promise.all(
+      folded.map((marker) =>
+        conditional(
+          this.ref.client.send(
+            new DeleteCommand({
+              TableName: this.ref.tableName,
+              Key: changedWeekKey(schoolId, marker.week),
+              ConditionExpression: 'changes = :seen',
+              ExpressionAttributeValues: { ':seen': marker.changes },
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** The stored figures of the weeks in [from, to] that were rolled up (pattern 15, as a range). */
+  async storedFigures(schoolId: string, from: string, to: string): Promise<Record<string, RollupFigures>> {
+    const items = await this.query<{ week: string; figures: RollupFigures }>({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ProjectionExpression: '#week, figures',
+      ExpressionAttributeNames: { '#week': 'week' },
+      ExpressionAttributeValues: { ':pk': rollupKey(schoolId, from).pk, ':from': rollupKey(schoolId, from).sk, ':to': rollupKey(schoolId, to).sk },
+      ConsistentRead: true,
+    });
+    return Object.fromEntries(items.map((item) => [item.week, item.figures]));
+  }
+
   async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
     if (from > to) return undefined;
     const { Items } = await this.ref.client.send(
@@ -116,7 +160,7 @@ export class DynamoRollupStore implements RollupStore {
     return item ? (item.state as RollupState) : undefined;
   }
 
-  async save(input: { schoolId: string; week: string; figures: RollupFigures; state: RollupState; runAt: string; foldedWeeks: number }): Promise<void> {
+  async save(input: RollupSave): Promise<void> {
     const { schoolId, week } = input;
     const end = weekEnd(week);
     await this.ref.client.send(
@@ -143,6 +187,7 @@ export class DynamoRollupStore implements RollupStore {
                   lastRunAt: input.runAt,
                   foldedWeeks: input.foldedWeeks,
                   expiresAt: expiresAt('rollup', end),
+                  ...(input.revisedWeeks?.length ? { revisedWeeks: input.revisedWeeks } : {}),
                 },
                 { firstRunAt: input.runAt },
               ),
