@@ -79,6 +79,8 @@ export const trustSummaryKey = (week: string) => ({ pk: `TRUST#WEEK#${week}`, sk
 
 /** Notification dedup key of a first-day absence: one message per pupil per day, whichever mark. */
 export const absenceDedupKey = (date: string) => `absence#${date}`;
+/** ... and of its correction: at most one per pupil per day too. */
+export const absenceCorrectionDedupKey = (date: string) => `absence-correction#${date}`;
 /** GSI2 entry of a notification decision: the school-week's decisions, for the weekly rollup. */
 export const notificationWeekSortPrefix = 'notification#';
 export const notificationWeekIndex = (schoolId: string, week: string, decidedAtUtc: string, eventId: string, recipient: string) => ({

@@ -1,6 +1,12 @@
 import { storedEventSource, type StoredEventDetail } from '../../events/bus';
 import type { EventType } from '../../events/catalogue';
 import type { BusEvent } from '../ports';
+import { correctedAbsenceCode } from './notification-policy';
+
+const correction = (item: Record<string, unknown>) => {
+  const code = correctedAbsenceCode(item);
+  return code ? { correctedFromCode: code } : {};
+};
 
 /**
  * Turns a stored item (the table stream's new image) into the bus event announcing it.
@@ -19,7 +25,7 @@ export function busEventForStoredItem(item: Record<string, unknown>): BusEvent |
     date: item.date as string,
     week: item.week as string,
     safeguardingConcern: item.safeguardingConcern === true,
-    ...(type === 'attendance.marked' ? { attendanceCode: item.code as string } : {}),
+    ...(type === 'attendance.marked' ? { attendanceCode: item.code as string, ...correction(item) } : {}),
     key: { pk: item.pk as string, sk: item.sk as string },
   };
   return { source: storedEventSource, detailType: type, detail };

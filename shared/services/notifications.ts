@@ -1,9 +1,10 @@
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
 import { anySafeguarding, type IncidentVersion } from '../domain/incident-versions';
-import { notificationKey, notificationWeekIndex } from '../domain/keys';
+import { absenceDedupKey, notificationKey, notificationWeekIndex } from '../domain/keys';
 import { dslAlertMessage, parentMessage } from '../domain/messages';
 import {
+  correctedAbsenceCode,
   decideParentNotifications,
   dslAlertFor,
   dslDecisionRecipient,
@@ -229,6 +230,8 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
   const incidentId = (detail.type === 'incident.recorded' || detail.type === 'restorative.session.recorded') ? (record.data as { incidentId?: string } | undefined)?.incidentId : undefined;
   const incidentSafeguarding = incidentId ? anySafeguarding(await deps.reads.incidentVersions(detail.schoolId, incidentId)) : false;
 
+  const toldOfAbsence = correctedAbsenceCode(record) ? await contactsToldOfAbsence(detail.schoolId, record, profiles, deps) : undefined;
+
   const planned = decideParentNotifications({
     eventId: detail.eventId,
     type: detail.type,
@@ -237,6 +240,7 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     today: dateInZone(now, school.timezone),
     interventionKind: interventionKind as InterventionKind | undefined,
     incidentSafeguarding,
+    ...(toldOfAbsence ? { toldOfAbsence } : {}),
   });
 
   const context: DecisionContext = {
@@ -260,6 +264,18 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     summary.toLeaders = alerted.toLeaders;
   }
   return summary;
+}
+
+/** The contacts sent the day's absence notice about this very mark (one of its eventIds): GetItem per contact. */
+async function contactsToldOfAbsence(schoolId: string, record: StoredRecord, profiles: Map<string, PupilProfile | undefined>, deps: NotificationDeps): Promise<Set<string>> {
+  const pupilId = String(record.pupilId);
+  const markEvents = new Set([...((record.eventIds as Iterable<string> | undefined) ?? [])].map(String));
+  const told = new Set<string>();
+  for (const person of profiles.get(pupilId)?.contacts ?? []) {
+    const decision = await deps.reads.storedRecord(notificationKey(schoolId, pupilId, absenceDedupKey(String(record.date)), person.contactId));
+    if (decision?.status === 'sent' && markEvents.has(String(decision.eventId))) told.add(person.contactId);
+  }
+  return told;
 }
 
 async function carryOut(

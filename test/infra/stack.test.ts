@@ -58,6 +58,8 @@ const expectedActions: Record<FunctionName, string[]> = {
     'dynamodb:GetItem',
     'dynamodb:PartiQLInsert',
     'dynamodb:PutItem',
+    // An incident's versions, to mark the weeks an amendment changes (issue 11).
+    'dynamodb:Query',
     'dynamodb:UpdateItem',
     'secretsmanager:GetSecretValue',
     ...tableKeyWrite,
@@ -76,6 +78,8 @@ const expectedActions: Record<FunctionName, string[]> = {
   'schedule-rollups': ['dynamodb:Query', 'events:PutEvents', ...tableKeyRead, ...dlqSend],
   'rollup-school': [
     'dynamodb:BatchGetItem',
+    // Clears the changed-week markers it folded (issue 11).
+    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:Query',

@@ -73,6 +73,35 @@ describe('safeguarding is sticky (part 3)', () => {
   });
 });
 
+describe('an absence notice already sent, then the mark is corrected (part 4)', () => {
+  // Before: a corrected mark was not routed to notify-parents at all: no correction, no decision.
+  it('corrected to present: the family told "absent" gets one short correction', async () => {
+    await post([family('P-CP', 'mum.cp@example.org')]);
+    await post([attendanceMark({ pupilId: 'P-CP', date: today, code: 'N', occurredAt: `${today}T08:50:00Z` })]);
+    expect(await mailTo('mum.cp@example.org')).toEqual([expect.objectContaining({ subject: 'Ash Academy: Alex is absent today' })]);
+    const corrected = attendanceMark({ pupilId: 'P-CP', date: today, code: '/', occurredAt: `${today}T09:20:00Z` });
+    await post([corrected]);
+    const mail = await mailTo('mum.cp@example.org');
+    expect(mail).toHaveLength(2);
+    expect(mail[1]!.subject).toBe('Ash Academy: correction about Alex\'s attendance on Tuesday 1 December 2026');
+    expect(mail[1]!.text).toContain('Our records now show Alex was in school for that session');
+    expect((await decisionsOf('P-CP')).filter((decision) => decision.eventId === corrected.eventId)).toEqual([
+      expect.objectContaining({ kind: 'absence-correction', status: 'sent', dedupKey: `absence-correction#${today}` }),
+    ]);
+  });
+
+  it('corrected to an authorised code: nothing more is sent, and the decision is recorded', async () => {
+    await post([family('P-CA', 'mum.ca@example.org')]);
+    await post([attendanceMark({ pupilId: 'P-CA', date: today, code: 'N', occurredAt: `${today}T08:50:00Z` })]);
+    const authorised = attendanceMark({ pupilId: 'P-CA', date: today, code: 'I', occurredAt: `${today}T10:05:00Z` });
+    await post([authorised]);
+    expect(await mailTo('mum.ca@example.org')).toHaveLength(1);
+    expect((await decisionsOf('P-CA')).filter((decision) => decision.eventId === authorised.eventId)).toEqual([
+      expect.objectContaining({ kind: 'absence-correction', status: 'suppressed', reason: 'absence-now-authorised', recipient: { contactId: 'none' } }),
+    ]);
+  });
+});
+
 const rollup = (schoolId: string, week: string) =>
   stack.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId, week, sendEmail: true } }) as Promise<RollupFigures>;
 

@@ -199,11 +199,14 @@ export class DynamoEventStore implements EventStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: mark.key,
-          UpdateExpression: `SET ${sets.join(', ')} ADD eventIds :eventIds${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          // previousCode: the code this mark replaces (operands read the item before the update),
+          // so a first-day absence corrected later can be told apart from a plain mark.
+          UpdateExpression: `SET ${sets.join(', ')}, previousCode = if_not_exists(#storedCode, :noCode) ADD eventIds :eventIds${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: `${newerThanStored} AND NOT contains(eventIds, :eventId)`,
-          ExpressionAttributeNames: names,
+          ExpressionAttributeNames: { ...names, '#storedCode': 'code' },
           ExpressionAttributeValues: {
             ...values,
+            ':noCode': '-',
             ':eventIds': new Set([eventId]),
             ':eventId': eventId,
             ':occurredAtUtc': mark.occurredAtUtc,
