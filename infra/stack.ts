@@ -11,8 +11,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -27,7 +26,8 @@ import { table as tableDefinition } from '../shared/domain/table';
 import type { TrackerConfig } from './config';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { TrackerFunction } from './constructs/tracker-function';
-import { functionSpecs, type EnvName } from './functions';
+import type { EnvName } from '../shared/adapters/aws/environment';
+import { functionSpecs, storageAttemptMs } from './functions';
 import { acknowledge, acknowledgementReasons } from './nag';
 
 /** The stack's outputs; the CLI reads the first five (infra/cli/targets.ts `stackOutputs`). */
@@ -177,7 +177,7 @@ export class TrackerStack extends Stack {
     });
 
     // ---------------------------------------------------------------- functions
-    const envValues: Record<EnvName, string> = {
+    const envValues: Record<Exclude<EnvName, 'STORAGE_TIMEOUT_MS'>, string> = {
       TABLE_NAME: table.tableName,
       SECRETS_PREFIX: secretsPrefix,
       EVENT_BUS_NAME: bus.eventBusName,
@@ -196,7 +196,9 @@ export class TrackerStack extends Stack {
         spec,
         stage,
         projectRoot: props.projectRoot,
-        environment: Object.fromEntries(spec.env.map((key) => [key, envValues[key]])),
+        environment: Object.fromEntries(
+          spec.env.map((key) => [key, key === 'STORAGE_TIMEOUT_MS' ? String(storageAttemptMs(spec.timeoutSeconds)) : envValues[key]]),
+        ),
         logRetention: config.logRetentionDays as logs.RetentionDays,
         logLevel: config.logLevel,
         metricsNamespace: `InterventionTracker/${stage}`,
@@ -205,9 +207,9 @@ export class TrackerStack extends Stack {
       const { role } = tracked;
 
       if (spec.table) {
-        role.addToPrincipalPolicy(
-          new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table.actions], resources: [table.tableArn] }),
-        );
+        if (spec.table.actions.length) {
+          role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table.actions], resources: [table.tableArn] }));
+        }
         if (spec.table.indexes?.length) {
           role.addToPrincipalPolicy(
             new iam.PolicyStatement({
@@ -270,7 +272,7 @@ export class TrackerStack extends Stack {
         fns[name].function.configureAsyncInvoke({
           retryAttempts: delivery.asyncRetryAttempts,
           maxEventAge: delivery.asyncMaxEventAge,
-          onFailure: new SqsDestination(dlq.queue),
+          onFailure: dlq.asyncFailureDestination(),
         });
       }
     }
@@ -292,7 +294,7 @@ export class TrackerStack extends Stack {
         maxRecordAge: delivery.streamMaxRecordAge,
         // One batch per shard at a time keeps each item's changes in order on the bus.
         parallelizationFactor: 1,
-        onFailure: new SqsDlq(deadLettersOf('publish-stored-events')),
+        onFailure: deadLetters['publish-stored-events']!.streamFailureDestination(),
       }),
     );
 

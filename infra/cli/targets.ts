@@ -7,7 +7,8 @@ import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-director
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/secrets-manager';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
 import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
-import { localCredentials, localRegion } from '../local/dynamodb-local';
+import { credentialsFileName, readLocalCredentials } from '../local/credentials';
+import { localRegion } from '../local/dynamodb-local';
 
 /** Where a CLI command acts: the local stack (default) or a deployed stage (`--stage`). */
 export interface CliTarget {
@@ -39,12 +40,16 @@ export const stackName = (stage: string) => `InterventionTracker-${stage}`;
 export async function localTarget(port: number): Promise<CliTarget> {
   const base = `http://127.0.0.1:${port}`;
   const info = await fetch(`${base}/local/stack`)
-    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string }>)
+    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string; dataDir: string }>)
     .catch(() => {
       throw new CliError(`no local stack answers at ${base}: start it with \`npm start\` (same PORT), or pass --stage NAME`);
     });
+  // The database opens only with the key in the stack's data folder (owner-only).
+  const credentials = await readLocalCredentials(info.dataDir).catch((error: Error) => {
+    throw new CliError(`cannot read the local stack's key in ${info.dataDir}/${credentialsFileName} (${error.message}): run the CLI as the user who ran \`npm start\``);
+  });
   const table = {
-    client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials: localCredentials }),
+    client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials }),
     tableName: info.tableName,
   };
   return {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -8,6 +8,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { writePrivateFile } from '../../shared/adapters/local/private-files';
 
 /**
  * The local twin of the Lambda event-source mapping on the table's stream: reads each shard
@@ -98,7 +99,7 @@ export class StreamPoller {
     const last = done.at(-1)?.dynamodb?.SequenceNumber;
     if (last) {
       this.checkpoints.set(shardId, last);
-      await writeFile(this.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
+      await writePrivateFile(this.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
     }
     if (firstFailure) {
       // Re-read from the checkpoint on the next pass, after a pause, as Lambda's retry would.

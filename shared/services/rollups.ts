@@ -1,13 +1,13 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
 import { isIsoWeek, previousWeek } from '../domain/calendar';
-import { refoldStart, type ChangedWeek } from '../domain/changed-weeks';
+import { refoldStart } from '../domain/changed-weeks';
 import { changedFigures } from '../domain/rollup/revisions';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
 import type { RollupFigures, RollupState, WeekRecords } from '../domain/rollup/types';
 import { renderSchoolSummary, type PupilName } from '../domain/summary-email/school-summary';
 import { renderTrustSummary } from '../domain/summary-email/trust-summary';
 import { logger } from '../logger';
-import { PermanentMailError, type Adapters, type SchoolProfile } from '../ports';
+import { PermanentMailError, type Ports, type SchoolProfile } from '../ports';
 
 /**
  * The weekly rollup of one school, and the trust summary once every school is rolled up.
@@ -19,53 +19,10 @@ import { PermanentMailError, type Adapters, type SchoolProfile } from '../ports'
  * week: bounded, never all history. docs/rollups.md has the details.
  */
 
-/** Where rollups are read and kept (DynamoDB: shared/adapters/aws/rollup-store.ts). */
-export interface RollupStore {
-  /** One school-week's records; `full: false` reads only what the carried state needs. */
-  readWeek(schoolId: string, week: string, options: { full: boolean }): Promise<WeekRecords>;
-  /** The newest stored state with a week in [from, to]. */
-  latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined>;
-  /** Stores the figures (keeping any email marker) and the state, together. */
-  save(input: RollupSave): Promise<void>;
-  /** Weeks marked changed (a record landed after they ended), up to and including `upTo`. */
-  changedWeeks(schoolId: string, upTo: string): Promise<ChangedWeek[]>;
-  /** Clears the markers a rollup folded, keeping any marked again since they were read. */
-  clearChangedWeeks(schoolId: string, folded: ChangedWeek[]): Promise<void>;
-  /** The stored figures of the weeks in [from, to] that have a rollup. */
-  storedFigures(schoolId: string, from: string, to: string): Promise<Record<string, RollupFigures>>;
-  /** Claims the right to send week W's leaders' email: true once (or after a stale claim). */
-  claimEmail(schoolId: string, week: string, now: Date): Promise<boolean>;
-  markEmailSent(schoolId: string, week: string, result: { messageId: string; sentAt: string; recipients: number }): Promise<void>;
-  markEmailFailed(schoolId: string, week: string, failure: { errorName: string; failedAt: string }): Promise<void>;
-  releaseEmail(schoolId: string, week: string): Promise<void>;
-  pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>>;
-  /** Every school's stored figures for a week (trust index). */
-  weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]>;
-  claimTrustSummary(week: string, now: Date): Promise<boolean>;
-  markTrustSummarySent(week: string, result: { messageId: string; sentAt: string; schools: number }): Promise<void>;
-  releaseTrustSummary(week: string): Promise<void>;
-}
-
-export interface RollupSave {
-  schoolId: string;
-  week: string;
-  figures: RollupFigures;
-  state: RollupState;
-  runAt: string;
-  foldedWeeks: number;
-  /** Earlier weeks whose stored figures this run revised. */
-  revisedWeeks?: string[];
-}
-
-export type RollupDeps = Pick<Adapters, 'schools' | 'publisher' | 'mailer' | 'clock' | 'settings'> & { store: RollupStore };
-
-/**
- * The ports a rollup uses, picked one by one: the Lambda adapters are lazy getters, and
- * touching one that this function's environment doesn't configure would throw.
- */
-export function rollupDeps(adapters: Adapters, store: RollupStore): RollupDeps {
-  return { schools: adapters.schools, publisher: adapters.publisher, mailer: adapters.mailer, clock: adapters.clock, settings: adapters.settings, store };
-}
+/** What a school's rollup uses. */
+export type SchoolRollupDeps = Pick<Ports, 'schools' | 'publisher' | 'mailer' | 'clock' | 'settings' | 'rollups'>;
+/** What the trust summary uses: no bus (it publishes nothing). */
+export type TrustSummaryDeps = Pick<Ports, 'schools' | 'mailer' | 'clock' | 'settings' | 'rollups'>;
 
 export class RollupError extends Error {
   override name = 'RollupError';
@@ -77,14 +34,14 @@ const foldWindow = 4;
 export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'no-leaders' | 'rejected';
 
 export async function runSchoolRollup(
-  deps: RollupDeps,
+  deps: SchoolRollupDeps,
   request: RollupRequestedDetail,
 ): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number; revisedWeeks: string[] }> {
   const { schoolId, week } = request;
   if (!isIsoWeek(week)) throw new RollupError(`not an ISO week (YYYY-Www): ${week}`);
   const school = await deps.schools.get(schoolId);
   if (!school) throw new RollupError(`no school with id ${schoolId}`);
-  const { store } = deps;
+  const { rollups: store } = deps;
 
   // The base: last week's state, or the newest within a year, or nothing; but never a state
   // from after a week that received records since it ended: re-fold from the oldest such.
@@ -133,8 +90,8 @@ export async function runSchoolRollup(
   return { figures, email, foldedWeeks: fold.length, revisedWeeks };
 }
 
-async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: RollupFigures, revisedWeeks: string[]): Promise<EmailOutcome> {
-  const { store } = deps;
+async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figures: RollupFigures, revisedWeeks: string[]): Promise<EmailOutcome> {
+  const { rollups: store } = deps;
   const { schoolId, week } = figures;
   if (school.leaders.length === 0) {
     logger.warn('rollup email skipped: the school has no leaders', { schoolId, week });
@@ -167,8 +124,8 @@ export type TrustSummaryOutcome =
   | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' };
 
 /** On each rollup.completed: once every school has its rollup of the week, one email, once. */
-export async function runTrustSummary(deps: RollupDeps, week: string): Promise<TrustSummaryOutcome> {
-  const { store } = deps;
+export async function runTrustSummary(deps: TrustSummaryDeps, week: string): Promise<TrustSummaryOutcome> {
+  const { rollups: store } = deps;
   const [schools, rollups] = await Promise.all([deps.schools.list(), store.weekRollups(week)]);
   if (schools.length === 0) return { status: 'no-schools' };
   const byId = new Map(rollups.map((rollup) => [rollup.schoolId, rollup.figures]));

@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedEventSource } from '../../events/bus';
 import { publishStoredEvents } from '../../functions/publish-stored-events';
 import { ensureTable } from '../../infra/local/create-table';
-import { localCredentials, localRegion } from '../../infra/local/dynamodb-local';
+import { localRegion } from '../../infra/local/dynamodb-local';
 import { StreamPoller } from '../../infra/local/stream-poller';
 import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { LocalEventBus, type EventBridgeEnvelope } from '../../shared/adapters/local/local-bus';
 import { planWrite } from '../../shared/domain/records';
 import { trackerEvent } from '../../events/catalogue';
-import type { Adapters, BusEvent } from '../../shared/ports';
+import type { BusEvent } from '../../shared/ports';
 import { MailFaults, until } from '../support/faults';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { mixedEvents } from './workload';
@@ -147,7 +147,7 @@ export function busTests(scale: BusScale) {
 
     /** A fresh table (with its stream) on the stack's DynamoDB Local, filled with `count` stored events. */
     async function tableWithEvents(count: number) {
-      const config = { endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: localCredentials };
+      const config = { endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: stack.dynamodbCredentials };
       const raw = new DynamoDBClient(config);
       const tableName = `stream-${++tableNumber}`;
       const streamArn = await ensureTable(raw, tableName);
@@ -159,7 +159,7 @@ export function busTests(scale: BusScale) {
       return { raw, streamArn, ids: new Set(events.map((event) => event.eventId)), streams: new DynamoDBStreamsClient(config) };
     }
 
-    const publisherOf = (publish: (events: BusEvent[]) => Promise<void>) => publishStoredEvents({ publisher: { publish } } as Adapters);
+    const publisherOf = (publish: (events: BusEvent[]) => Promise<void>) => publishStoredEvents({ publisher: { publish } });
 
     it('a publisher failing every 4th call: each stored event is published exactly once (partial batch retry)', async () => {
       const { raw, streamArn, ids, streams } = await tableWithEvents(scale.streamEvents);

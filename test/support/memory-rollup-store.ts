@@ -1,6 +1,6 @@
 import type { ChangedWeek } from '../../shared/domain/changed-weeks';
 import type { RollupFigures, RollupState, WeekRecords } from '../../shared/domain/rollup/types';
-import type { RollupStore } from '../../shared/services/rollups';
+import type { RollupStore } from '../../shared/ports';
 
 /**
  * The rollup store in memory, with the DynamoDB adapter's semantics (reads by week, state

@@ -6,7 +6,7 @@ import { latestVersion, type IncidentVersion } from '../../shared/domain/inciden
 import { changedFigures } from '../../shared/domain/rollup/revisions';
 import type { JournalRecord, MarkRecord, WeekRecords } from '../../shared/domain/rollup/types';
 import type { SchoolProfile } from '../../shared/ports';
-import { runSchoolRollup, type RollupDeps } from '../../shared/services/rollups';
+import { runSchoolRollup, type SchoolRollupDeps } from '../../shared/services/rollups';
 import { MemoryStore } from '../support/memory-rollup-store';
 
 /**
@@ -59,9 +59,9 @@ class Table {
   }
 }
 
-function deps(store: MemoryStore, now: () => Date): RollupDeps {
+function deps(store: MemoryStore, now: () => Date): SchoolRollupDeps {
   return {
-    store,
+    rollups: store,
     schools: { get: async () => school, list: async () => [school], create: async () => false },
     publisher: { publish: async () => {} },
     mailer: { send: async () => ({ messageId: 'm' }) },

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { addDays, weekStart } from '../../shared/domain/calendar';
 import type { RollupFigures, RollupState, WeekRecords } from '../../shared/domain/rollup/types';
 import { PermanentMailError, type BusEvent, type MailMessage, type SchoolProfile } from '../../shared/ports';
-import { runSchoolRollup, runTrustSummary, type RollupDeps } from '../../shared/services/rollups';
+import { runSchoolRollup, runTrustSummary, type SchoolRollupDeps } from '../../shared/services/rollups';
 import { MemoryStore } from '../support/memory-rollup-store';
 
 /**
@@ -17,8 +17,8 @@ function setup(options: { schools?: SchoolProfile[]; trustLeaders?: string[]; se
   const schools = options.schools ?? [school('oak')];
   const sent: MailMessage[] = [];
   const published: BusEvent[] = [];
-  const deps: RollupDeps = {
-    store,
+  const deps: SchoolRollupDeps = {
+    rollups: store,
     schools: { get: async (id) => schools.find((s) => s.schoolId === id), list: async () => schools, create: async () => false },
     publisher: { publish: async (events) => void published.push(...events) },
     mailer: {

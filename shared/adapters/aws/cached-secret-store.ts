@@ -1,5 +1,8 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { WebhookSecrets } from '../../domain/signature';
 import type { WebhookSecretStore } from '../../ports';
+import { requiredEnv } from './environment';
+import { SecretsManagerSecretStore } from './secrets-manager';
 
 /** Keeps secrets in the warm Lambda for a few minutes; `fresh` reads go to the store. */
 export class CachedSecretStore implements WebhookSecretStore {
@@ -28,3 +31,6 @@ export class CachedSecretStore implements WebhookSecretStore {
     return this.inner.replace(schoolId, secrets);
   }
 }
+
+/** Schools' webhook secrets under the stack's prefix, cached in the warm Lambda. */
+export const deployedWebhookSecrets = () => new CachedSecretStore(new SecretsManagerSecretStore(new SecretsManagerClient({}), requiredEnv('SECRETS_PREFIX')));

@@ -4,17 +4,8 @@ import { attendancePartition, attendancePupilPrefix, pupilPartition } from '../.
 import { retentionYears } from '../../domain/retention';
 import { table } from '../../domain/table';
 import { mapWithConcurrency } from '../../util/concurrency';
+import type { PupilRecords, StoredItem } from '../../ports';
 import { collect, queryPages, type TableRef } from './dynamodb';
-
-export type StoredItem = Record<string, unknown>;
-
-export interface PupilRecords {
-  profile?: StoredItem;
-  /** Journal items that name the pupil, oldest first (interventions, restorative, incidents, roster receipts). */
-  events: StoredItem[];
-  attendance: StoredItem[];
-  notifications: StoredItem[];
-}
 
 function queryAll(ref: TableRef, input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>) {
   return collect(

@@ -30,7 +30,7 @@ import { expiresAt } from '../../domain/retention';
 import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
 import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
-import type { RollupSave, RollupStore } from '../../services/rollups';
+import type { RollupSave, RollupStore } from '../../ports';
 import { mapWithConcurrency } from '../../util/concurrency';
 import { collect, queryPages, type TableRef } from './dynamodb';
 import { readIncidentVersions } from './incident-versions';
