@@ -86,8 +86,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     env: [...storage, ...mail],
     // The stored record and pupil profile by key, decisions (patterns 12, 13); an
-    // intervention's start on the pupil's timeline (pattern 7).
-    table: { actions: ['dynamodb:GetItem', ...write], indexes: ['byPupil'] },
+    // intervention's start on the pupil's timeline (pattern 7); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write], indexes: ['byPupil'] },
     sendsEmail: true,
   },
   'alert-dsl': {
@@ -96,8 +96,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 60,
     memoryMb: 512,
     env: [...storage, ...mail],
-    // The stored record and the school by key; the decision (pattern 12).
-    table: { actions: ['dynamodb:GetItem', ...write] },
+    // The stored record and the school by key; the decision (pattern 12); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write] },
     sendsEmail: true,
   },
   'schedule-rollups': {
