@@ -29,6 +29,7 @@ import { TrackerFunction } from './constructs/tracker-function';
 import type { EnvName } from '../shared/adapters/aws/environment';
 import { functionSpecs, storageAttemptMs } from './functions';
 import { acknowledge, acknowledgementReasons } from './nag';
+import { streamDelivery } from './stream-delivery';
 
 /** The stack's outputs; the CLI reads the first five (infra/cli/targets.ts `stackOutputs`). */
 export const outputNames = {
@@ -37,6 +38,7 @@ export const outputNames = {
   secretsPrefix: 'WebhookSecretsPrefix',
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
+  publisherFunction: 'PublisherFunctionName',
   eventBus: 'EventBusName',
   alarmTopic: 'AlarmTopicArn',
   dashboard: 'DashboardUrl',
@@ -62,9 +64,9 @@ export const delivery = {
   scheduleRetryAttempts: 10,
   scheduleMaxEventAge: Duration.hours(6),
   /** Table stream → publisher. */
-  streamRetryAttempts: 10,
-  streamMaxRecordAge: Duration.hours(24),
-  streamBatchSize: 100,
+  streamRetryAttempts: streamDelivery.retryAttempts,
+  streamMaxRecordAge: Duration.hours(streamDelivery.maxRecordAgeHours),
+  streamBatchSize: streamDelivery.batchSize,
 } as const;
 
 export interface TrackerStackProps extends StackProps {
@@ -497,14 +499,19 @@ export class TrackerStack extends Stack {
           actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
           resources: [table.tableArn],
         }),
-        new iam.PolicyStatement({ sid: 'TableIndexQueries', actions: ['dynamodb:Query'], resources: [tableArnFor(byPupil.name)] }),
+        // pupil export (pupil index), republish (a week's journal on the week index).
+        new iam.PolicyStatement({ sid: 'TableIndexQueries', actions: ['dynamodb:Query'], resources: [tableArnFor(byPupil.name), tableArnFor(byWeek.name)] }),
         new iam.PolicyStatement({
           sid: 'TableKeyViaDynamoDB',
           actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
           resources: [tableKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
         }),
-        new iam.PolicyStatement({ sid: 'RunRollups', actions: ['lambda:InvokeFunction'], resources: [fns['rollup-school'].function.functionArn] }),
+        new iam.PolicyStatement({
+          sid: 'RunRollupsAndRepublish',
+          actions: ['lambda:InvokeFunction'],
+          resources: [fns['rollup-school'].function.functionArn, fns['publish-stored-events'].function.functionArn],
+        }),
       ],
     });
     acknowledge(operatorPolicy, `AwsSolutions-IAM5[Resource::${nagArn(this, secretsArnPattern)}]`, acknowledgementReasons.webhookSecretsPrefix);
@@ -515,6 +522,7 @@ export class TrackerStack extends Stack {
     new CfnOutput(this, outputNames.secretsPrefix, { value: secretsPrefix, description: 'Secrets Manager name prefix of webhook secrets' });
     new CfnOutput(this, outputNames.secretsKey, { value: secretsKey.keyArn, description: 'KMS key that encrypts webhook secrets' });
     new CfnOutput(this, outputNames.rollupFunction, { value: fns['rollup-school'].function.functionName, description: 'Invoked by `tracker rollup`' });
+    new CfnOutput(this, outputNames.publisherFunction, { value: fns['publish-stored-events'].function.functionName, description: 'Invoked by `tracker republish`' });
     new CfnOutput(this, outputNames.eventBus, { value: bus.eventBusName });
     new CfnOutput(this, outputNames.alarmTopic, { value: alarmTopic.topicArn, description: `Alarms go here (subscribed: ${config.opsEmail})` });
     new CfnOutput(this, outputNames.dashboard, {

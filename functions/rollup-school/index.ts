@@ -7,7 +7,6 @@ import { DynamoRollupStore } from '../../shared/adapters/aws/rollup-store';
 import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { deployedMailer } from '../../shared/adapters/aws/ses-mailer';
 import type { RollupFigures } from '../../shared/domain/rollup/types';
-import type { Ports } from '../../shared/ports';
 import { runSchoolRollup, type SchoolRollupDeps } from '../../shared/services/rollups';
 import { lambdaHandler } from '../lambda-handler';
 

@@ -33,7 +33,14 @@ export const stackOutputs = {
   secretsPrefix: 'WebhookSecretsPrefix',
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
+  publisherFunction: 'PublisherFunctionName',
 } as const;
+
+/** Functions the CLI may invoke on a deployed stage, by the output naming each. */
+const invocableFunctions: Record<string, string> = {
+  'rollup-school': stackOutputs.rollupFunction,
+  'publish-stored-events': stackOutputs.publisherFunction,
+};
 
 export const stackName = (stage: string) => `InterventionTracker-${stage}`;
 
@@ -102,7 +109,9 @@ export async function stageTarget(
     clock: systemClock,
     webhookUrl: (schoolId) => `${apiUrl}/v1/schools/${schoolId}/events`,
     async invoke(functionName, payload) {
-      const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : functionName;
+      const outputName = invocableFunctions[functionName];
+      if (!outputName) throw new CliError(`the CLI does not invoke ${functionName} on a deployed stage`);
+      const functionArn = output(outputName);
       const result = await lambda.send(
         new InvokeCommand({ FunctionName: functionArn, Payload: Buffer.from(JSON.stringify(payload)) }),
       );

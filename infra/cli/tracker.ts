@@ -5,6 +5,7 @@ import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { republishCommand } from './republish';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
 /**
@@ -15,7 +16,8 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   school add --id ID --name NAME --leader EMAIL [--leader EMAIL...] [--timezone Europe/London] [--dsl EMAIL]
   school rotate-secret --id ID
   rollup --school ID --week YYYY-Www
-  pupil export --school ID --pupil PUPIL`;
+  pupil export --school ID --pupil PUPIL
+  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -28,12 +30,14 @@ const options = {
   school: { type: 'string' },
   week: { type: 'string' },
   pupil: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
-function need(values: Values, name: 'id' | 'name' | 'school' | 'week' | 'pupil'): string {
+function need(values: Values, name: 'id' | 'name' | 'school' | 'week' | 'pupil' | 'since'): string {
   const value = values[name];
   if (!value) throw new CliError(`--${name} is required (tracker --help)`);
   return value;
@@ -87,15 +91,22 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const exported = pupilExport(schoolId, pupilId, records, now);
       return { json: exported, text: JSON.stringify(exported, null, 2) };
     }
+    case 'republish': {
+      const result = await republishCommand(await target(), { schoolId: need(values, 'school'), since: need(values, 'since'), until: values.until });
+      const count = Object.values(result.events).reduce((sum, n) => sum + n, 0);
+      return { json: result, text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.` };
+    }
     default:
       throw new CliError(`unknown command "${command}"\n${usage}`);
   }
 }
 
+const parseCommandLine = (argv: string[]) => parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (error) {
     process.stderr.write(`tracker: ${(error as Error).message}\n`);
     return 2;

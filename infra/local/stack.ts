@@ -19,11 +19,12 @@ import { makePrivateDir, tightenTree, writePrivateFile } from '../../shared/adap
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
-import type { Clock, EventStore, Mailer, Ports, TrustSettings } from '../../shared/ports';
+import type { Clock, EventPublisher, EventStore, Mailer, Ports, TrustSettings } from '../../shared/ports';
 import { ensureTable } from './create-table';
 import { ensureLocalCredentials, type LocalCredentials } from './credentials';
 import { localRegion, startDynamoDBLocal } from './dynamodb-local';
 import { createLocalHttpServer } from './http-server';
+import { streamDelivery } from '../stream-delivery';
 import { StreamPoller } from './stream-poller';
 
 export const localTableName = 'tracker';
@@ -42,6 +43,7 @@ export interface LocalStackOptions {
   /** Test seams: wrap the storage or mail port (fault injection). */
   wrapEvents?: (events: EventStore) => EventStore;
   wrapMailer?: (mailer: Mailer) => Mailer;
+  wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
   busRetryDelayMs?: (attempt: number) => number;
   /**
    * How long one DynamoDB call may go without a byte from DynamoDB Local before it times out
@@ -133,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     schools: new DynamoSchoolDirectory(table),
     secrets: new TableSecretStore(table),
     events: options.wrapEvents ? options.wrapEvents(events) : events,
-    publisher: bus,
+    publisher: options.wrapPublisher ? options.wrapPublisher(bus) : bus,
     mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
     clock: options.clock ?? systemClock,
     settings: options.settings ?? trustSettingsFrom(process.env, 'Local Trust'),
@@ -149,7 +151,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     new DynamoDBStreamsClient(clientConfig),
     streamArn,
     functions['publish-stored-events'] as never,
-    join(dataDir, 'stream-checkpoints.json'),
+    {
+      checkpointFile: join(dataDir, 'stream-checkpoints.json'),
+      deadLetterFile: join(dataDir, 'dead-letters', 'stream.jsonl'),
+      retryAttempts: streamDelivery.retryAttempts,
+      batchSize: streamDelivery.batchSize,
+    },
     (error) => logger.warn('stream poll failed', { errorName: (error as Error).name, errorMessage: (error as Error).message }),
   );
   await poller.start();

@@ -1,6 +1,5 @@
-import { storedEventSource, type StoredEventDetail } from '../../events/bus';
+import { storedEventSource, type BusEvent, type StoredEventDetail } from '../../events/bus';
 import type { EventType } from '../../events/catalogue';
-import type { BusEvent } from '../ports';
 import { correctedAbsenceCode } from './notification-policy';
 
 const correction = (item: Record<string, unknown>) => {

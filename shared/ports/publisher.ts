@@ -1,8 +1,4 @@
-export interface BusEvent {
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
+import type { BusEvent } from '../../events/bus';
 
 export interface EventPublisher {
   publish(events: BusEvent[]): Promise<void>;

@@ -1,6 +1,6 @@
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
-import { anySafeguarding, type IncidentVersion } from '../domain/incident-versions';
+import { anySafeguarding } from '../domain/incident-versions';
 import { absenceDedupKey, notificationKey, notificationWeekIndex } from '../domain/keys';
 import { dslAlertMessage, parentMessage } from '../domain/messages';
 import {
@@ -20,7 +20,6 @@ import {
   type Recipient,
   type StoredRecord,
 } from '../domain/notification-policy';
-import type { Key } from '../domain/records';
 import { expiresAt } from '../domain/retention';
 import { PermanentMailError, type DecisionStatus, type NotificationDecisionItem, type Ports, type SchoolProfile } from '../ports';
 

@@ -346,7 +346,7 @@ describe('operator policy (the CLI, run by trust IT)', () => {
     );
     const byId = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
     expect(byId.ReadStackOutputs!.Resource).toEqual({ Ref: 'AWS::StackId' });
-    expect(refOf(byId.RunRollups!.Resource)).toBe(deployedFunctions(template)['rollup-school'].logicalId);
+    expect(byId.RunRollupsAndRepublish!.Resource.map(refOf).sort()).toEqual([deployedFunctions(template)['rollup-school'].logicalId, deployedFunctions(template)['publish-stored-events'].logicalId].sort());
     expect(json(byId.ManageWebhookSecrets!.Resource)).toContain(`:secret:intervention-tracker/${stage}/*`);
     expect(byId.WebhookSecretsKeyViaSecretsManager!.Condition!.StringEquals).toEqual({ 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' });
     expect(template.toJSON().Outputs.OperatorPolicyArn.Value).toEqual({ Ref: policies[0]![0] });

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { addDays, weekStart } from '../../shared/domain/calendar';
-import type { RollupFigures, RollupState, WeekRecords } from '../../shared/domain/rollup/types';
 import { PermanentMailError, type BusEvent, type MailMessage, type SchoolProfile } from '../../shared/ports';
 import { runSchoolRollup, runTrustSummary, type SchoolRollupDeps } from '../../shared/services/rollups';
 import { MemoryStore } from '../support/memory-rollup-store';
