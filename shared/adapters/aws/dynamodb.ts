@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requiredEnv } from './environment';
 
 /** The table every adapter talks to: a real one in AWS, DynamoDB Local on one machine. */
@@ -40,6 +41,35 @@ export async function* queryPages<T>(
     yield (page.Items ?? []) as T[];
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+}
+
+/** Every item of a Query, page after page. */
+export function queryAll<T = Record<string, unknown>>(ref: TableRef, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
+  return collect(queryPages<T>((start) => ref.client.send(new QueryCommand({ ...input, TableName: ref.tableName, ExclusiveStartKey: start }))));
+}
+
+/**
+ * Every item of a list of keys, 100 keys a request (BatchGetItem's limit). Keys DynamoDB
+ * leaves unprocessed (throttling) are asked for again after an exponential, jittered
+ * pause, as AWS advises, instead of at once in a tight loop.
+ */
+export async function batchGetAll<T = Record<string, unknown>>(
+  ref: TableRef,
+  keys: Record<string, unknown>[],
+  projection?: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> },
+  pauseMs = (attempt: number) => Math.random() * Math.min(1_000, 50 * 2 ** attempt),
+): Promise<T[]> {
+  const items: T[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(pauseMs(attempt));
+      const result: BatchGetCommandOutput = await ref.client.send(new BatchGetCommand({ RequestItems: { [ref.tableName]: { Keys: pending, ...projection } } }));
+      items.push(...((result.Responses?.[ref.tableName] ?? []) as T[]));
+      pending = result.UnprocessedKeys?.[ref.tableName]?.Keys;
+    }
+  }
+  return items;
 }
 
 export async function collect<T>(pages: AsyncGenerator<T[]>): Promise<T[]> {

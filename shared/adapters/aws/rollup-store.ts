@@ -1,12 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { weekEnd } from '../../domain/calendar';
@@ -32,7 +30,7 @@ import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
 import type { RollupSave, RollupStore } from '../../ports';
 import { mapWithConcurrency } from '../../util/concurrency';
-import { collect, queryPages, type TableRef } from './dynamodb';
+import { batchGetAll, queryAll, type TableRef } from './dynamodb';
 import { readIncidentVersions } from './incident-versions';
 
 /**
@@ -55,9 +53,7 @@ export class DynamoRollupStore implements RollupStore {
   constructor(private readonly ref: TableRef) {}
 
   private query<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
-    return collect(
-      queryPages<T>((start) => this.ref.client.send(new QueryCommand({ ...input, TableName: this.ref.tableName, ExclusiveStartKey: start }))),
-    );
+    return queryAll<T>(this.ref, input);
   }
 
   /** GSI2 entries of a school-week with one sort-key prefix (pattern 11 / 14). */
@@ -248,30 +244,13 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>> {
-    const names: Record<string, PupilName> = {};
-    const unique = [...new Set(pupilIds)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((pupilId) => pupilProfileKey(schoolId, pupilId));
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await this.ref.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.ref.tableName]: {
-                Keys: pending,
-                // Names and year only: never contacts.
-                ProjectionExpression: '#id, #first, #last, #year',
-                ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.ref.tableName] ?? []) {
-          names[item.pupilId as string] = { firstName: item.firstName as string, lastName: item.lastName as string, yearGroup: item.yearGroup as string };
-        }
-        pending = result.UnprocessedKeys?.[this.ref.tableName]?.Keys;
-      }
-    }
-    return names;
+    const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
+    // Names and year only: never contacts.
+    const items = await batchGetAll<PupilName & { pupilId: string }>(this.ref, keys, {
+      ProjectionExpression: '#id, #first, #last, #year',
+      ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
+    });
+    return Object.fromEntries(items.map(({ pupilId, firstName, lastName, yearGroup }) => [pupilId, { firstName, lastName, yearGroup }]));
   }
 
   async weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]> {
