@@ -4,7 +4,7 @@ import { isIsoWeek } from '../../shared/domain/calendar';
 import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
-import { addSchool, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { addSchool, revokePreviousSecret, rotateSecret, SchoolError } from '../../shared/services/schools';
 import { republishCommand } from './republish';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
@@ -15,6 +15,7 @@ import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 const usage = `usage: tracker <command> [--json] [--stage NAME]
   school add --id ID --name NAME --leader EMAIL [--leader EMAIL...] [--timezone Europe/London] [--dsl EMAIL]
   school rotate-secret --id ID
+  school revoke-secret --id ID
   rollup --school ID --week YYYY-Www
   pupil export --school ID --pupil PUPIL
   republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]`;
@@ -64,6 +65,16 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       return {
         json: { schoolId, webhookSecret: rotated.webhookSecret, previousSecretValidUntil: rotated.previousValidUntil },
         text: `New webhook secret for ${schoolId}: ${rotated.webhookSecret}\nThe old secret keeps working until ${rotated.previousValidUntil}.`,
+      };
+    }
+    case 'school revoke-secret': {
+      const schoolId = need(values, 'id');
+      const { revoked } = await revokePreviousSecret(schoolId, await target());
+      return {
+        json: { schoolId, previousSecretRevoked: revoked },
+        text: revoked
+          ? `The previous webhook secret of ${schoolId} no longer signs (running functions drop it within a minute). Only the current secret works.`
+          : `${schoolId} had no previous secret in force; only the current secret works.`,
       };
     }
     case 'rollup': {

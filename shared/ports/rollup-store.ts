@@ -37,5 +37,7 @@ export interface RollupStore {
   weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]>;
   claimTrustSummary(week: string, now: Date): Promise<boolean>;
   markTrustSummarySent(week: string, result: { messageId: string; sentAt: string; schools: number }): Promise<void>;
+  /** SES refused it for good: kept claimed, so no later run sends it. */
+  markTrustSummaryFailed(week: string, failure: { errorName: string; failedAt: string }): Promise<void>;
   releaseTrustSummary(week: string): Promise<void>;
 }

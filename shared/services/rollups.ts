@@ -1,10 +1,10 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
-import { isIsoWeek, previousWeek } from '../domain/calendar';
+import { dateInZone, isIsoWeek, previousWeek, weekEnd } from '../domain/calendar';
 import { refoldStart } from '../domain/changed-weeks';
 import { changedFigures } from '../domain/rollup/revisions';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
-import type { RollupFigures, } from '../domain/rollup/types';
-import { renderSchoolSummary, } from '../domain/summary-email/school-summary';
+import type { RollupFigures } from '../domain/rollup/types';
+import { renderSchoolSummary } from '../domain/summary-email/school-summary';
 import { renderTrustSummary } from '../domain/summary-email/trust-summary';
 import { logger } from '../logger';
 import { PermanentMailError, type Ports, type SchoolProfile } from '../ports';
@@ -31,7 +31,7 @@ export class RollupError extends Error {
 /** How many weeks are read at once while folding a gap (memory stays at a few weeks of marks). */
 const foldWindow = 4;
 
-export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'no-leaders' | 'rejected';
+export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'week-not-ended' | 'no-leaders' | 'rejected';
 
 export async function runSchoolRollup(
   deps: SchoolRollupDeps,
@@ -53,7 +53,8 @@ export async function runSchoolRollup(
   const fold = weeksToFold(week, state?.week);
   // Re-folded weeks that were rolled up before are stored again (no email), and compared.
   const before = refoldFrom && fold.length > 0 ? await store.storedFigures(schoolId, fold[0]!, lastWeek) : {};
-  const runAt = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const runAt = now.toISOString();
   const revisedWeeks: string[] = [];
   for (let index = 0; index < fold.length; index += foldWindow) {
     const weeks = fold.slice(index, index + foldWindow);
@@ -74,10 +75,15 @@ export async function runSchoolRollup(
   // Only after the folded figures are stored: a week marked meanwhile keeps its marker.
   if (changed.length > 0) await store.clearChangedWeeks(schoolId, changed);
 
-  const email = request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures, revisedWeeks);
-  await deps.publisher.publish([
-    { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
-  ]);
+  // A week that has not ended (a mid-week `tracker rollup`) shows the figures so far: no
+  // email, and no rollup.completed, so Monday's email and the trust summary still go out.
+  const ended = weekEnd(week) < dateInZone(now, school.timezone);
+  const email = !ended ? 'week-not-ended' : request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures, revisedWeeks);
+  if (ended) {
+    await deps.publisher.publish([
+      { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
+    ]);
+  }
   logger.info('rollup stored', {
     schoolId,
     week,
@@ -121,7 +127,7 @@ async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figur
 export type TrustSummaryOutcome =
   | { status: 'sent'; schools: number }
   | { status: 'waiting'; missing: string[] }
-  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' };
+  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' | 'rejected' };
 
 /** On each rollup.completed: once every school has its rollup of the week, one email, once. */
 export async function runTrustSummary(deps: TrustSummaryDeps, week: string): Promise<TrustSummaryOutcome> {
@@ -148,7 +154,13 @@ export async function runTrustSummary(deps: TrustSummaryDeps, week: string): Pro
     });
     sent = await deps.mailer.send({ to: deps.settings.trustLeaders, subject: email.subject, text: email.text, html: email.html, category: 'trust-summary' });
   } catch (error) {
-    if (!(error instanceof PermanentMailError)) await store.releaseTrustSummary(week).catch(() => undefined);
+    if (error instanceof PermanentMailError) {
+      // Retrying won't help: keep the claim and record why, so no later run sends it.
+      logger.error('trust summary rejected', { week, errorName: error.name });
+      await store.markTrustSummaryFailed(week, { errorName: error.name, failedAt: deps.clock.now().toISOString() });
+      return { status: 'rejected' };
+    }
+    await store.releaseTrustSummary(week).catch(() => undefined);
     throw error;
   }
   await store.markTrustSummarySent(week, { messageId: sent.messageId, sentAt: deps.clock.now().toISOString(), schools: schools.length });

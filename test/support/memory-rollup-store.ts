@@ -76,6 +76,9 @@ export class MemoryStore implements RollupStore {
   async markTrustSummarySent(week: string) {
     this.trust.set(week, { sent: true });
   }
+  async markTrustSummaryFailed(week: string) {
+    this.trust.set(week, { sent: false });
+  }
   async releaseTrustSummary(week: string) {
     this.trust.delete(week);
   }

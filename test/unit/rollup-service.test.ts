@@ -108,6 +108,28 @@ describe('the leaders\' email', () => {
     expect(published).toHaveLength(1);
   });
 
+  it('a week that has not ended yet: the figures so far, no email and no rollup.completed (contract v2)', async () => {
+    const { store, deps, sent, published } = setup(); // the clock is Tuesday 2026-12-01, in 2026-W49
+    register(store, 'oak', '2026-W49', 2);
+    const run = await runSchoolRollup(deps, request('oak', '2026-W49'));
+    expect(run.email).toBe('week-not-ended');
+    expect(run.figures.attendance.absentSessions).toBe(2);
+    expect(sent).toHaveLength(0);
+    expect(published).toHaveLength(0);
+    expect(store.figures.get('oak#2026-W49')).toEqual(run.figures);
+  });
+
+  it('a trust summary SES refuses for good is recorded as rejected and not released for a retry', async () => {
+    const { deps, store } = setup({ send: async () => Promise.reject(new PermanentMailError('address rejected')) });
+    register(store, 'oak', '2026-W48');
+    await runSchoolRollup({ ...deps, mailer: { send: async () => ({ messageId: 'm' }) } }, request('oak', '2026-W48'));
+    const released = vi.spyOn(store, 'releaseTrustSummary');
+    const failed = vi.spyOn(store, 'markTrustSummaryFailed');
+    expect(await runTrustSummary(deps, '2026-W48')).toEqual({ status: 'rejected' });
+    expect(failed).toHaveBeenCalledOnce();
+    expect(released).not.toHaveBeenCalled();
+  });
+
   it('sendEmail: false stores without emailing; a school without leaders is skipped', async () => {
     const { store, deps, sent } = setup({ schools: [school('oak'), school('nobody', [])] });
     expect((await runSchoolRollup(deps, request('oak', '2026-W48', false))).email).toBe('not-requested');

@@ -201,7 +201,9 @@ export class DynamoRollupStore implements RollupStore {
           TableName: this.ref.tableName,
           Key: rollupKey(schoolId, week),
           UpdateExpression: 'SET emailClaimedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(emailSentAt) AND (attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
+          // A send SES refused for good (emailError) is not tried again by a later run.
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(emailSentAt) AND attribute_not_exists(emailError) AND (attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
           ExpressionAttributeValues: { ':now': now.toISOString(), ':stale': new Date(now.getTime() - staleClaimMs).toISOString() },
         }),
       ),
@@ -270,10 +272,21 @@ export class DynamoRollupStore implements RollupStore {
         new PutCommand({
           TableName: this.ref.tableName,
           Item: { ...trustSummaryKey(week), recordKind: 'trust-summary', week, claimedAt: now.toISOString(), expiresAt: expiresAt('rollup', weekEnd(week)) },
-          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND claimedAt < :stale)',
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND attribute_not_exists(failedAt) AND claimedAt < :stale)',
           ExpressionAttributeValues: { ':stale': new Date(now.getTime() - staleClaimMs).toISOString() },
         }),
       ),
+    );
+  }
+
+  async markTrustSummaryFailed(week: string, failure: { errorName: string; failedAt: string }): Promise<void> {
+    await this.ref.client.send(
+      new UpdateCommand({
+        TableName: this.ref.tableName,
+        Key: trustSummaryKey(week),
+        UpdateExpression: 'SET errorName = :error, failedAt = :failedAt',
+        ExpressionAttributeValues: { ':error': failure.errorName, ':failedAt': failure.failedAt },
+      }),
     );
   }
 
