@@ -5,7 +5,7 @@ import { planWrite } from '../shared/domain/records';
 import { changedFigures } from '../shared/domain/rollup/revisions';
 import { rollWeek } from '../shared/domain/rollup/roll-week';
 import type { JournalRecord, MarkRecord, RollupFigures, RollupState, WeekRecords } from '../shared/domain/rollup/types';
-import { schools, termOf } from './demo-term';
+import { schools, termOf } from './demo';
 
 /**
  * Issue 11's measurement: in the demo term (with its late register amendments and re-sent

@@ -5,7 +5,8 @@ import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
 import { localTarget } from '../infra/cli/targets';
 import { makePrivateDir, writePrivateFile } from '../shared/adapters/local/private-files';
-import { schools, termOf, type Event } from './demo-term';
+import { correctionsOf } from './demo-corrections';
+import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
  * `npm run demo` (with `npm start` running): a realistic autumn term of synthetic data for
@@ -13,9 +14,145 @@ import { schools, termOf, type Event } from './demo-term';
  * rollup for the week just ended. Seeded, so a re-run posts the same eventIds (all
  * "duplicate"). Every name is invented; every address is @example.org.
  */
-const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false } }, strict: false });
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
+
+const interventionKinds = ['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'reintegration', 'counselling', 'literacy'] as const;
+
+interface DemoSchool {
+  schoolId: string;
+  name: string;
+  pupils: number;
+  yearGroups: string[];
+  leaders: string[];
+  dsl: string;
+  seed: number;
+}
+
+export const schools: DemoSchool[] = [
+  { schoolId: 'oak-primary', name: 'Oak Primary School', pupils: 210, yearGroups: ['R', '1', '2', '3', '4', '5', '6'], leaders: ['head@oak-primary.example.org'], dsl: 'dsl@oak-primary.example.org', seed: 11 },
+  { schoolId: 'riverside-academy', name: 'Riverside Academy', pupils: 600, yearGroups: ['7', '8', '9', '10', '11'], leaders: ['head@riverside.example.org', 'deputy@riverside.example.org'], dsl: 'dsl@riverside.example.org', seed: 29 },
+];
+
+type Event = Record<string, unknown>;
+
+/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions, and later corrections. */
+export function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
+  const rand = random(school.seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const events: Event[] = [];
+  const id = (...parts: (string | number)[]) => `${school.schoolId}:${parts.join(':')}`;
+  const at = (date: string, time: string) => `${date}T${time}:00+00:00`;
+
+  const pupils = Array.from({ length: school.pupils }, (_, index) => {
+    const pupilId = `${school.schoolId.slice(0, 3).toUpperCase()}${String(1000 + index)}`;
+    // Most pupils attend well; a few are persistently or severely absent.
+    const roll = rand();
+    const absenceRate = roll < 0.02 ? 0.55 : roll < 0.14 ? 0.12 + rand() * 0.1 : rand() * 0.05;
+    const lastName = pick(lastNames);
+    const contacts = [
+      { contactId: `${pupilId}-C1`, name: `${pick(firstNames)} ${lastName}`, relationship: pick(['mother', 'father', 'carer']), parentalResponsibility: true, email: `${pupilId.toLowerCase()}.parent@example.org`, notify: rand() > 0.05 },
+      ...(rand() < 0.4 ? [{ contactId: `${pupilId}-C2`, name: `${pick(firstNames)} ${pick(lastNames)}`, relationship: 'grandparent', parentalResponsibility: false, email: `${pupilId.toLowerCase()}.gp@example.org`, notify: true }] : []),
+    ];
+    events.push({
+      eventId: id('roster', pupilId, 1),
+      type: 'pupil.upserted',
+      occurredAt: at(termStart, '06:00'),
+      pupilId,
+      data: { firstName: pick(firstNames), lastName, yearGroup: pick(school.yearGroups), sen: rand() < 0.15 ? 'support' : rand() < 0.03 ? 'ehcp' : 'none', pupilPremium: rand() < 0.25, lookedAfter: rand() < 0.02, contacts },
+    });
+    return { pupilId, absenceRate, behaviourRisk: rand() < 0.08 ? 0.15 : 0.01 };
+  });
+
+  for (let date = termStart; date <= lastDay; date = addDays(date, 1)) {
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    for (const pupil of pupils) {
+      for (const session of ['AM', 'PM'] as const) {
+        const roll = rand();
+        const code = roll < pupil.absenceRate ? (rand() < 0.6 ? pick(['I', 'I', 'M', 'C']) : pick(['O', 'G', 'N', 'U'])) : rand() < 0.03 ? 'L' : rand() < 0.004 ? 'K' : '/';
+        events.push({
+          eventId: id('mark', pupil.pupilId, date, session),
+          type: 'attendance.marked',
+          occurredAt: at(date, session === 'AM' ? '08:50' : '13:10'),
+          pupilId: pupil.pupilId,
+          data: { date, session, code, ...(code === 'L' ? { minutesLate: 5 + Math.floor(rand() * 20) } : {}) },
+        });
+      }
+      if (rand() < pupil.behaviourRisk) {
+        const { incident, restorative, restrictive } = incidentAndRestorative(rand, { schoolId: school.schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.5, statutoryRecord: true });
+        events.push(incident);
+        if (restrictive) events.push(restrictive);
+        if (restorative) events.push(restorative);
+      }
+    }
+  }
+
+  // Interventions for pupils whose attendance or behaviour needs support.
+  const supported = pupils.filter((pupil) => pupil.absenceRate > 0.1 || pupil.behaviourRisk > 0.1);
+  // SDQs come from their own seeded stream, so the rest of the term stays as it was.
+  const sdqRand = random(school.seed + 500);
+  supported.forEach((pupil, index) => {
+    const interventionId = id('intervention', pupil.pupilId);
+    const start = addDays(termStart, 7 + (index % 21));
+    const kind = pupil.absenceRate > 0.1 ? 'reintegration' : pick(interventionKinds);
+    const targets = [
+      { targetId: 'T1', area: pupil.absenceRate > 0.1 ? 'learning' : 'behavioural', description: pupil.absenceRate > 0.1 ? 'Arrives on time every day' : 'Uses calm-down plan when upset', baseline: 2 + Math.floor(rand() * 3), goal: 8 },
+      { targetId: 'T2', area: 'social', description: 'Builds positive relationships with peers', baseline: 3, goal: 7 },
+    ];
+    events.push({ eventId: `${interventionId}:start`, type: 'intervention.started', occurredAt: at(start, '09:00'), pupilId: pupil.pupilId, data: { interventionId, kind, title: `${kind.replace(/_/g, ' ')} programme`, staffId: 'STAFF-12', startDate: start, plannedSessions: 8, targets } });
+    let sessions = 0;
+    for (let date = addDays(start, 2); date <= lastDay && sessions < 8; date = addDays(date, 7)) {
+      sessions++;
+      const attended = rand() < 0.85;
+      events.push({
+        eventId: `${interventionId}:session:${sessions}`,
+        type: 'intervention.session.recorded',
+        occurredAt: at(date, '14:00'),
+        pupilId: pupil.pupilId,
+        data: { interventionId, sessionId: `S${sessions}`, date, durationMinutes: 30, attended, ...(attended ? { engagement: 2 + Math.floor(rand() * 4), targetScores: targets.map((target) => ({ targetId: target.targetId, score: Math.min(10, target.baseline + Math.floor(sessions * rand())) })) } : {}), notes: 'Staff note: session reflections.' },
+      });
+    }
+    // A teacher SDQ before most social, emotional and behavioural programmes (not for attendance
+    // or academic ones), and again at the end: the "did it help?" figures.
+    const measured = sdqKinds.has(kind) && sdqRand() < 0.7;
+    const before = measured ? 13 + Math.floor(sdqRand() * 12) : 0;
+    if (measured) events.push(sdqEvent(id('sdq', pupil.pupilId, 'before'), pupil.pupilId, addDays(start, -Math.floor(sdqRand() * 5)), before, sdqRand, interventionId));
+    if (sessions === 8) {
+      const endDate = addDays(start, 60) > lastDay ? lastDay : addDays(start, 60);
+      const outcome = pick(['achieved', 'partially_achieved', 'partially_achieved', 'not_achieved'] as const);
+      events.push({ eventId: `${interventionId}:end`, type: 'intervention.ended', occurredAt: at(addDays(start, 60), '15:00'), pupilId: pupil.pupilId, data: { interventionId, endDate, outcome, notes: 'Staff note: review outcome.' } });
+      if (measured) {
+        const change = { achieved: -3 - Math.floor(sdqRand() * 5), partially_achieved: -Math.floor(sdqRand() * 4), not_achieved: Math.floor(sdqRand() * 4) - 1 }[outcome];
+        events.push(sdqEvent(id('sdq', pupil.pupilId, 'after'), pupil.pupilId, endDate, Math.max(0, before + change), sdqRand, interventionId));
+      }
+    }
+  });
+  return [...events, ...correctionsOf(events, random(school.seed + 1))];
+}
+
+const sdqKinds: ReadonlySet<string> = new Set(['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'counselling']);
+
+/** A teacher SDQ: four difficulty scales adding up to `total` (each 0..10), and prosocial. Scale scores only. */
+function sdqEvent(eventId: string, pupilId: string, date: string, total: number, rand: () => number, interventionId: string): Event {
+  const scales = [0, 0, 0, 0];
+  for (let left = Math.min(40, total); left > 0; ) {
+    const index = Math.floor(rand() * 4);
+    if (scales[index]! < 10) {
+      scales[index]!++;
+      left--;
+    }
+  }
+  const [emotional, conduct, hyperactivity, peer] = scales;
+  return {
+    eventId,
+    type: 'outcome.measure.recorded',
+    occurredAt: `${date}T16:00:00+00:00`,
+    pupilId,
+    data: { measureId: eventId, instrument: 'sdq_teacher', date, interventionId, scores: { emotional, conduct, hyperactivity, peer, prosocial: 3 + Math.floor(rand() * 6) } },
+  };
+}
 
 async function post(schoolId: string, secret: string, events: Event[]) {
   const body = JSON.stringify({ events });
@@ -80,7 +217,10 @@ async function main() {
   console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
 }
 
-main().catch((error: Error) => {
-  console.error(`demo: ${error.message}`);
-  process.exit(1);
-});
+// Run as `npm run demo`; imported (to count what it would post), it only defines the term.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: Error) => {
+    console.error(`demo: ${error.message}`);
+    process.exit(1);
+  });
+}

@@ -22,6 +22,8 @@ export const storedEventDetail = z.object({
   attendanceCode: z.string().optional(),
   /** Attendance marks only: the N, O or U this mark replaced, when it no longer is one (a correction). */
   correctedFromCode: z.string().optional(),
+  /** Restrictive interventions only: the parent-report decision (never its reason). */
+  parentReport: z.enum(['send', 'withhold']).optional(),
   key: z.object({ pk: z.string(), sk: z.string() }),
 });
 export type StoredEventDetail = z.infer<typeof storedEventDetail>;

@@ -6,6 +6,7 @@ import { interventionEnded, interventionKinds, interventionStarted } from '../..
 import { contact, type Contact, type NotifyForKind } from '../../events/pupil';
 import { restorativeSessionRecorded } from '../../events/restorative';
 import { absenceCorrectionDedupKey, absenceDedupKey } from './keys';
+import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
 /**
  * Parent/carer notification and DSL alert policy: the one place that decides which stored
@@ -32,7 +33,7 @@ export type AbsenceCode = (typeof firstDayAbsenceCodes)[number];
 export const parentNoticeKinds = ['force', 'detention', 'intervention-started', 'intervention-ended', 'restorative', 'absence', 'absence-correction'] as const;
 export type ParentNoticeKind = (typeof parentNoticeKinds)[number];
 /** The `kind` attribute of a decision record (`none`: the event is of no notifying kind). */
-export type NotificationKind = ParentNoticeKind | 'dsl-alert' | 'none';
+export type NotificationKind = ParentNoticeKind | 'dsl-alert' | 'none' | RestrictiveDecisionKind;
 
 /** The contact preference (`notifyFor`) each kind falls under; force is statutory and has none. */
 export const preferenceOf: Record<ParentNoticeKind, NotifyForKind> = {
@@ -82,7 +83,7 @@ export type DeliveryReason =
   /** DSL alert sent to the school's leaders because no DSL is configured. */
   | 'no-dsl-configured';
 
-export type DecisionReason = EventReason | ContactReason | DeliveryReason;
+export type DecisionReason = EventReason | ContactReason | DeliveryReason | RestrictiveReason;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs: the stored record, as read by key, and the pupils' profiles
@@ -313,6 +314,9 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     }
     case 'intervention.session.recorded':
     case 'pupil.upserted':
+    case 'outcome.measure.recorded':
+    // Never reaches here: notify-parents hands it to the statutory report (restrictive-report.ts).
+    case 'restrictive.intervention.recorded':
       return { notify: false, kind: 'none', reason: 'not-notifiable' };
   }
 }

@@ -13,6 +13,7 @@ import {
   weekPartition,
 } from './keys';
 import { expiresAt, type RetainedRecord } from './retention';
+import { deriveSdq } from './sdq';
 
 /**
  * How one accepted event is stored: pure, so the rules (what is idempotent on what, what
@@ -51,6 +52,11 @@ export function eventDate(event: TrackerEvent, timezone: string): string {
       return event.data.startDate;
     case 'intervention.ended':
       return event.data.endDate;
+    case 'outcome.measure.recorded':
+      return event.data.date;
+    case 'restrictive.intervention.recorded':
+      // The statutory record belongs to the day it happened, not the day it was posted.
+      return dateInZone(new Date(event.data.startedAt), timezone);
     case 'pupil.upserted':
       return dateInZone(new Date(event.occurredAt), timezone);
     case 'incident.recorded':
@@ -67,6 +73,8 @@ const retentionByType: Record<EventType, RetainedRecord> = {
   'intervention.ended': 'interventionRecord',
   'restorative.session.recorded': 'restorativeRecord',
   'incident.recorded': 'incident',
+  'restrictive.intervention.recorded': 'restrictiveIntervention',
+  'outcome.measure.recorded': 'outcomeMeasure',
 };
 
 export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt: Date): WritePlan {
@@ -158,6 +166,10 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
       expiresAt: journal.expiresAt,
     };
   }
+  // Routing flag for the bus (the decision only; the withholding reason stays in `data`).
+  if (event.type === 'restrictive.intervention.recorded') journal.parentReport = event.data.parentReport === 'send' ? 'send' : 'withhold';
+  // Derived once, from the one cut-off table, so the export, chronology and rollup agree.
+  if (event.type === 'outcome.measure.recorded') Object.assign(journal, deriveSdq(event.data.scores));
   return {
     kind: 'journal',
     eventId: event.eventId,

@@ -1,3 +1,5 @@
+import type { SdqScores } from '../../events/outcome';
+import { deriveSdq } from '../domain/sdq';
 import type { PupilRecords, StoredItem } from '../ports';
 
 /**
@@ -35,6 +37,15 @@ export function pupilExport(schoolId: string, pupilId: string, records: PupilRec
     }),
     restorativeSessions: ofType('restorative.session.recorded'),
     incidents: ofType('incident.recorded'),
+    // The statutory record with every decision about its report (sent, withheld, DSL alerted).
+    restrictiveInterventions: ofType('restrictive.intervention.recorded').map((record): StoredItem & { reportDecisions: StoredItem[] } => ({
+      ...record,
+      reportDecisions: records.notifications.filter((decision) => decision.eventId === record.eventId).map(clean),
+    })),
+    // Scale scores with the derived total and bands; never questionnaire items (none are held).
+    outcomeMeasures: ofType('outcome.measure.recorded').map((record) =>
+      record.bands ? record : { ...record, ...deriveSdq((record.data as { scores: SdqScores }).scores) },
+    ),
     rosterUpdates: ofType('pupil.upserted'),
     notifications: records.notifications.map(clean),
   };

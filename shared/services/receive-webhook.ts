@@ -69,6 +69,8 @@ const datePath: Record<TrackerEvent['type'], string> = {
   'intervention.ended': 'data.endDate',
   'pupil.upserted': 'occurredAt',
   'incident.recorded': 'data.happenedAt',
+  'restrictive.intervention.recorded': 'data.startedAt',
+  'outcome.measure.recorded': 'data.date',
 };
 
 function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | undefined {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 import {
   DeleteCommand,
   PutCommand,
@@ -30,7 +30,7 @@ import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
 import type { RollupSave, RollupStore } from '../../ports';
 import { mapWithConcurrency } from '../../util/concurrency';
-import { batchGetAll, queryAll, type TableRef } from './dynamodb';
+import { attributeUpdates, batchGetAll, conditionalWrite, queryAll, type TableRef } from './dynamodb';
 import { readIncidentVersions } from './incident-versions';
 
 /**
@@ -92,11 +92,27 @@ export class DynamoRollupStore implements RollupStore {
       options.full ? this.journal(schoolId, week, 'incident.recorded') : none,
       options.full ? this.weekIndex<NotificationRecord>(schoolId, week, 'notification', ['status', 'reason', 'kind']) : none,
     ]);
+    // v2: restrictive records and SDQs feed the carried state, so every folded week reads them.
+    const [restrictive, measures] = await Promise.all([
+      this.journal(schoolId, week, 'restrictive.intervention.recorded'),
+      this.journal(schoolId, week, 'outcome.measure.recorded'),
+    ]);
+    const senByPupil = options.full && restrictive.length ? await this.pupilSen(schoolId, restrictive.flatMap((record) => record.pupilIds)) : {};
     // Each incident's versions, wherever filed, so it is counted once (pattern 19; a few per week).
     const incidentIds = [...new Set(incidents.map((record) => String((record.data as { incidentId?: unknown }).incidentId)))];
     const versions = await mapWithConcurrency(incidentIds, 8, (incidentId) => readIncidentVersions(this.ref, schoolId, incidentId));
     const incidentVersions = Object.fromEntries(incidentIds.map((incidentId, index) => [incidentId, versions[index]!]));
-    return { marks, interventions, restorative, incidents, incidentVersions, notifications };
+    return { marks, interventions, restorative, incidents, incidentVersions, notifications, restrictive, measures, senByPupil };
+  }
+
+  /** The roster's SEN status of the pupils named (BatchGetItem, `sen` only). */
+  private async pupilSen(schoolId: string, pupilIds: string[]): Promise<Record<string, string>> {
+    const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
+    const items = await batchGetAll<{ pupilId: string; sen?: string }>(this.ref, keys, {
+      ProjectionExpression: '#id, #sen',
+      ExpressionAttributeNames: { '#id': 'pupilId', '#sen': 'sen' },
+    });
+    return Object.fromEntries(items.map((item) => [item.pupilId, item.sen ?? 'none']));
   }
 
   /** Pattern 20: every week marked changed up to `upTo`, one Query of the school's marker partition. */
@@ -114,7 +130,7 @@ export class DynamoRollupStore implements RollupStore {
   async clearChangedWeeks(schoolId: string, folded: ChangedWeek[]): Promise<void> {
     await Promise.all(
       folded.map((marker) =>
-        conditional(
+        conditionalWrite(
           this.ref.client.send(
             new DeleteCommand({
               TableName: this.ref.tableName,
@@ -195,7 +211,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async claimEmail(schoolId: string, week: string, now: Date): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.ref.client.send(
         new UpdateCommand({
           TableName: this.ref.tableName,
@@ -233,7 +249,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async releaseEmail(schoolId: string, week: string): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       this.ref.client.send(
         new UpdateCommand({
           TableName: this.ref.tableName,
@@ -267,7 +283,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async claimTrustSummary(week: string, now: Date): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.ref.client.send(
         new PutCommand({
           TableName: this.ref.tableName,
@@ -302,7 +318,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async releaseTrustSummary(week: string): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       this.ref.client.send(
         new DeleteCommand({ TableName: this.ref.tableName, Key: trustSummaryKey(week), ConditionExpression: 'attribute_not_exists(sentAt)' }),
       ),
@@ -310,31 +326,8 @@ export class DynamoRollupStore implements RollupStore {
   }
 }
 
-/** `SET #a = :a, …` for every attribute, and `if_not_exists` for the ones only written once. */
+/** `SET` for every attribute, and `if_not_exists` for the ones only written once. */
 function setAttributes(attributes: Record<string, unknown>, once: Record<string, unknown> = {}) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  Object.entries(attributes).forEach(([name, value], index) => {
-    names[`#a${index}`] = name;
-    values[`:a${index}`] = value;
-    sets.push(`#a${index} = :a${index}`);
-  });
-  Object.entries(once).forEach(([name, value], index) => {
-    names[`#o${index}`] = name;
-    values[`:o${index}`] = value;
-    sets.push(`#o${index} = if_not_exists(#o${index}, :o${index})`);
-  });
+  const { names, values, sets } = attributeUpdates(attributes, once);
   return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-}
-
-/** true when the conditional write happened, false when its condition failed. */
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
 }

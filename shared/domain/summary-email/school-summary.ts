@@ -15,6 +15,7 @@ import {
   type Change,
 } from './format';
 import { colours, html } from './html';
+import { restrictiveSection, sdqImpactSection } from './restrictive-sdq-sections';
 
 /**
  * The school leaders' Monday email, from the stored figures. Pupils to look at are named
@@ -118,7 +119,11 @@ function headlines(figures: RollupFigures): Headlines {
       note: `${attendance.newlyPersistentAbsentees.length} new this week; ${plural(attendance.severeAbsentees.length, 'severely absent pupil')}`,
     },
     incidents: { value: String(incidents.total), change: countChange(incidents.total, previous?.incidents, 'lower-is-better') },
-    force: { value: String(incidents.reasonableForce), change: countChange(incidents.reasonableForce, previous?.reasonableForce, 'lower-is-better') },
+    // v1's force flag on incidents and v2's statutory records together (a school sends one or the other).
+    force: {
+      value: String(incidents.reasonableForce + (figures.restrictive?.total ?? 0)),
+      change: countChange(incidents.reasonableForce + (figures.restrictive?.total ?? 0), previous && previous.reasonableForce + (previous.restrictiveInterventions ?? 0), 'lower-is-better'),
+    },
     interventions: { value: String(interventions.active), change: countChange(interventions.active, previous?.interventionsActive, 'neutral') },
     restorative: { value: String(restorative.sessions), change: countChange(restorative.sessions, previous?.restorativeSessions, 'neutral') },
   };
@@ -136,13 +141,16 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
   const lookAt = orderPupils(figures.pupilsToLookAt, pupils);
   const listed = lookAt.slice(0, maxPupilsListed);
   const revision = revisionNote(input.revisedWeeks ?? []);
+  // v2 sections (absent from figures stored before v2).
+  const restrictive = figures.restrictive && restrictiveSection(figures.restrictive, (pupilId) => nameOf(pupilId, pupils));
+  const impact = figures.sdqImpact && sdqImpactSection(figures.sdqImpact.byKind, 'school');
 
   // ------------------------------------------------------------------------------ HTML
   const cards = html.cards([
     { value: heads.attendance.value, label: 'Attendance this week', change: heads.attendance.change },
     { value: heads.persistent.value, label: 'Persistent absentees this year', change: heads.persistent.change, note: heads.persistent.note },
     { value: heads.incidents.value, label: 'Incidents', change: heads.incidents.change },
-    { value: heads.force.value, label: 'Uses of reasonable force', change: heads.force.change },
+    { value: heads.force.value, label: 'Force, restraint or seclusion', change: heads.force.change },
     { value: heads.interventions.value, label: 'Active interventions', change: heads.interventions.change },
     { value: heads.restorative.value, label: 'Restorative sessions', change: heads.restorative.change },
   ]);
@@ -280,7 +288,9 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     html.section('Attendance', attendanceHtml),
     html.section('Pupils to look at', pupilsHtml),
     html.section('Incidents', incidentsHtml),
+    restrictive ? html.section('Restrictive interventions', restrictive.html) : '',
     html.section('Interventions', interventionsHtml),
+    impact ? html.section('Did it help?', impact.html) : '',
     html.section('Restorative sessions', restorativeHtml),
     html.section('Notifications', notificationsHtml),
     footer,
@@ -299,7 +309,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `- Attendance this week: ${heads.attendance.value}, ${heads.attendance.change.text}`,
     `- Persistent absentees this year: ${heads.persistent.value}, ${heads.persistent.change.text}; ${heads.persistent.note}`,
     `- Incidents: ${heads.incidents.value}, ${heads.incidents.change.text}`,
-    `- Uses of reasonable force: ${heads.force.value}, ${heads.force.change.text}`,
+    `- Force, restraint or seclusion: ${heads.force.value}, ${heads.force.change.text}`,
     `- Active interventions: ${heads.interventions.value}, ${heads.interventions.change.text}`,
     `- Restorative sessions: ${heads.restorative.value}, ${heads.restorative.change.text}`,
     '',
@@ -319,6 +329,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `${plural(incidents.total, 'incident')}, ${heads.incidents.change.text}; reasonable force ${plural(incidents.reasonableForce, 'time')}.`,
     ...categories.map(([category, count]) => `- ${label(category)}: ${count}`),
     incidents.total ? `By severity: ${(['1', '2', '3', '4', '5'] as const).map((level) => `${level}: ${incidents.bySeverity[level]}`).join(', ')}` : '',
+    ...(restrictive ? ['', 'RESTRICTIVE INTERVENTIONS', ...restrictive.text] : []),
     '',
     'INTERVENTIONS',
     `- Active: ${interventions.active} (${plural(interventions.pupilsSupported, 'pupil')}); started ${interventions.started}; ended ${interventions.ended.total}` +
@@ -327,6 +338,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `- Delivered so far: ${interventions.delivery.delivered} of ${interventions.delivery.planned} planned sessions`,
     `- Targets: ${interventions.targets.scored} scored; mean change toward goal ${fractionText(interventions.targets.meanChange)} points` +
       (interventions.targets.meanProgress === null ? '' : ` (${percent(interventions.targets.meanProgress, 0)} of the way)`),
+    ...(impact ? ['', 'DID IT HELP?', ...impact.text] : []),
     '',
     'RESTORATIVE SESSIONS',
     `${plural(restorative.sessions, 'session')}; agreement ${restorative.agreementRate === null ? 'not recorded' : `${restorative.agreementReached} of ${restorative.agreementRecorded}`}; ${plural(restorative.followUpsDue, 'follow-up')} due ${shortRange(restorative.followUpsDueFrom, restorative.followUpsDueTo)}.`,
