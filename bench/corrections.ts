@@ -71,6 +71,8 @@ function weekRecords(data: ReturnType<typeof recordsOf>, week: string, cutoff: s
     interventions: journal.filter((entry) => entry.record.type.startsWith('intervention.')).map((entry) => entry.record),
     restorative: journal.filter((entry) => entry.record.type === 'restorative.session.recorded').map((entry) => entry.record),
     incidents: incidents.map((entry) => entry.record),
+    restrictive: journal.filter((entry) => entry.record.type === 'restrictive.intervention.recorded').map((entry) => entry.record),
+    measures: journal.filter((entry) => entry.record.type === 'outcome.measure.recorded').map((entry) => entry.record),
     ...(filing === 'happened' ? { incidentVersions: versions } : {}),
     notifications: [],
   };
