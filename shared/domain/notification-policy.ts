@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { StoredItem } from './records';
 import { attendanceCategories, firstDayAbsenceCodes } from '../../events/attendance-codes';
 import type { EventType } from '../../events/catalogue';
 import { incidentRecorded } from '../../events/incident';
@@ -89,7 +90,6 @@ export type DecisionReason = EventReason | ContactReason | DeliveryReason | Rest
 // Inputs: the stored record, as read by key, and the pupils' profiles
 
 /** The stored item the bus detail's `key` points at (journal item or attendance mark). */
-export type StoredRecord = Record<string, unknown>;
 
 export interface PupilProfile {
   pupilId: string;
@@ -116,7 +116,7 @@ export function toPupilProfile(item: Record<string, unknown>): PupilProfile {
 export interface ParentPolicyInput {
   eventId: string;
   type: EventType;
-  record: StoredRecord;
+  record: StoredItem;
   /** Profiles by pupilId; a pupil without an entry (or `undefined`) is not on the roster. */
   profiles: ReadonlyMap<string, PupilProfile | undefined>;
   /** Today in the school's timezone (YYYY-MM-DD), when the decision is made. */
@@ -205,7 +205,7 @@ type EventVerdict =
   | { notify: false; kind: NotificationKind; reason: EventReason }
   | { notify: true; kind: ParentNoticeKind; dedupKey: string; notice: (pupil: PupilProfile, contact: Contact) => ParentNotice };
 
-function parseData<T extends z.ZodType>(schema: T, record: StoredRecord): z.infer<T> {
+function parseData<T extends z.ZodType>(schema: T, record: StoredItem): z.infer<T> {
   const parsed = schema.safeParse(record.data);
   if (!parsed.success) throw new Error(`stored ${String(record.type)} ${String(record.eventId)} has unreadable data`);
   return parsed.data;
@@ -355,13 +355,13 @@ export function contactSuppression(contact: Contact, kind: ParentNoticeKind): Co
 }
 
 /** A stored mark that replaced an N, O or U with a code that is no longer one: that code. */
-export function correctedAbsenceCode(record: StoredRecord): string | undefined {
+export function correctedAbsenceCode(record: StoredItem): string | undefined {
   const { code, previousCode } = record as { code?: unknown; previousCode?: unknown };
   return record.type === 'attendance.marked' && absenceCodes.has(String(previousCode)) && !absenceCodes.has(String(code)) ? String(previousCode) : undefined;
 }
 
 /** The pupils a stored record is about. */
-export function pupilIdsOfRecord(record: StoredRecord): string[] {
+export function pupilIdsOfRecord(record: StoredItem): string[] {
   if (record.type === 'attendance.marked') return [String(record.pupilId)];
   return Array.isArray(record.pupilIds) ? record.pupilIds.map(String) : [];
 }
@@ -460,7 +460,7 @@ export interface DslAlert {
   amendment?: boolean;
 }
 
-export function dslAlertFor(eventId: string, record: StoredRecord, pupilId: string, profile: PupilProfile | undefined): DslAlert {
+export function dslAlertFor(eventId: string, record: StoredItem, pupilId: string, profile: PupilProfile | undefined): DslAlert {
   const data = parseData(incidentRecorded, record);
   return {
     ...(isSafeguardingConcern(record) ? {} : { amendment: true }),
@@ -475,7 +475,7 @@ export function dslAlertFor(eventId: string, record: StoredRecord, pupilId: stri
 }
 
 /** Whether a stored record is a safeguarding concern (the only thing alert-dsl acts on). */
-export function isSafeguardingConcern(record: StoredRecord): boolean {
+export function isSafeguardingConcern(record: StoredItem): boolean {
   return record.type === 'incident.recorded' && (record.safeguardingConcern === true || (record.data as { safeguardingConcern?: unknown } | undefined)?.safeguardingConcern === true);
 }
 

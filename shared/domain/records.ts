@@ -21,7 +21,10 @@ import { deriveSdq } from './sdq';
  */
 
 export type Key = { pk: string; sk: string };
-export type Item = Key & Record<string, unknown>;
+/** A row as the table holds it, before any typed reading (the one name for an untyped row). */
+export type StoredItem = Record<string, unknown>;
+/** A row to write: a stored item with its key. */
+export type Item = Key & StoredItem;
 
 /** Replace-if-newer item: kept only while no later `occurredAt` has been applied to it. */
 export interface LatestWins {

@@ -1,3 +1,4 @@
+import type { StoredItem } from './records';
 import type { Contact } from '../../events/pupil';
 import { restrictiveInterventionRecorded, type ParentReportDecision, type RestrictiveInterventionRecorded, type RestrictiveType } from '../../events/restrictive';
 import {
@@ -6,7 +7,6 @@ import {
   type PupilName,
   type PupilProfile,
   type Recipient,
-  type StoredRecord,
 } from './notification-policy';
 import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
@@ -74,7 +74,7 @@ export interface RestrictiveReportPlan {
   dslAlert?: RestrictiveDslAlert;
 }
 
-export function restrictiveRecordData(record: StoredRecord): RestrictiveInterventionRecorded {
+export function restrictiveRecordData(record: StoredItem): RestrictiveInterventionRecorded {
   const parsed = restrictiveInterventionRecorded.safeParse(record.data);
   if (!parsed.success) throw new Error(`stored restrictive intervention ${String(record.eventId)} has unreadable data`);
   return parsed.data as RestrictiveInterventionRecorded;
@@ -92,7 +92,7 @@ const none: Recipient = { contactId: 'none' };
 
 export function decideRestrictiveReport(input: {
   eventId: string;
-  record: StoredRecord;
+  record: StoredItem;
   /** The pupil's profile and those of any other pupils named on the record (to redact their names). */
   profiles: ReadonlyMap<string, PupilProfile | undefined>;
 }): RestrictiveReportPlan {
@@ -153,7 +153,7 @@ function alertAbout(eventId: string, pupilId: string, profile: PupilProfile | un
 }
 
 /** The DSL alert when every report that was sent came back refused (nobody was told after all). */
-export function undeliverableAlert(eventId: string, record: StoredRecord, profile: PupilProfile | undefined, reasons: Record<string, number>): RestrictiveDslAlert {
+export function undeliverableAlert(eventId: string, record: StoredItem, profile: PupilProfile | undefined, reasons: Record<string, number>): RestrictiveDslAlert {
   const data = restrictiveRecordData(record);
   const pupilId = String((record.pupilIds as string[] | undefined)?.[0] ?? record.pupilId);
   return { ...alertAbout(eventId, pupilId, profile, data), kind: 'restrictive-report-undeliverable', undeliverable: reasons };
@@ -190,7 +190,7 @@ function reportNotice(
 }
 
 /** Other pupils named on a record: their profiles are read only to keep their names out of the report. */
-export function otherPupilsOf(record: StoredRecord): string[] {
+export function otherPupilsOf(record: StoredItem): string[] {
   const data = record.data as { otherPupilIds?: unknown } | undefined;
   return Array.isArray(data?.otherPupilIds) ? data.otherPupilIds.map(String) : [];
 }

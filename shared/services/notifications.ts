@@ -1,3 +1,4 @@
+import type { StoredItem } from '../domain/records';
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
 import { anySafeguarding } from '../domain/incident-versions';
@@ -18,7 +19,6 @@ import {
   type PlannedDecision,
   type PupilProfile,
   type Recipient,
-  type StoredRecord,
 } from '../domain/notification-policy';
 import { restrictiveDecisionKinds } from '../domain/restrictive-kinds';
 import { expiresAt } from '../domain/retention';
@@ -132,7 +132,7 @@ export function count(summary: NotificationSummary, outcome: DecisionOutcome, re
   if (outcome === 'suppressed' && reason) summary.reasons[reason] = (summary.reasons[reason] ?? 0) + 1;
 }
 
-export async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredRecord }> {
+export async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredItem }> {
   const [school, record] = await Promise.all([deps.schools.get(detail.schoolId), deps.notificationReads.storedRecord(detail.key)]);
   // Both are written before the event reaches the bus: missing means something is wrong,
   // so the event fails (and is retried, then dead-lettered) rather than silently dropped.
@@ -215,7 +215,7 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
 }
 
 /** The contacts sent the day's absence notice about this very mark (one of its eventIds): GetItem per contact. */
-async function contactsToldOfAbsence(schoolId: string, record: StoredRecord, profiles: Map<string, PupilProfile | undefined>, deps: NotificationDeps): Promise<Set<string>> {
+async function contactsToldOfAbsence(schoolId: string, record: StoredItem, profiles: Map<string, PupilProfile | undefined>, deps: NotificationDeps): Promise<Set<string>> {
   const pupilId = String(record.pupilId);
   const markEvents = new Set([...((record.eventIds as Iterable<string> | undefined) ?? [])].map(String));
   const told = new Set<string>();
@@ -260,7 +260,7 @@ export async function alertDslOfEvent(detail: StoredEventDetail, deps: Notificat
 }
 
 /** One DSL alert for a stored incident already judged to be safeguarding. */
-async function alertDsl(detail: StoredEventDetail, deps: NotificationDeps, school: SchoolProfile, record: StoredRecord): Promise<NotificationSummary> {
+async function alertDsl(detail: StoredEventDetail, deps: NotificationDeps, school: SchoolProfile, record: StoredItem): Promise<NotificationSummary> {
   const summary = emptySummary(detail.schoolId, detail.eventId);
   const pupilId = pupilIdsOfRecord(record)[0] ?? detail.pupilIds[0];
   if (!pupilId) throw new NotificationInputError(`event ${detail.eventId} names no pupil`);

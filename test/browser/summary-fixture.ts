@@ -1,7 +1,7 @@
 import { addDays, weekStart } from '../../shared/domain/calendar';
 import { rollWeek } from '../../shared/domain/rollup/roll-week';
 import type { JournalRecord, MarkRecord, RollupFigures, RollupState, WeekRecords } from '../../shared/domain/rollup/types';
-import type { PupilName } from '../../shared/domain/summary-email/school-summary';
+import type { ListedPupil } from '../../shared/domain/summary-email/school-summary';
 import { firstNames, incidentCategories, lastNames as sharedLastNames, random } from '../../bench/synthetic';
 
 /**
@@ -13,12 +13,12 @@ const lastNames = [...sharedLastNames, 'Fitzgerald-Montgomery'];
 
 export function fixture(options: { seed?: number; pupils?: number; schoolId?: string; schoolName?: string } = {}): {
   figures: RollupFigures;
-  pupils: Record<string, PupilName>;
+  pupils: Record<string, ListedPupil>;
   schoolName: string;
 } {
   const rand = random(options.seed ?? 47);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-  const pupils: Record<string, PupilName> = {};
+  const pupils: Record<string, ListedPupil> = {};
   const profile = Array.from({ length: options.pupils ?? 180 }, (_, index) => {
     const pupilId = `RIV${1000 + index}`;
     pupils[pupilId] = { firstName: pick(firstNames), lastName: pick(lastNames), yearGroup: pick(['7', '8', '9', '10', '11']) };

@@ -1,7 +1,7 @@
 import { parseEvent, type TrackerEvent } from '../../events/catalogue';
 import type { Contact } from '../../events/pupil';
-import { toPupilProfile, type PupilProfile, type StoredRecord } from '../../shared/domain/notification-policy';
-import { planWrite, type SchoolContext } from '../../shared/domain/records';
+import { toPupilProfile, type PupilProfile } from '../../shared/domain/notification-policy';
+import { planWrite, type SchoolContext, type StoredItem } from '../../shared/domain/records';
 import { pupil } from './events';
 
 /** Events as the table holds them, exactly as ingest writes them (for pure-core tests). */
@@ -11,7 +11,7 @@ export function parsed(raw: unknown): TrackerEvent {
   return result.event;
 }
 
-export function storedJournal(raw: unknown, school: SchoolContext = { schoolId: 'oak', timezone: 'Europe/London' }): StoredRecord {
+export function storedJournal(raw: unknown, school: SchoolContext = { schoolId: 'oak', timezone: 'Europe/London' }): StoredItem {
   const plan = planWrite(parsed(raw), school, new Date('2026-11-23T11:00:00Z'));
   if (plan.kind !== 'journal') throw new Error('not a journal item');
   return { ...plan.journal };

@@ -26,7 +26,7 @@ import {
 } from '../../domain/keys';
 import { expiresAt } from '../../domain/retention';
 import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
-import type { PupilName } from '../../domain/summary-email/school-summary';
+import type { ListedPupil } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
 import type { RollupSave, RollupStore } from '../../ports';
 import { mapWithConcurrency } from '../../util/concurrency';
@@ -261,10 +261,10 @@ export class DynamoRollupStore implements RollupStore {
     );
   }
 
-  async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>> {
+  async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, ListedPupil>> {
     const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
     // Names and year only: never contacts.
-    const items = await batchGetAll<PupilName & { pupilId: string }>(this.ref, keys, {
+    const items = await batchGetAll<ListedPupil & { pupilId: string }>(this.ref, keys, {
       ProjectionExpression: '#id, #first, #last, #year',
       ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
     });

@@ -14,7 +14,11 @@ import {
   weekTitle,
   type Change,
 } from './format';
+import { absenceThresholds } from '../rollup/attendance';
+import { lookAtThresholds } from '../rollup/pupils-to-look-at';
 import { colours, html } from './html';
+
+const { persistentPercent, severePercent } = absenceThresholds;
 import { restrictiveSection, sdqImpactSection } from './restrictive-sdq-sections';
 
 /**
@@ -23,7 +27,8 @@ import { restrictiveSection, sdqImpactSection } from './restrictive-sdq-sections
  * note is ever read into the figures, so none can appear here.
  */
 
-export interface PupilName {
+/** A pupil as the leaders' list shows them: name and year, whatever the profile holds. */
+export interface ListedPupil {
   firstName?: string;
   lastName?: string;
   yearGroup?: string;
@@ -35,7 +40,7 @@ export interface SchoolSummaryInput {
   timezone: string;
   figures: RollupFigures;
   /** Names of the pupils to look at, by pupilId (from the roster). */
-  pupils: Record<string, PupilName>;
+  pupils: Record<string, ListedPupil>;
   /** Earlier weeks whose stored figures this rollup revised (records that arrived late). */
   revisedWeeks?: string[];
 }
@@ -73,19 +78,19 @@ function reasonDetail(pupil: PupilToLookAt, reason: LookReason): string {
   }
 }
 
-const nameOf = (pupilId: string, pupils: Record<string, PupilName>) => {
+const nameOf = (pupilId: string, pupils: Record<string, ListedPupil>) => {
   const pupil = pupils[pupilId];
   const name = [pupil?.firstName, pupil?.lastName].filter(Boolean).join(' ');
   return name || `Pupil ${pupilId}`;
 };
 
-const yearAndId = (pupilId: string, pupils: Record<string, PupilName>) => {
+const yearAndId = (pupilId: string, pupils: Record<string, ListedPupil>) => {
   const year = pupils[pupilId]?.yearGroup;
   return `${year ? (/^\d+$/.test(year) ? `Year ${year}` : year) : 'Year not known'} · ${pupilId}`;
 };
 
 /** Pupils with the most reasons first, then by name. */
-function orderPupils(list: PupilToLookAt[], pupils: Record<string, PupilName>): PupilToLookAt[] {
+function orderPupils(list: PupilToLookAt[], pupils: Record<string, ListedPupil>): PupilToLookAt[] {
   return [...list].sort(
     (a, b) =>
       b.reasons.length - a.reasons.length ||
@@ -189,8 +194,8 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     html.paragraph(
       `Since ${escapeHtml(longDate(year.from))}: ${escapeHtml(plural(year.possibleSessions, 'possible session'))}, ${year.absentSessions} absent ` +
         `(${year.authorisedAbsentSessions} authorised, ${year.unauthorisedAbsentSessions} unauthorised), across ${escapeHtml(plural(year.pupils, 'pupil'))}. ` +
-        `<strong>${escapeHtml(plural(attendance.persistentAbsentees.length, 'pupil'))}</strong> persistently absent (10% or more of sessions missed)${share(attendance.persistentAbsentees.length, year.pupils)}, ` +
-        `of whom ${attendance.severeAbsentees.length} severely (50% or more); ${attendance.newlyPersistentAbsentees.length} became persistently absent this week.`,
+        `<strong>${escapeHtml(plural(attendance.persistentAbsentees.length, 'pupil'))}</strong> persistently absent (${persistentPercent}% or more of sessions missed)${share(attendance.persistentAbsentees.length, year.pupils)}, ` +
+        `of whom ${attendance.severeAbsentees.length} severely (${severePercent}% or more); ${attendance.newlyPersistentAbsentees.length} became persistently absent this week.`,
     ),
   ].join('\n');
 
@@ -276,8 +281,8 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
 
   const footer = html.footer([
     `This summary names pupils and is for the leaders of ${escapeHtml(input.schoolName)} only. Please do not forward it.`,
-    'Attendance follows the DfE codes: present / \\ L; approved education off site K V P W B (possible sessions, not absences); authorised and unauthorised absences; D X Q Y1–Y7 Z # are not possible sessions. Rate = (possible − absent) ÷ possible. Persistent absence: 10% or more of possible sessions this academic year; severe: 50% or more.',
-    `Pupils to look at: two or more incidents this week and more than last week; attendance this week 25 points or more below their rate before it; or persistently absent with no active intervention. Dates are in the school's timezone (${escapeHtml(input.timezone)}).`,
+    `Attendance follows the DfE codes: present / \\ L; approved education off site K V P W B (possible sessions, not absences); authorised and unauthorised absences; D X Q Y1–Y7 Z # are not possible sessions. Rate = (possible − absent) ÷ possible. Persistent absence: ${persistentPercent}% or more of possible sessions this academic year; severe: ${severePercent}% or more.`,
+    `Pupils to look at: ${lookAtThresholds.risingIncidentsMin} or more incidents this week and more than last week; attendance this week ${lookAtThresholds.fallingAttendanceDropPoints} points or more below their rate before it; or persistently absent with no active intervention. Dates are in the school's timezone (${escapeHtml(input.timezone)}).`,
     `${escapeHtml(input.trustName)} · Intervention tracker`,
   ]);
 
@@ -350,7 +355,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     '',
     '--',
     `This summary names pupils and is for the leaders of ${input.schoolName} only. Please do not forward it.`,
-    `Attendance by the DfE codes; persistent absence is 10% or more of possible sessions this academic year, severe 50% or more. Dates in ${input.timezone}.`,
+    `Attendance by the DfE codes; persistent absence is ${persistentPercent}% or more of possible sessions this academic year, severe ${severePercent}% or more. Dates in ${input.timezone}.`,
   ];
 
   return {
