@@ -20,7 +20,7 @@ export type { ClaimResult, DecisionStatus, NotificationDecisionItem, Notificatio
 export type { BusEvent } from '../../events/bus';
 export type { EventPublisher } from './publisher';
 export type { PupilRecords, StoredItem } from './pupil-records';
-export type { RollupStore } from './rollup-store';
+export type { RollupSave, RollupStore } from './rollup-store';
 export type { SchoolDirectory, SchoolProfile } from './schools';
 export type { TrustSettings } from './settings';
 export type { WebhookSecretStore } from './webhook-secrets';
