@@ -5,6 +5,7 @@ import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
 import { localTarget } from '../infra/cli/targets';
 import { makePrivateDir, writePrivateFile } from '../shared/adapters/local/private-files';
+import { correctionsOf } from './demo-corrections';
 import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
@@ -36,7 +37,7 @@ export const schools: DemoSchool[] = [
 
 type Event = Record<string, unknown>;
 
-/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions. */
+/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions, and later corrections. */
 export function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
   const rand = random(school.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
@@ -128,7 +129,7 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
       }
     }
   });
-  return events;
+  return [...events, ...correctionsOf(events, random(school.seed + 1))];
 }
 
 const sdqKinds: ReadonlySet<string> = new Set(['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'counselling']);

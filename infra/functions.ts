@@ -66,7 +66,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // GetItem: the school (pattern 1). Put/Update: conditional writes and
     // TransactWriteItems of journal items, marks and roster (patterns 3-5).
     // PartiQLInsert: new marks and events go as batched put-if-absent INSERTs (docs/performance.md).
-    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'] },
+    // Query: an incident's versions, to mark the weeks a late amendment changes (pattern 19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'] },
     readsWebhookSecrets: true,
   },
   'publish-stored-events': {
@@ -85,8 +86,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     env: [...storage, ...mail],
     // The stored record and pupil profile by key, decisions (patterns 12, 13); an
-    // intervention's start on the pupil's timeline (pattern 7).
-    table: { actions: ['dynamodb:GetItem', ...write], indexes: ['byPupil'] },
+    // intervention's start on the pupil's timeline (pattern 7); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write], indexes: ['byPupil'] },
     sendsEmail: true,
   },
   'alert-dsl': {
@@ -95,8 +96,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 60,
     memoryMb: 512,
     env: [...storage, ...mail],
-    // The stored record and the school by key; the decision (pattern 12).
-    table: { actions: ['dynamodb:GetItem', ...write] },
+    // The stored record and the school by key; the decision (pattern 12); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write] },
     sendsEmail: true,
   },
   'schedule-rollups': {
@@ -117,7 +118,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // TRUST_NAME: the school summary email names the trust.
     env: [...storage, 'EVENT_BUS_NAME', ...mail, 'TRUST_NAME'],
     // Attendance, week index, rollups (patterns 9, 11, 14, 15), pupils' names (BatchGet).
-    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write], indexes: ['byWeek'] },
+    // DeleteItem: clears the changed-week markers it folded (pattern 20).
+    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write, 'dynamodb:DeleteItem'], indexes: ['byWeek'] },
     publishes: true,
     sendsEmail: true,
   },
@@ -139,13 +141,14 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 25,
     memoryMb: 1024,
     env: [...storage],
-    // GetItem: school, pupil profile, rollup (patterns 1, 20, 23). BatchGet: a chronology page's
-    // restorative sessions seen through a participant link (21). PutItem, PartiQLInsert: the
-    // webhook core's writes of journal items and participant links (3); staff post no marks or
-    // rosters, so no UpdateItem. Queries only on indexes: roster, incidents (gsi1: 19, 22),
-    // chronology (gsi3: 21), a term of school-weeks for caseload and follow-ups (gsi2: 24).
+    // GetItem: school, pupil profile, rollup (patterns 1, 22, 25). BatchGet: a chronology page's
+    // restorative sessions seen through a participant link (23). PutItem, PartiQLInsert: the
+    // webhook core's writes of journal items, participant links and incident versions (3);
+    // Query and UpdateItem: as the webhook, an incident's versions and the changed-week markers
+    // of a late record (19, 20). Index Queries: roster, incidents (gsi1: 21, 24), chronology
+    // (gsi3: 23), a term of school-weeks for caseload and follow-ups (gsi2: 26).
     table: {
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:PartiQLInsert'],
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'],
       indexes: ['byPupil', 'byPupilTime', 'byWeek'],
     },
   },

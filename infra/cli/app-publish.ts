@@ -7,7 +7,7 @@ import { CliError, type CliTarget } from './targets';
 /**
  * `tracker app publish --stage NAME`: uploads the built staff app (app/dist, `npm run
  * build:app`) and its config.json (the stage's user pool client) to the stage's app bucket,
- * served by CloudFront at `/app/` (docs/decisions/0009-staff-app-hosting.md).
+ * served by CloudFront at `/app/` (docs/decisions/0010-staff-app-hosting.md).
  */
 const appDir = fileURLToPath(new URL('../../app/dist', import.meta.url));
 

@@ -79,6 +79,8 @@ export const trustSummaryKey = (week: string) => ({ pk: `TRUST#WEEK#${week}`, sk
 
 /** Notification dedup key of a first-day absence: one message per pupil per day, whichever mark. */
 export const absenceDedupKey = (date: string) => `absence#${date}`;
+/** ... and of its correction: at most one per pupil per day too. */
+export const absenceCorrectionDedupKey = (date: string) => `absence-correction#${date}`;
 /** GSI2 entry of a notification decision: the school-week's decisions, for the weekly rollup. */
 export const notificationWeekSortPrefix = 'notification#';
 export const notificationWeekIndex = (schoolId: string, week: string, decidedAtUtc: string, eventId: string, recipient: string) => ({
@@ -112,3 +114,21 @@ export const rosterPartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#R
 export const rosterIndex = (schoolId: string, pupilId: string) => ({ gsi1pk: rosterPartition(schoolId), gsi1sk: `PUPIL#${part(pupilId)}` });
 /** Journal items of a pupil's incidents on the timeline (GSI1 sort key prefix). */
 export const incidentTimelinePrefix = 'INCIDENT#';
+
+/**
+ * Every version of one incident (same incidentId, each eventId): a small item each, so "was
+ * any version a safeguarding concern?" and "which weeks is it filed under?" are one Query.
+ */
+export const incidentPartition = (schoolId: string, incidentId: string) => `SCHOOL#${part(schoolId)}#INCIDENT#${part(incidentId)}`;
+export const incidentVersionKey = (schoolId: string, incidentId: string, occurredAtUtc: string, eventId: string) => ({
+  pk: incidentPartition(schoolId, incidentId),
+  sk: `VERSION#${occurredAtUtc}#${part(eventId)}`,
+});
+
+/**
+ * A school-week that received a record after it ended (a late mark, a correction, an
+ * amended incident): the next rollup re-folds from the oldest such week. One partition per
+ * school, sorted by week, so "every changed week up to W" is one Query.
+ */
+export const changedWeekPartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#CHANGED_WEEKS`;
+export const changedWeekKey = (schoolId: string, week: string) => ({ pk: changedWeekPartition(schoolId), sk: `WEEK#${week}` });

@@ -21,7 +21,7 @@ export type { ClaimResult, DecisionStatus, NotificationDecisionItem, Notificatio
 export type { BusEvent } from '../../events/bus';
 export type { EventPublisher } from './publisher';
 export type { PupilRecords, StoredItem } from './pupil-records';
-export type { RollupStore } from './rollup-store';
+export type { RollupSave, RollupStore } from './rollup-store';
 export type { SchoolDirectory, SchoolProfile } from './schools';
 export type { ChronologyItem, ChronologyPage, PupilSummary, StaffReads } from './staff-reads';
 export type { TrustSettings } from './settings';

@@ -1,4 +1,5 @@
 import { parseEvent, webhookBody, type FieldError, type TrackerEvent } from '../../events/catalogue';
+import { weeksToMarkChanged } from '../domain/changed-weeks';
 import { planWrite, type SchoolContext, type WritePlan } from '../domain/records';
 import { verifySignature } from '../domain/signature';
 import { mapWithConcurrency } from '../util/concurrency';
@@ -67,7 +68,7 @@ const datePath: Record<TrackerEvent['type'], string> = {
   'intervention.started': 'data.startDate',
   'intervention.ended': 'data.endDate',
   'pupil.upserted': 'occurredAt',
-  'incident.recorded': 'occurredAt',
+  'incident.recorded': 'data.happenedAt',
   'restrictive.intervention.recorded': 'data.startedAt',
   'outcome.measure.recorded': 'data.date',
 };
@@ -78,7 +79,8 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
   // event would be stored where no weekly view ever looks.
   const { date, week } = (plan.kind === 'mark' ? plan.mark.attributes : plan.journal) as { date: string; week: string };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{4}-W\d{2}$/.test(week)) {
-    return { path: datePath[event.type], message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
+    const path = event.type === 'incident.recorded' && !event.data.happenedAt ? 'occurredAt' : datePath[event.type];
+    return { path, message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
   }
   const tiny = firstNumber(event.data, 'data', (n) => n !== 0 && Math.abs(n) < smallestStorableNumber);
   if (tiny) return { path: tiny, message: 'must be 0 or at least 1e-130 in magnitude' };
@@ -87,6 +89,20 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
     return { path: 'data', message: `is too large: one event may hold at most ${maxStoredItemBytes} bytes` };
   }
   return undefined;
+}
+
+/**
+ * After the records are stored, and before the answer: the weeks they land in that may
+ * already be rolled up, and for an incident every week its versions are filed under (a
+ * version filed elsewhere may now be superseded). Duplicates count too, so a retry after a
+ * failed mark still marks. A failure here answers 5xx; the retry marks again.
+ */
+async function markChangedWeeks(schoolId: string, plans: WritePlan[], events: EventStore, now: Date): Promise<void> {
+  const weeks = plans.map((plan) => String((plan.kind === 'mark' ? plan.mark.attributes : plan.journal).week));
+  const incidentIds = [...new Set(plans.flatMap((plan) => (plan.kind === 'journal' && plan.incidentVersion ? [String(plan.incidentVersion.incidentId)] : [])))];
+  const versionWeeks = await mapWithConcurrency(incidentIds, 8, (incidentId) => events.incidentWeeks(schoolId, incidentId));
+  const changed = weeksToMarkChanged([...weeks, ...versionWeeks.flat()], now);
+  if (changed.length > 0) await events.markWeeksChanged(schoolId, changed, now);
 }
 
 /**
@@ -150,6 +166,7 @@ export async function storeEvents(
   now: Date,
   options: StoreOptions = {},
 ): Promise<Extract<WebhookResponse, { status: 200 | 207 | 422 }>> {
+  const stored: WritePlan[] = [];
   const results = await mapWithConcurrency(rawEvents, writeConcurrency, async (raw): Promise<EventResult> => {
     const event = parseEvent(raw);
     // Checked before the rest, so an event of a refused type is refused whatever else is wrong.
@@ -161,8 +178,10 @@ export async function storeEvents(
     const tooBig = storageLimitError(event.event, plan);
     if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
     const status = await events.store(plan);
+    stored.push(plan);
     return { eventId: event.event.eventId, status };
   });
+  await markChangedWeeks(context.schoolId, stored, events, now);
 
   const rejected = results.filter((result) => result.status === 'rejected').length;
   const status = rejected === 0 ? 200 : rejected === results.length ? 422 : 207;

@@ -57,6 +57,8 @@ const expectedActions: Record<FunctionName, string[]> = {
     'dynamodb:GetItem',
     'dynamodb:PartiQLInsert',
     'dynamodb:PutItem',
+    // An incident's versions, to mark the weeks an amendment changes (issue 11).
+    'dynamodb:Query',
     'dynamodb:UpdateItem',
     'secretsmanager:GetSecretValue',
     ...tableKeyWrite,
@@ -71,10 +73,13 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...dlqSend,
   ],
   'notify-parents': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
-  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
+  // Query: an incident's versions, safeguarding being sticky across them (issue 11).
+  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
   'schedule-rollups': ['dynamodb:Query', 'events:PutEvents', ...tableKeyRead, ...dlqSend],
   'rollup-school': [
     'dynamodb:BatchGetItem',
+    // Clears the changed-week markers it folded (issue 11).
+    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
@@ -93,7 +98,7 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...tableKeyWrite,
     ...dlqSend,
   ],
-  'staff-api': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:Query', ...tableKeyWrite],
+  'staff-api': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...tableKeyWrite],
 };
 
 const expectedIndexes: Record<FunctionName, string[]> = {

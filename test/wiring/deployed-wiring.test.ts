@@ -218,7 +218,14 @@ describe('the staff API as AWS runs it (behind the JWT authorizer)', () => {
     expect(figures.statusCode).toBe(200);
     const posted = await staffApi.call(
       staffRequest('POST /v1/schools/{schoolId}/records', { schoolId: school }, {
-        body: { events: [incident({ pupilId: 'P001', occurredAt, data: { notes: 'NOTE-NEVER-LOGGED' } }), interventionStarted({ pupilId: 'P002', data: { interventionId: 'STAFF-INT', startDate: today } }), restorativeSession({ data: { date: today } })] },
+        body: {
+          events: [
+            // Dated last week: the core marks that week changed, as for the webhook.
+            incident({ pupilId: 'P001', occurredAt: `${lastMonday}T10:00:00Z`, data: { notes: 'NOTE-NEVER-LOGGED' } }),
+            interventionStarted({ pupilId: 'P002', data: { interventionId: 'STAFF-INT', startDate: today } }),
+            restorativeSession({ data: { date: today } }),
+          ],
+        },
       }),
     );
     expect(JSON.parse(posted.body).results.map((result: { status: string }) => result.status)).toEqual(['accepted', 'accepted', 'accepted']);
