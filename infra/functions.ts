@@ -16,7 +16,9 @@ export type EnvName =
   | 'MAIL_FROM'
   | 'SES_CONFIGURATION_SET'
   | 'TRUST_LEADERS'
-  | 'TRUST_NAME';
+  | 'TRUST_NAME'
+  | 'MIS_SECRETS_PREFIX'
+  | 'WONDE_BASE_URL';
 
 /** DynamoDB item actions a function may be granted. Scan is deliberately not one of them. */
 export type TableAction =
@@ -49,6 +51,8 @@ export interface FunctionSpec {
   sendsEmail?: true;
   /** secretsmanager:GetSecretValue on `<prefix>/*` and kms:Decrypt via Secrets Manager. */
   readsWebhookSecrets?: true;
+  /** secretsmanager:GetSecretValue on `<MIS_SECRETS_PREFIX>/*` (granted by infra/constructs/mis-connector.ts). */
+  readsMisSecrets?: true;
 }
 
 const read: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
@@ -130,5 +134,28 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // which a failed send deletes again (conditional DeleteItem) so a retry can claim it.
     table: { actions: [...read, ...write, 'dynamodb:DeleteItem'], indexes: ['byPupil', 'byWeek'] },
     sendsEmail: true,
+  },
+  'sync-mis': {
+    description: 'MIS connector: every 15 minutes, reads each connected school from Wonde and stores it as events',
+    trigger: 'schedule',
+    // Lambda's maximum: a first sync of a large school stops at the budget and resumes next run.
+    timeoutSeconds: 900,
+    // A Wonde page of 1,000 students with contacts is a few MB of JSON (docs/mis-connector.md).
+    memoryMb: 1024,
+    env: ['TABLE_NAME', 'MIS_SECRETS_PREFIX', 'WONDE_BASE_URL'],
+    // GetItem: school, connection, pupil profile (deletions). Query: MIS_CONNECTIONS on gsi1.
+    // UpdateItem: cursors and state. The event store's writes as ingest-events (patterns 3-5).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
+  },
+  'wonde-lifecycle': {
+    description: "Wonde's schoolApproved / accessRevoked webhook: moves a connection between connected and revoked",
+    trigger: 'api',
+    timeoutSeconds: 25,
+    memoryMb: 256,
+    env: ['TABLE_NAME', 'MIS_SECRETS_PREFIX'],
+    // Query: MIS_CONNECTIONS on gsi1 (find the school by its Wonde id). UpdateItem: the state.
+    table: { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
   },
 };

@@ -97,3 +97,13 @@ export const rollupStateSortKey = (week: string) => `WEEK#${week}`;
 export const rollupStateKey = (schoolId: string, week: string) => ({ pk: rollupStatePartition(schoolId), sk: rollupStateSortKey(week) });
 /** Prefix of a school-week's GSI2 entries of one kind: an event type (`incident.recorded`) or `notification`. */
 export const weekSortPrefix = (kind: string) => `${kind}#`;
+
+/** A school's MIS connection (Wonde): state, cursors, checkpoint (docs/mis-connector.md). */
+export const misConnectionKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_CONNECTION' });
+/** GSI1 entry listing every school with an MIS connection: the 15-minute sync reads one partition. */
+export const misConnectionIndex = (schoolId: string) => ({ gsi1pk: 'MIS_CONNECTIONS', gsi1sk: `SCHOOL#${part(schoolId)}` });
+export const misConnectionPartition = 'MIS_CONNECTIONS';
+/** The school's MIS token on the local stack only (Secrets Manager when deployed). */
+export const misTokenKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_TOKEN' });
+/** The Wonde lifecycle webhook's URL key, one per deployment (local stack only). */
+export const misWebhookKeyKey = { pk: 'MIS#WONDE', sk: 'WEBHOOK_KEY' } as const;

@@ -6,6 +6,7 @@
 import type { WebhookSecrets } from '../domain/signature';
 import type { WritePlan } from '../domain/records';
 import type { TableRef } from '../adapters/aws/dynamodb';
+import type { MisAdapters } from './mis';
 
 export interface Clock {
   now(): Date;
@@ -92,4 +93,6 @@ export interface Adapters {
   mailer: Mailer;
   clock: Clock;
   settings: TrustSettings;
+  /** The MIS connector (shared/ports/mis.ts); only its functions and the local stack set it. */
+  mis?: MisAdapters;
 }

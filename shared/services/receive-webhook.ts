@@ -88,6 +88,28 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
 }
 
 /**
+ * The core every source of events shares (the webhook, the MIS connector): each raw event is
+ * validated against the catalogue, checked against storage limits and stored once. Results
+ * are in input order; a storage failure throws, and nothing after it is acknowledged.
+ */
+export async function storeEvents(
+  rawEvents: readonly unknown[],
+  context: { schoolId: string; timezone: string },
+  deps: { events: EventStore },
+  now: Date,
+): Promise<EventResult[]> {
+  return mapWithConcurrency([...rawEvents], writeConcurrency, async (raw): Promise<EventResult> => {
+    const event = parseEvent(raw);
+    if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
+    const plan = planWrite(event.event, context, now);
+    const tooBig = storageLimitError(event.event, plan);
+    if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
+    const status = await deps.events.store(plan);
+    return { eventId: event.event.eventId, status };
+  });
+}
+
+/**
  * Checks in the order that leaks least: media type and size (cheap, no secrets), then the
  * signature over the raw bytes, and only then is the body parsed. A storage failure
  * throws, so the caller answers 5xx and the sender retries the whole request.
@@ -124,17 +146,7 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   const shape = webhookBody.safeParse(parsed);
   if (!shape.success) return error(400, 'body must be {"events": [...]} with 1 to 500 events');
 
-  const context = { schoolId: request.schoolId, timezone: school!.timezone };
-  const results = await mapWithConcurrency(shape.data.events, writeConcurrency, async (raw): Promise<EventResult> => {
-    const event = parseEvent(raw);
-    if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
-    const plan = planWrite(event.event, context, now);
-    const tooBig = storageLimitError(event.event, plan);
-    if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
-    const status = await deps.events.store(plan);
-    return { eventId: event.event.eventId, status };
-  });
-
+  const results = await storeEvents(shape.data.events, { schoolId: request.schoolId, timezone: school!.timezone }, deps, now);
   const rejected = results.filter((result) => result.status === 'rejected').length;
   const status = rejected === 0 ? 200 : rejected === results.length ? 422 : 207;
   return { status, body: { results } };
