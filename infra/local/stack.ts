@@ -13,6 +13,10 @@ import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-director
 import { LocalEventBus } from '../../shared/adapters/local/local-bus';
 import { OutboxMailer } from '../../shared/adapters/local/outbox';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import { DynamoMisConnectionStore, DynamoStoredRoster } from '../../shared/adapters/aws/mis-connections';
+import { outboxAlerts } from '../../shared/adapters/local/mis-alerts';
+import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-store';
+import { WondeSource, wondeDefaultBaseUrl, type WondeSourceOptions } from '../../shared/adapters/wonde/wonde-source';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
 import type { Adapters, Clock, EventStore, Mailer, TrustSettings } from '../../shared/ports';
@@ -44,7 +48,14 @@ export interface LocalStackOptions {
    * socket against it, so under load it fails healthy calls.)
    */
   storageTimeoutMs?: number;
+  /** The Wonde connector's source: base URL (default WONDE_BASE_URL, else Wonde's), retry timing. */
+  wonde?: WondeSourceOptions;
+  /** Who gets the connector's operator alerts in the outbox (default OPS_EMAIL, else ops@localhost). */
+  operators?: string[];
 }
+
+/** The MIS sync runs every 15 minutes, on the minute timer (contract section 9). */
+export const misSyncIntervalMs = 15 * 60_000;
 
 /**
  * Default per-attempt storage timeout: DynamoDB Local answers within it even when saturated
@@ -128,6 +139,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       trustName: process.env.TRUST_NAME ?? 'Local Trust',
     },
   };
+  adapters.mis = {
+    source: new WondeSource({ baseUrl: process.env.WONDE_BASE_URL || wondeDefaultBaseUrl, ...options.wonde }),
+    connections: new DynamoMisConnectionStore(table),
+    tokens: new TableMisTokenStore(table),
+    alerts: outboxAlerts(adapters.mailer, options.operators ?? [process.env.OPS_EMAIL || 'ops@localhost']),
+    roster: new DynamoStoredRoster(table),
+  };
   for (const [name, factory] of Object.entries(functionFactories)) {
     functions[name as FunctionName] = factory(adapters) as (event: unknown) => Promise<unknown>;
   }
@@ -163,11 +181,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       lastRuns[timezone] = week;
       await writeFile(schedulerFile, JSON.stringify(lastRuns));
     }
+    // The deployed schedule's rate(15 minutes), on the same timer.
+    const lastSync = lastRuns['mis-sync'] ? Date.parse(lastRuns['mis-sync']) : 0;
+    if (now.getTime() - lastSync >= misSyncIntervalMs) {
+      lastRuns['mis-sync'] = now.toISOString();
+      await writeFile(schedulerFile, JSON.stringify(lastRuns));
+      await functions['sync-mis']({});
+    }
   };
   const timer = setInterval(() => tick().catch((error) => logger.warn('scheduler failed', { errorMessage: (error as Error).message })), 60_000);
 
   const server = createLocalHttpServer({
     webhook: functions['ingest-events'] as never,
+    misWebhook: functions['wonde-lifecycle'] as never,
     invoke: async (name, payload) => {
       if (!(name in functions)) throw new Error(`no function named ${name}`);
       return functions[name as FunctionName](payload);
