@@ -6,6 +6,10 @@ import { systemClock } from '../../shared/adapters/aws/environment';
 import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/secrets-manager';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import { DynamoMisConnectionStore } from '../../shared/adapters/aws/mis-connections';
+import { misSecretsPrefix, SecretsManagerMisTokenStore } from '../../shared/adapters/aws/secrets-manager-mis-tokens';
+import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-store';
+import type { MisConnectionStore, MisTokenStore } from '../../shared/ports/mis';
 import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
 import { localCredentials, localRegion } from '../local/dynamodb-local';
 
@@ -17,6 +21,8 @@ export interface CliTarget {
   secrets: WebhookSecretStore;
   clock: Clock;
   webhookUrl(schoolId: string): string;
+  /** The MIS connector's connections and tokens (Secrets Manager when deployed). */
+  mis: { connections: MisConnectionStore; tokens: MisTokenStore };
   /** Runs a function as its trigger would (Lambda Invoke, or the local stack's twin). */
   invoke(functionName: string, payload: unknown): Promise<unknown>;
 }
@@ -52,6 +58,7 @@ export async function localTarget(port: number): Promise<CliTarget> {
     table,
     schools: new DynamoSchoolDirectory(table),
     secrets: new TableSecretStore(table),
+    mis: { connections: new DynamoMisConnectionStore(table), tokens: new TableMisTokenStore(table) },
     clock: systemClock,
     webhookUrl: (schoolId) => `${base}/v1/schools/${schoolId}/events`,
     async invoke(functionName, payload) {
@@ -94,10 +101,15 @@ export async function stageTarget(
       output(stackOutputs.secretsPrefix),
       output(stackOutputs.secretsKey),
     ),
+    mis: {
+      connections: new DynamoMisConnectionStore(table),
+      tokens: new SecretsManagerMisTokenStore(new SecretsManagerClient({ region }), misSecretsPrefix(stage), output(stackOutputs.secretsKey)),
+    },
     clock: systemClock,
     webhookUrl: (schoolId) => `${apiUrl}/v1/schools/${schoolId}/events`,
     async invoke(functionName, payload) {
-      const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : functionName;
+      // Every function is named tracker-<stage>-<name> (infra/constructs/tracker-function.ts).
+      const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : `tracker-${stage}-${functionName}`;
       const result = await lambda.send(
         new InvokeCommand({ FunctionName: functionArn, Payload: Buffer.from(JSON.stringify(payload)) }),
       );

@@ -5,6 +5,7 @@ import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { misOptions, misUsage, runMisCommand } from './mis-commands';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
 /**
@@ -15,7 +16,8 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   school add --id ID --name NAME --leader EMAIL [--leader EMAIL...] [--timezone Europe/London] [--dsl EMAIL]
   school rotate-secret --id ID
   rollup --school ID --week YYYY-Www
-  pupil export --school ID --pupil PUPIL`;
+  pupil export --school ID --pupil PUPIL
+${misUsage}`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -29,6 +31,7 @@ const options = {
   week: { type: 'string' },
   pupil: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  ...misOptions,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -87,8 +90,11 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const exported = pupilExport(schoolId, pupilId, records, now);
       return { json: exported, text: JSON.stringify(exported, null, 2) };
     }
-    default:
+    default: {
+      const mis = await runMisCommand(command, values, target);
+      if (mis) return mis;
       throw new CliError(`unknown command "${command}"\n${usage}`);
+    }
   }
 }
 

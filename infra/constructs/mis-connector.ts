@@ -10,13 +10,12 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { functionNames, type FunctionName } from '../../functions/registry';
 import { misAlertLogMessage } from '../../shared/adapters/local/mis-alerts';
+import { misSecretsPrefix } from '../../shared/adapters/aws/secrets-manager-mis-tokens';
 import { wondeDefaultBaseUrl } from '../../shared/adapters/wonde/wonde-source';
 import { functionSpecs } from '../functions';
 import { acknowledge, nagArn } from '../nag';
 import type { TrackerFunction } from './tracker-function';
 
-/** Secrets Manager names of Wonde tokens: `<prefix>/<schoolId>/wonde`, apart from the webhook secrets' prefix. */
-export const misSecretsPrefix = (stage: string) => `intervention-tracker-mis/${stage}`;
 /** Every 15 minutes (contract section 9). */
 export const misSyncSchedule = 'rate(15 minutes)';
 export const misWebhookPath = '/v1/mis/wonde/{key}';

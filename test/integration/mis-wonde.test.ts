@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { WondeSource } from '../../shared/adapters/wonde/wonde-source';
@@ -11,9 +16,13 @@ import { startTestStack, type TestStack } from '../support/local-stack';
 let stack: TestStack;
 const waits: number[] = [];
 const fakes: FakeWonde[] = [];
+/** The Wonde the stack itself is configured with (WONDE_BASE_URL), for the CLI and the scheduler. */
+let stackWonde: FakeWonde;
 
 beforeAll(async () => {
-  stack = await startTestStack({ operators: ['ops@trust.example.org'] });
+  stackWonde = await startFakeWonde({ schoolId: 'W-CEDAR' });
+  fakes.push(stackWonde);
+  stack = await startTestStack({ operators: ['ops@trust.example.org'], wonde: { baseUrl: stackWonde.baseUrl, pageSize: 2, sleep: async () => {} } });
 });
 afterAll(async () => {
   await Promise.all(fakes.map((fake) => fake.stop()));
@@ -159,5 +168,41 @@ describe('access lifecycle webhook', () => {
     const unknown = await post('k'.repeat(40), { payload_type: 'schoolApproved', school_id: 'W-NEVER' });
     expect(unknown.status).toBe(202);
     expect(await stack.adapters.schools.get('W-NEVER')).toBeUndefined();
+  });
+});
+
+describe('CLI and schedule', () => {
+  const tracker = (...args: string[]) =>
+    promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } });
+
+  it('`school connect` stores the token from a file and never prints it; `sync --json` prints schoolId, events, cursor', async () => {
+    stackWonde.setCodes(codes);
+    stackWonde.upsertStudent(wondeStudent('S1'));
+    stackWonde.mark({ id: 'M1', student: 'S1', date: '2026-11-23', session: 'AM', attendance_code: 'C-PRESENT' });
+    await stack.addSchool({ schoolId: 'cedar' });
+    const tokenFile = join(await mkdtemp(join(tmpdir(), 'wonde-token-')), 'token');
+    await writeFile(tokenFile, `${stackWonde.token}\n`);
+    const connect = await tracker('school', 'connect', '--id', 'cedar', '--wonde-school', stackWonde.schoolId, '--token-file', tokenFile, '--json');
+    expect(JSON.parse(connect.stdout)).toEqual({ schoolId: 'cedar', provider: 'wonde', wondeSchoolId: 'W-CEDAR', state: 'connected' });
+    expect(connect.stdout + connect.stderr).not.toContain(stackWonde.token);
+
+    const sync = await tracker('sync', '--school', 'cedar', '--json');
+    const printed = JSON.parse(sync.stdout);
+    expect(printed).toMatchObject({ schoolId: 'cedar', events: { 'pupil.upserted': 1, 'attendance.marked': 1 }, status: 'complete' });
+    expect(typeof printed.cursor).toBe('string');
+    expect(sync.stdout + sync.stderr).not.toContain(stackWonde.token);
+
+    // The minute timer's 15-minute sync of every connected school (the other tests' schools
+    // live on other fakes, so they are revoked here first).
+    const { connections } = stack.adapters.mis!;
+    for (const other of await connections.list()) if (other.schoolId !== 'cedar') await connections.setState(other.schoolId, 'revoked', 'test', new Date().toISOString());
+    stackWonde.upsertStudent(wondeStudent('S2'));
+    await stack.tick();
+    expect((await records('cedar', 'S2')).profile).toMatchObject({ firstName: 'Ada' });
+  });
+
+  it('`sync` of a school with no connection fails with a one-line reason', async () => {
+    await stack.addSchool({ schoolId: 'rowan' });
+    await expect(tracker('sync', '--school', 'rowan', '--json')).rejects.toMatchObject({ stderr: 'tracker: school rowan was not synced: no MIS connection\n' });
   });
 });

@@ -8,6 +8,9 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { MisTokenStore } from '../../ports/mis';
 
+/** The stage's prefix of Wonde tokens (the CDK grant and the CLI both use it). */
+export const misSecretsPrefix = (stage: string) => `intervention-tracker-mis/${stage}`;
+
 /** `<prefix>/<schoolId>/wonde`: a prefix apart from webhook secrets, so neither function can read the other's. */
 export const misTokenSecretName = (prefix: string, schoolId: string) => `${prefix}/${schoolId}/wonde`;
 
