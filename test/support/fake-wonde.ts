@@ -44,6 +44,7 @@ export interface FakeWonde {
   mark(mark: { id: string; student: string; date: string; session: 'AM' | 'PM'; attendance_code: string }): void;
   setCodes(codes: { id: string; code: string; description?: string }[]): void;
   failNext(...failures: ScriptedFailure[]): void;
+  clearFailures(): void;
   revoke(): void;
   stop(): Promise<void>;
 }
@@ -132,6 +133,10 @@ export async function startFakeWonde(options: { schoolId?: string; token?: strin
     upsertStudent(student) {
       collections['students-leaver'].delete(student.id);
       collections.students.set(student.id, { ...student, updated_at: stamp() });
+      // Back on roll: Wonde marks the earlier deletion restored.
+      for (const deletion of collections.deletions.values()) {
+        if (deletion.external_id === student.id && !deletion.restored_at) Object.assign(deletion, { restored_at: stamp() }, { updated_at: stamp() });
+      }
     },
     deleteStudent(id) {
       if (!collections.students.delete(id) && !collections['students-leaver'].delete(id)) return;
@@ -154,6 +159,9 @@ export async function startFakeWonde(options: { schoolId?: string; token?: strin
     },
     failNext(...scripted) {
       failures.push(...scripted);
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     revoke() {
       token = undefined;
