@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { connectSchool } from '../../shared/services/mis-connections';
 import type { SyncResult } from '../../shared/services/mis-sync';
@@ -9,12 +10,14 @@ import { CliError, type CliTarget } from './targets';
  * printed.
  */
 export const misUsage = `  school connect --id ID --wonde-school WONDE_SCHOOL_ID --token-file FILE
-  sync --school ID [--full]`;
+  sync --school ID [--full]
+  wonde webhook-url [--rotate]`;
 
 export const misOptions = {
   'wonde-school': { type: 'string' },
   'token-file': { type: 'string' },
   full: { type: 'boolean', default: false },
+  rotate: { type: 'boolean', default: false },
 } as const;
 
 interface MisValues {
@@ -23,6 +26,7 @@ interface MisValues {
   'wonde-school'?: string;
   'token-file'?: string;
   full?: boolean;
+  rotate?: boolean;
 }
 
 const required = (value: string | undefined, flag: string) => {
@@ -55,6 +59,17 @@ export async function runMisCommand(command: string, values: MisValues, target: 
       const json = { schoolId, events, cursor: cursor ?? null, status, duplicates, problems: problems.length, pages, ...(reason ? { reason } : {}) };
       const counts = Object.entries(events).map(([type, n]) => `${n} ${type}`).join(', ') || 'no changes';
       return { json, text: `Synced ${schoolId} (${status}): ${counts}; ${problems.length} records not stored; cursor ${cursor ?? 'none yet'}.` };
+    }
+    case 'wonde webhook-url': {
+      // The lifecycle webhook's shared key, created on first use; give the URL to Wonde.
+      const where = await target();
+      let key = values.rotate ? undefined : await where.mis.tokens.webhookKey();
+      if (!key) {
+        key = randomBytes(32).toString('hex');
+        await where.mis.tokens.putWebhookKey(key);
+      }
+      const url = where.webhookUrl('_').replace(/\/v1\/schools\/_\/events$/, `/v1/mis/wonde/${key}`);
+      return { json: { webhookUrl: url }, text: `Wonde lifecycle webhook URL (keep it private: the key in it is the only check):\n${url}` };
     }
     default:
       return undefined;
