@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -197,8 +197,22 @@ describe('CLI and schedule', () => {
     const { connections } = stack.adapters.mis!;
     for (const other of await connections.list()) if (other.schoolId !== 'cedar') await connections.setState(other.schoolId, 'revoked', 'test', new Date().toISOString());
     stackWonde.upsertStudent(wondeStudent('S2'));
+    // The stack's own minute timer may have run a sync already: make this tick's sync due.
+    const schedulerFile = join(stack.dataDir, 'scheduler.json');
+    const lastRuns = JSON.parse(await readFile(schedulerFile, 'utf8').catch(() => '{}')) as Record<string, string>;
+    delete lastRuns['mis-sync'];
+    await writeFile(schedulerFile, JSON.stringify(lastRuns));
     await stack.tick();
     expect((await records('cedar', 'S2')).profile).toMatchObject({ firstName: 'Ada' });
+  });
+
+  it('`wonde webhook-url` creates the shared key once and prints the lifecycle URL that works', async () => {
+    const { stdout } = await tracker('wonde', 'webhook-url', '--json');
+    const { webhookUrl } = JSON.parse(stdout) as { webhookUrl: string };
+    expect(webhookUrl).toMatch(new RegExp(`^${stack.url}/v1/mis/wonde/[^/]{40,}$`));
+    expect(JSON.parse((await tracker('wonde', 'webhook-url', '--json')).stdout).webhookUrl).toBe(webhookUrl);
+    const answer = await fetch(webhookUrl, { method: 'POST', body: JSON.stringify({ payload_type: 'schoolApproved', school_id: 'W-NOBODY' }) });
+    expect(answer.status).toBe(202);
   });
 
   it('`sync` of a school with no connection fails with a one-line reason', async () => {
