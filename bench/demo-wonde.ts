@@ -1,6 +1,6 @@
 import { DynamoEventStore } from '../shared/adapters/aws/event-store';
 import { DynamoStoredRoster } from '../shared/adapters/aws/mis-connections';
-import { logAlerts } from '../shared/adapters/local/mis-alerts';
+import { logAlerts } from '../shared/adapters/aws/operator-alerts';
 import { WondeSource } from '../shared/adapters/wonde/wonde-source';
 import { addDays, dateInZone } from '../shared/domain/calendar';
 import { connectSchool } from '../shared/services/mis-connections';

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { functionNames, type FunctionName } from '../../functions/registry';
-import { misAlertLogMessage } from '../../shared/adapters/local/mis-alerts';
+import { misAlertLogMessage } from '../../shared/adapters/aws/operator-alerts';
 import { misSecretsPrefix } from '../../shared/adapters/aws/secrets-manager-mis-tokens';
 import { wondeDefaultBaseUrl } from '../../shared/adapters/wonde/wonde-source';
 import { functionSpecs } from '../functions';

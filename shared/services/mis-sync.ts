@@ -56,6 +56,11 @@ export interface SyncResult {
   reason?: string;
 }
 
+/** The connection left `connected` while this sync ran (a revoke wins over progress). */
+class ConnectionChangedError extends Error {
+  override name = 'ConnectionChangedError';
+}
+
 const defaultOverlapMs = 5 * 60_000;
 /** Problems kept in a result (the count is exact; the list is for a person to start from). */
 const maxListedProblems = 100;
@@ -76,7 +81,7 @@ export async function syncSchool(schoolId: string, deps: SyncDependencies, optio
   let problemCount = 0;
   let codes = new Map<string, string | undefined>();
   const save = async (progress: Pick<MisConnection, 'cursors' | 'checkpoint' | 'lastSyncAt'>) => {
-    if (!(await deps.mis.connections.saveProgress(schoolId, progress))) throw new MisAccessError(0);
+    if (!(await deps.mis.connections.saveProgress(schoolId, progress))) throw new ConnectionChangedError();
   };
 
   try {
@@ -125,9 +130,8 @@ export async function syncSchool(schoolId: string, deps: SyncDependencies, optio
       }
     }
   } catch (error) {
-    if (error instanceof MisAccessError) {
-      return error.status === 0 ? finish(result, 'not-connected', 'the connection changed during the sync') : revoke(result, deps, `Wonde answered ${error.status}`);
-    }
+    if (error instanceof ConnectionChangedError) return finish(result, 'not-connected', 'the connection changed during the sync');
+    if (error instanceof MisAccessError) return revoke(result, deps, `Wonde answered ${error.status}`);
     if (error instanceof MisUnavailableError) {
       logger.warn('MIS unavailable; the next run resumes from the checkpoint', { schoolId, errorMessage: error.message });
       return finish(result, 'unavailable', error.message, cursors);

@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Adapters } from '../../ports';
 import type { MisAdapters } from '../../ports/mis';
-import { logAlerts } from '../local/mis-alerts';
+import { logAlerts } from './operator-alerts';
 import { WondeSource, wondeDefaultBaseUrl } from '../wonde/wonde-source';
 import { DynamoMisConnectionStore, DynamoStoredRoster } from './mis-connections';
 import { SecretsManagerMisTokenStore } from './secrets-manager-mis-tokens';

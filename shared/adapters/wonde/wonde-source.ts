@@ -9,6 +9,11 @@ import {
   type MisSource,
 } from '../../ports/mis';
 
+/** A 4xx other than 401/403/429: a request Wonde will never accept (retrying cannot help). */
+class WondeRequestError extends Error {
+  override name = 'WondeRequestError';
+}
+
 /** Wonde's API for UK schools; tests and the local stack point WONDE_BASE_URL at a fake. */
 export const wondeDefaultBaseUrl = 'https://api.wonde.com/v1.0';
 
@@ -103,11 +108,11 @@ export class WondeSource implements MisSource {
         await response.body?.cancel();
         if (response.status === 401 || response.status === 403) throw new MisAccessError(response.status);
         if (isNextPage && (response.status === 404 || response.status === 410)) throw new MisPageGoneError(`next page answered ${response.status}`);
-        if (response.status !== 429 && response.status < 500) throw new Error(`Wonde answered ${response.status}`);
+        if (response.status !== 429 && response.status < 500) throw new WondeRequestError(`Wonde answered ${response.status}`);
         wait = retryAfterMs(response.headers.get('retry-after'));
         failure = `Wonde answered ${response.status}`;
       } catch (error) {
-        if (error instanceof MisAccessError || error instanceof MisPageGoneError || (error as Error).message.startsWith('Wonde answered')) throw error;
+        if (error instanceof MisAccessError || error instanceof MisPageGoneError || error instanceof WondeRequestError) throw error;
         failure = `network: ${(error as Error).name}`;
       }
       if (attempt >= maxAttempts) throw new MisUnavailableError(`${failure} after ${attempt} attempts`);
