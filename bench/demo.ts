@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { addDays, weekJustEnded, weekStart } from '../shared/domain/calendar';
 import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
 import { localTarget } from '../infra/cli/targets';
+import { makePrivateDir, writePrivateFile } from '../shared/adapters/local/private-files';
 import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
@@ -152,8 +153,9 @@ async function main() {
       });
       secret = added.webhookSecret;
       known[school.schoolId] = secret;
-      await mkdir('.local', { recursive: true });
-      await writeFile(secretsFile, JSON.stringify(known, null, 2));
+      // Webhook secrets: owner-only, like the rest of .local/.
+      await makePrivateDir('.local');
+      await writePrivateFile(secretsFile, JSON.stringify(known, null, 2));
     }
     const events = termOf(school, termStart, lastDay);
     // Rosters first, as an MIS sync would, so notifications find contacts.

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../infra/local/stack';
-import { collect, queryPages, type TableRef } from '../shared/adapters/aws/dynamodb';
+import type { TableRef } from '../shared/adapters/aws/dynamodb';
+import { weekItems } from '../shared/adapters/aws/stored-events';
 import { isoWeekOf, weekStart, addDays } from '../shared/domain/calendar';
-import { attendancePartition, rollupKey, rollupStateKey, weekPartition } from '../shared/domain/keys';
-import { table } from '../shared/domain/table';
+import { rollupKey, rollupStateKey } from '../shared/domain/keys';
 import { addSchool } from '../shared/services/schools';
 import { batchWrite } from './batch-write';
 import { itemsOf, planOf, pupilsOf, rosterEvents, weekEvents, type BenchPupil } from './data';
@@ -69,21 +69,7 @@ function invokeRollup(stack: LocalStack, schoolId: string, week: string) {
 
 /** The least a rollup must do: read the week's marks and the week's journal entries, nothing else. */
 async function rawWeekQueries(ref: TableRef, schoolId: string, week: string): Promise<number> {
-  const query = (input: Record<string, unknown>) =>
-    collect(queryPages((start) => ref.client.send(new QueryCommand({ TableName: ref.tableName, ...input, ExclusiveStartKey: start } as never)))).then(
-      (items) => items.length,
-    );
-  const { byWeek } = table.indexes;
-  const counts = await Promise.all([
-    query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': attendancePartition(schoolId, week) }, ConsistentRead: true }),
-    query({
-      IndexName: byWeek.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': byWeek.partitionKey },
-      ExpressionAttributeValues: { ':pk': weekPartition(schoolId, week) },
-    }),
-  ]);
-  return counts[0]! + counts[1]!;
+  return (await weekItems(ref, schoolId, week)).length;
 }
 
 /** Prior weeks stored with their other events too (older ones hold marks only). */

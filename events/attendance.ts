@@ -8,4 +8,3 @@ export const attendanceMarked = z.object({
   code: z.enum(attendanceCodes, { error: 'must be a DfE attendance code (2024 regulations)' }),
   minutesLate: z.number().int().min(0).optional(),
 });
-export type AttendanceMarked = z.infer<typeof attendanceMarked>;

@@ -34,3 +34,10 @@ export type RollupRequestedDetail = z.infer<typeof rollupRequestedDetail>;
 
 export const rollupCompletedDetail = z.object({ schoolId: z.string(), week: z.string() });
 export type RollupCompletedDetail = z.infer<typeof rollupCompletedDetail>;
+
+/** One entry for the bus: what the publisher port puts and the rules route. */
+export interface BusEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+}

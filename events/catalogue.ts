@@ -54,7 +54,6 @@ export const trackerEvent = z.discriminatedUnion(
   { error: `must be one of: ${eventTypes.join(', ')}` },
 );
 export type TrackerEvent = z.infer<typeof trackerEvent>;
-export type EventOf<T extends EventType> = Extract<TrackerEvent, { type: T }>;
 
 export const webhookBody = z.object({
   events: z.array(z.unknown()).min(1).max(500),

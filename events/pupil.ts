@@ -30,4 +30,3 @@ export const pupilUpserted = z.object({
   lookedAfter: z.boolean().optional(),
   contacts: z.array(contact).max(20).default([]),
 });
-export type PupilUpserted = z.infer<typeof pupilUpserted>;

@@ -47,5 +47,3 @@ export const rules = {
   },
 } as const;
 
-export type RuleName = keyof typeof rules;
-export type FunctionTarget = (typeof rules)[RuleName]['target'];

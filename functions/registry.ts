@@ -1,4 +1,4 @@
-import type { Adapters } from '../shared/ports';
+import type { Ports } from '../shared/ports';
 import { alertDsl } from './alert-dsl';
 import { ingestEvents } from './ingest-events';
 import { notifyParents } from './notify-parents';
@@ -23,7 +23,7 @@ export const functionFactories = {
   'trust-summary': trustSummary,
   'sync-mis': syncMis,
   'wonde-lifecycle': wondeLifecycle,
-} satisfies Record<string, (adapters: Adapters) => (event: never) => Promise<unknown>>;
+} satisfies Record<string, (ports: Ports) => (event: never) => Promise<unknown>>;
 
 export type FunctionName = keyof typeof functionFactories;
 export const functionNames = Object.keys(functionFactories) as FunctionName[];

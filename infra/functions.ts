@@ -1,4 +1,5 @@
 import type { FunctionName } from '../functions/registry';
+import type { EnvName } from '../shared/adapters/aws/environment';
 import type { TableIndex } from '../shared/domain/table';
 
 /**
@@ -7,18 +8,6 @@ import type { TableIndex } from '../shared/domain/table';
  * (with the access pattern that needs it, docs/data-model.md) when a function starts to
  * need it; nothing else grants access.
  */
-
-/** Environment variables the code reads (shared/adapters/aws/environment.ts). */
-export type EnvName =
-  | 'TABLE_NAME'
-  | 'SECRETS_PREFIX'
-  | 'EVENT_BUS_NAME'
-  | 'MAIL_FROM'
-  | 'SES_CONFIGURATION_SET'
-  | 'TRUST_LEADERS'
-  | 'TRUST_NAME'
-  | 'MIS_SECRETS_PREFIX'
-  | 'WONDE_BASE_URL';
 
 /** DynamoDB item actions a function may be granted. Scan is deliberately not one of them. */
 export type TableAction =
@@ -58,6 +47,14 @@ export interface FunctionSpec {
 const read: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
 const write: TableAction[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const mail: EnvName[] = ['MAIL_FROM', 'SES_CONFIGURATION_SET'];
+const storage: EnvName[] = ['TABLE_NAME', 'STORAGE_TIMEOUT_MS'];
+
+/**
+ * One DynamoDB attempt's bound: the SDK makes up to three, and all three (with the backoff
+ * between them) end about 3 s before the function's timeout, so the handler can still
+ * answer (the webhook with its own 503) instead of being cut off.
+ */
+export const storageAttemptMs = (timeoutSeconds: number) => Math.floor(((timeoutSeconds - 3) * 1000) / 3);
 
 export const functionSpecs: Record<FunctionName, FunctionSpec> = {
   'ingest-events': {
@@ -67,11 +64,11 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 25,
     // More memory is more CPU: a 500-event batch is validated and written concurrently.
     memoryMb: 1024,
-    env: ['TABLE_NAME', 'SECRETS_PREFIX'],
-    // GetItem: the school (pattern 1). Put/Update/ConditionCheck: conditional writes and
+    env: [...storage, 'SECRETS_PREFIX'],
+    // GetItem: the school (pattern 1). Put/Update: conditional writes and
     // TransactWriteItems of journal items, marks and roster (patterns 3-5).
     // PartiQLInsert: new marks and events go as batched put-if-absent INSERTs (docs/performance.md).
-    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'] },
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'] },
     readsWebhookSecrets: true,
   },
   'publish-stored-events': {
@@ -88,9 +85,10 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     trigger: 'rule',
     timeoutSeconds: 60,
     memoryMb: 512,
-    env: ['TABLE_NAME', ...mail],
-    // Pupil profile and decisions (patterns 12, 13); an intervention's records (pattern 7).
-    table: { actions: [...read, ...write], indexes: ['byPupil'] },
+    env: [...storage, ...mail],
+    // The stored record and pupil profile by key, decisions (patterns 12, 13); an
+    // intervention's start on the pupil's timeline (pattern 7).
+    table: { actions: ['dynamodb:GetItem', ...write], indexes: ['byPupil'] },
     sendsEmail: true,
   },
   'alert-dsl': {
@@ -98,8 +96,9 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     trigger: 'rule',
     timeoutSeconds: 60,
     memoryMb: 512,
-    env: ['TABLE_NAME', ...mail],
-    table: { actions: [...read, ...write] },
+    env: [...storage, ...mail],
+    // The stored record and the school by key; the decision (pattern 12).
+    table: { actions: ['dynamodb:GetItem', ...write] },
     sendsEmail: true,
   },
   'schedule-rollups': {
@@ -107,9 +106,9 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     trigger: 'schedule',
     timeoutSeconds: 60,
     memoryMb: 256,
-    env: ['TABLE_NAME', 'EVENT_BUS_NAME'],
+    env: [...storage, 'EVENT_BUS_NAME'],
     // The school registry (pattern 2) only.
-    table: { actions: ['dynamodb:Query'], indexes: ['byPupil'] },
+    table: { actions: [], indexes: ['byPupil'] },
     publishes: true,
   },
   'rollup-school': {
@@ -118,7 +117,7 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 300,
     memoryMb: 1024,
     // TRUST_NAME: the school summary email names the trust.
-    env: ['TABLE_NAME', 'EVENT_BUS_NAME', ...mail, 'TRUST_NAME'],
+    env: [...storage, 'EVENT_BUS_NAME', ...mail, 'TRUST_NAME'],
     // Attendance, week index, rollups (patterns 9, 11, 14, 15), pupils' names (BatchGet).
     table: { actions: [...read, 'dynamodb:BatchGetItem', ...write], indexes: ['byWeek'] },
     publishes: true,
@@ -129,10 +128,11 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     trigger: 'rule',
     timeoutSeconds: 120,
     memoryMb: 512,
-    env: ['TABLE_NAME', ...mail, 'TRUST_LEADERS', 'TRUST_NAME'],
+    env: [...storage, ...mail, 'TRUST_LEADERS', 'TRUST_NAME'],
     // All schools (pattern 2), the week's rollups (pattern 16), the send-once marker (17),
     // which a failed send deletes again (conditional DeleteItem) so a retry can claim it.
-    table: { actions: [...read, ...write, 'dynamodb:DeleteItem'], indexes: ['byPupil', 'byWeek'] },
+    // Nothing by key or on the base table: both reads are index Queries.
+    table: { actions: [...write, 'dynamodb:DeleteItem'], indexes: ['byPupil', 'byWeek'] },
     sendsEmail: true,
   },
   'sync-mis': {
@@ -142,10 +142,11 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 900,
     // A Wonde page of 1,000 students with contacts is a few MB of JSON (docs/mis-connector.md).
     memoryMb: 1024,
-    env: ['TABLE_NAME', 'MIS_SECRETS_PREFIX', 'WONDE_BASE_URL'],
-    // GetItem: school, connection, pupil profile (deletions). Query: MIS_CONNECTIONS on gsi1.
-    // UpdateItem: cursors and state. The event store's writes as ingest-events (patterns 3-5).
-    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert'], indexes: ['byPupil'] },
+    env: [...storage, 'MIS_SECRETS_PREFIX', 'WONDE_BASE_URL'],
+    // GetItem: school, connection, pupil profile (deletions, patterns 1, 19, 21). Query only
+    // on gsi1: MIS_CONNECTIONS (pattern 20). UpdateItem: cursors and state. Put/Update/
+    // PartiQLInsert: the event store's writes, as ingest-events (patterns 3-5).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'], indexes: ['byPupil'] },
     readsMisSecrets: true,
   },
   'wonde-lifecycle': {
@@ -153,9 +154,9 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     trigger: 'api',
     timeoutSeconds: 25,
     memoryMb: 256,
-    env: ['TABLE_NAME', 'MIS_SECRETS_PREFIX'],
-    // Query: MIS_CONNECTIONS on gsi1 (find the school by its Wonde id). UpdateItem: the state.
-    table: { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], indexes: ['byPupil'] },
+    env: [...storage, 'MIS_SECRETS_PREFIX'],
+    // Query only on gsi1: MIS_CONNECTIONS (pattern 20, the school by its Wonde id). UpdateItem: the state (19).
+    table: { actions: ['dynamodb:UpdateItem'], indexes: ['byPupil'] },
     readsMisSecrets: true,
   },
 };

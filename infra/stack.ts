@@ -11,8 +11,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -28,8 +27,10 @@ import type { TrackerConfig } from './config';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { MisConnector, misConnectorEnvironment } from './constructs/mis-connector';
 import { TrackerFunction } from './constructs/tracker-function';
-import { functionSpecs, type EnvName } from './functions';
+import type { EnvName } from '../shared/adapters/aws/environment';
+import { functionSpecs, storageAttemptMs } from './functions';
 import { acknowledge, acknowledgementReasons, nagArn } from './nag';
+import { streamDelivery } from './stream-delivery';
 
 /** The stack's outputs; the CLI reads the first five (infra/cli/targets.ts `stackOutputs`). */
 export const outputNames = {
@@ -38,6 +39,7 @@ export const outputNames = {
   secretsPrefix: 'WebhookSecretsPrefix',
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
+  publisherFunction: 'PublisherFunctionName',
   eventBus: 'EventBusName',
   alarmTopic: 'AlarmTopicArn',
   dashboard: 'DashboardUrl',
@@ -63,9 +65,9 @@ export const delivery = {
   scheduleRetryAttempts: 10,
   scheduleMaxEventAge: Duration.hours(6),
   /** Table stream → publisher. */
-  streamRetryAttempts: 10,
-  streamMaxRecordAge: Duration.hours(24),
-  streamBatchSize: 100,
+  streamRetryAttempts: streamDelivery.retryAttempts,
+  streamMaxRecordAge: Duration.hours(streamDelivery.maxRecordAgeHours),
+  streamBatchSize: streamDelivery.batchSize,
 } as const;
 
 export interface TrackerStackProps extends StackProps {
@@ -178,7 +180,7 @@ export class TrackerStack extends Stack {
     });
 
     // ---------------------------------------------------------------- functions
-    const envValues: Record<EnvName, string> = {
+    const envValues: Record<Exclude<EnvName, 'STORAGE_TIMEOUT_MS'>, string> = {
       TABLE_NAME: table.tableName,
       SECRETS_PREFIX: secretsPrefix,
       EVENT_BUS_NAME: bus.eventBusName,
@@ -198,7 +200,9 @@ export class TrackerStack extends Stack {
         spec,
         stage,
         projectRoot: props.projectRoot,
-        environment: Object.fromEntries(spec.env.map((key) => [key, envValues[key]])),
+        environment: Object.fromEntries(
+          spec.env.map((key) => [key, key === 'STORAGE_TIMEOUT_MS' ? String(storageAttemptMs(spec.timeoutSeconds)) : envValues[key]]),
+        ),
         logRetention: config.logRetentionDays as logs.RetentionDays,
         logLevel: config.logLevel,
         metricsNamespace: `InterventionTracker/${stage}`,
@@ -207,9 +211,9 @@ export class TrackerStack extends Stack {
       const { role } = tracked;
 
       if (spec.table) {
-        role.addToPrincipalPolicy(
-          new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table.actions], resources: [table.tableArn] }),
-        );
+        if (spec.table.actions.length) {
+          role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'TableItems', actions: [...spec.table.actions], resources: [table.tableArn] }));
+        }
         if (spec.table.indexes?.length) {
           role.addToPrincipalPolicy(
             new iam.PolicyStatement({
@@ -272,7 +276,7 @@ export class TrackerStack extends Stack {
         fns[name].function.configureAsyncInvoke({
           retryAttempts: delivery.asyncRetryAttempts,
           maxEventAge: delivery.asyncMaxEventAge,
-          onFailure: new SqsDestination(dlq.queue),
+          onFailure: dlq.asyncFailureDestination(),
         });
       }
     }
@@ -294,7 +298,7 @@ export class TrackerStack extends Stack {
         maxRecordAge: delivery.streamMaxRecordAge,
         // One batch per shard at a time keeps each item's changes in order on the bus.
         parallelizationFactor: 1,
-        onFailure: new SqsDlq(deadLettersOf('publish-stored-events')),
+        onFailure: deadLetters['publish-stored-events']!.streamFailureDestination(),
       }),
     );
 
@@ -513,14 +517,19 @@ export class TrackerStack extends Stack {
           actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
           resources: [table.tableArn],
         }),
-        new iam.PolicyStatement({ sid: 'TableIndexQueries', actions: ['dynamodb:Query'], resources: [tableArnFor(byPupil.name)] }),
+        // pupil export (pupil index), republish (a week's journal on the week index).
+        new iam.PolicyStatement({ sid: 'TableIndexQueries', actions: ['dynamodb:Query'], resources: [tableArnFor(byPupil.name), tableArnFor(byWeek.name)] }),
         new iam.PolicyStatement({
           sid: 'TableKeyViaDynamoDB',
           actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
           resources: [tableKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
         }),
-        new iam.PolicyStatement({ sid: 'RunRollups', actions: ['lambda:InvokeFunction'], resources: [fns['rollup-school'].function.functionArn] }),
+        new iam.PolicyStatement({
+          sid: 'RunRollupsAndRepublish',
+          actions: ['lambda:InvokeFunction'],
+          resources: [fns['rollup-school'].function.functionArn, fns['publish-stored-events'].function.functionArn],
+        }),
       ],
     });
     acknowledge(operatorPolicy, `AwsSolutions-IAM5[Resource::${nagArn(this, secretsArnPattern)}]`, acknowledgementReasons.webhookSecretsPrefix);
@@ -531,6 +540,7 @@ export class TrackerStack extends Stack {
     new CfnOutput(this, outputNames.secretsPrefix, { value: secretsPrefix, description: 'Secrets Manager name prefix of webhook secrets' });
     new CfnOutput(this, outputNames.secretsKey, { value: secretsKey.keyArn, description: 'KMS key that encrypts webhook secrets' });
     new CfnOutput(this, outputNames.rollupFunction, { value: fns['rollup-school'].function.functionName, description: 'Invoked by `tracker rollup`' });
+    new CfnOutput(this, outputNames.publisherFunction, { value: fns['publish-stored-events'].function.functionName, description: 'Invoked by `tracker republish`' });
     new CfnOutput(this, outputNames.eventBus, { value: bus.eventBusName });
     new CfnOutput(this, outputNames.alarmTopic, { value: alarmTopic.topicArn, description: `Alarms go here (subscribed: ${config.opsEmail})` });
     new CfnOutput(this, outputNames.dashboard, {

@@ -1,24 +1,20 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { StoredEventDetail } from '../../events/bus';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
-import { alertDslOfEvent, NotificationRetryError, type NotificationSummary } from '../../shared/services/notifications';
-import { logSummary, notificationDeps, parseDetail } from '../notify-parents/runtime';
+import { alertDslOfEvent, NotificationRetryError, type NotificationDeps, type NotificationSummary } from '../../shared/services/notifications';
+import { lambdaHandler } from '../lambda-handler';
+import { deployedNotificationDeps, logSummary, parseDetail } from '../notifier-runtime';
 
 /**
  * Safeguarding concerns (dslAlerts rule) to the school's DSL, or to its leaders with a
  * warning when no DSL is configured. Recorded as a decision, sent once per event, no notes.
  */
-export function alertDsl(adapters: Adapters) {
-  const deps = notificationDeps(adapters);
+export function alertDsl(deps: NotificationDeps) {
   return async (event: EventBridgeEvent<string, StoredEventDetail>): Promise<NotificationSummary> => {
     const detail = parseDetail(event);
     let summary: NotificationSummary;
     try {
-      summary = await alertDslOfEvent(detail, deps());
+      summary = await alertDslOfEvent(detail, deps);
     } catch (error) {
       logger.error('DSL alert failed; the event will be retried', { schoolId: detail.schoolId, eventId: detail.eventId, errorName: (error as Error).name });
       throw error;
@@ -33,4 +29,4 @@ export function alertDsl(adapters: Adapters) {
   };
 }
 
-export const handler = middy(alertDsl(awsAdapters)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() => alertDsl(deployedNotificationDeps()));

@@ -1,13 +1,16 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { deployedWebhookSecrets } from '../../shared/adapters/aws/cached-secret-store';
+import { deployedTable } from '../../shared/adapters/aws/dynamodb';
+import { systemClock } from '../../shared/adapters/aws/environment';
+import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
+import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
+import type { Ports } from '../../shared/ports';
 import { receiveWebhook } from '../../shared/services/receive-webhook';
+import { lambdaHandler } from '../lambda-handler';
 
 /** Webhook `POST /v1/schools/{schoolId}/events`: HTTP API event in, contract answer out. */
-export function ingestEvents(adapters: Adapters) {
+export function ingestEvents(ports: Pick<Ports, 'schools' | 'secrets' | 'events' | 'clock'>) {
   return async (request: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const schoolId = request.pathParameters?.schoolId ?? '';
     const body = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
@@ -20,7 +23,7 @@ export function ingestEvents(adapters: Adapters) {
           signature: request.headers['x-tracker-signature'],
           body,
         },
-        adapters,
+        ports,
       );
       const counts = 'results' in response.body ? countStatuses(response.body.results) : { error: response.body.error };
       logger.info('webhook answered', { schoolId, status: response.status, bytes: body.length, ...counts });
@@ -44,4 +47,6 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-export const handler = middy(ingestEvents(awsAdapters)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() =>
+  ingestEvents({ schools: new DynamoSchoolDirectory(deployedTable()), secrets: deployedWebhookSecrets(), events: new DynamoEventStore(deployedTable()), clock: systemClock }),
+);

@@ -1,25 +1,21 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { StoredEventDetail } from '../../events/bus';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
-import { NotificationRetryError, notifyParentsOfEvent, type NotificationSummary } from '../../shared/services/notifications';
-import { logSummary, notificationDeps, parseDetail } from './runtime';
+import { NotificationRetryError, notifyParentsOfEvent, type NotificationDeps, type NotificationSummary } from '../../shared/services/notifications';
+import { lambdaHandler } from '../lambda-handler';
+import { deployedNotificationDeps, logSummary, parseDetail } from '../notifier-runtime';
 
 /**
  * Parent/carer notifications for stored events routed by the parentNotifications rule.
  * Decides with the policy, records each decision, sends at most once per (event, contact);
  * throws when a send failed transiently so the platform retries and finally dead-letters it.
  */
-export function notifyParents(adapters: Adapters) {
-  const deps = notificationDeps(adapters);
+export function notifyParents(deps: NotificationDeps) {
   return async (event: EventBridgeEvent<string, StoredEventDetail>): Promise<NotificationSummary> => {
     const detail = parseDetail(event);
     let summary: NotificationSummary;
     try {
-      summary = await notifyParentsOfEvent(detail, deps());
+      summary = await notifyParentsOfEvent(detail, deps);
     } catch (error) {
       logger.error('parent notification failed; the event will be retried', {
         schoolId: detail.schoolId,
@@ -34,4 +30,4 @@ export function notifyParents(adapters: Adapters) {
   };
 }
 
-export const handler = middy(notifyParents(awsAdapters)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() => notifyParents(deployedNotificationDeps()));

@@ -1,19 +1,18 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
+import { deployedPublisher } from '../../shared/adapters/aws/eventbridge-publisher';
 import { busEventForStoredItem } from '../../shared/domain/stored-events';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
+import type { Ports } from '../../shared/ports';
+import { lambdaHandler } from '../lambda-handler';
 
 /**
  * Table stream → event bus: the only way a stored event reaches the bus, so nothing stored
  * is missed and the webhook never writes twice. Records are published in order; on a
  * failure the rest of the batch is reported back so the stream retries from there.
  */
-export function publishStoredEvents(adapters: Adapters) {
+export function publishStoredEvents(ports: Pick<Ports, 'publisher'>) {
   return async (stream: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     let published = 0;
     for (const [index, record] of stream.Records.entries()) {
@@ -21,7 +20,7 @@ export function publishStoredEvents(adapters: Adapters) {
       const busEvent = image && busEventForStoredItem(unmarshall(image as Record<string, AttributeValue>));
       if (!busEvent) continue;
       try {
-        await adapters.publisher.publish([busEvent]);
+        await ports.publisher.publish([busEvent]);
         published++;
       } catch (error) {
         logger.error('publish failed; the stream will retry', { errorName: (error as Error).name, published });
@@ -37,4 +36,4 @@ export function publishStoredEvents(adapters: Adapters) {
   };
 }
 
-export const handler = middy(publishStoredEvents(awsAdapters)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() => publishStoredEvents({ publisher: deployedPublisher() }));

@@ -1,10 +1,12 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { awsAdapters } from '../../shared/adapters/aws/environment';
-import { withAwsMisAdapters } from '../../shared/adapters/aws/mis-environment';
+import { deployedTable } from '../../shared/adapters/aws/dynamodb';
+import { systemClock } from '../../shared/adapters/aws/environment';
+import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
+import { deployedMisAdapters } from '../../shared/adapters/aws/mis-environment';
+import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
+import type { Ports } from '../../shared/ports';
 import { syncSchool, type SyncResult } from '../../shared/services/mis-sync';
+import { lambdaHandler } from '../lambda-handler';
 
 /** `{}` from the 15-minute schedule (every connected school), or `{schoolId}` from `tracker sync`. */
 export interface SyncMisInput {
@@ -21,13 +23,12 @@ const safetyMarginMs = 90_000;
  * invocation, no fan-out: a trust's few dozen incremental syncs take seconds, and a long
  * first sync stops at the time budget and resumes 15 minutes later from its checkpoint).
  */
-export function syncMis(adapters: Adapters) {
+export function syncMis(ports: Pick<Ports, 'events' | 'schools' | 'clock' | 'mis'>) {
   return async (input: SyncMisInput = {}, context?: { getRemainingTimeInMillis?: () => number }): Promise<SyncResult | { schools: SyncResult[] }> => {
-    const mis = adapters.mis;
-    if (!mis) throw new Error('the MIS connector is not configured in this environment');
+    const { mis } = ports;
     const remaining = context?.getRemainingTimeInMillis?.();
     const deadline = remaining === undefined ? undefined : Date.now() + remaining - safetyMarginMs;
-    const deps = { ...adapters, mis };
+    const deps = ports;
     if (input.schoolId) {
       const result = await syncSchool(input.schoolId, deps, { deadline, full: input.full });
       log(result);
@@ -57,4 +58,6 @@ function log(result: SyncResult) {
   logger.info('MIS sync finished', { schoolId, status, events, duplicates, cursor, pages, problems: problems.length, reason });
 }
 
-export const handler = middy(syncMis(withAwsMisAdapters(awsAdapters))).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(() =>
+  syncMis({ events: new DynamoEventStore(deployedTable()), schools: new DynamoSchoolDirectory(deployedTable()), clock: systemClock, mis: deployedMisAdapters() }),
+);

@@ -11,7 +11,8 @@ import { misSecretsPrefix, SecretsManagerMisTokenStore } from '../../shared/adap
 import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-store';
 import type { MisConnectionStore, MisTokenStore } from '../../shared/ports/mis';
 import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
-import { localCredentials, localRegion } from '../local/dynamodb-local';
+import { credentialsFileName, readLocalCredentials } from '../local/credentials';
+import { localRegion } from '../local/dynamodb-local';
 
 /** Where a CLI command acts: the local stack (default) or a deployed stage (`--stage`). */
 export interface CliTarget {
@@ -38,19 +39,33 @@ export const stackOutputs = {
   secretsPrefix: 'WebhookSecretsPrefix',
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
+  publisherFunction: 'PublisherFunctionName',
+  /** Declared by infra/constructs/mis-connector.ts. */
+  syncFunction: 'SyncMisFunctionName',
 } as const;
+
+/** Functions the CLI may invoke on a deployed stage, by the output naming each. */
+const invocableFunctions: Record<string, string> = {
+  'rollup-school': stackOutputs.rollupFunction,
+  'publish-stored-events': stackOutputs.publisherFunction,
+  'sync-mis': stackOutputs.syncFunction,
+};
 
 export const stackName = (stage: string) => `InterventionTracker-${stage}`;
 
 export async function localTarget(port: number): Promise<CliTarget> {
   const base = `http://127.0.0.1:${port}`;
   const info = await fetch(`${base}/local/stack`)
-    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string }>)
+    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string; dataDir: string }>)
     .catch(() => {
       throw new CliError(`no local stack answers at ${base}: start it with \`npm start\` (same PORT), or pass --stage NAME`);
     });
+  // The database opens only with the key in the stack's data folder (owner-only).
+  const credentials = await readLocalCredentials(info.dataDir).catch((error: Error) => {
+    throw new CliError(`cannot read the local stack's key in ${info.dataDir}/${credentialsFileName} (${error.message}): run the CLI as the user who ran \`npm start\``);
+  });
   const table = {
-    client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials: localCredentials }),
+    client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials }),
     tableName: info.tableName,
   };
   return {
@@ -108,8 +123,9 @@ export async function stageTarget(
     clock: systemClock,
     webhookUrl: (schoolId) => `${apiUrl}/v1/schools/${schoolId}/events`,
     async invoke(functionName, payload) {
-      // Every function is named tracker-<stage>-<name> (infra/constructs/tracker-function.ts).
-      const functionArn = functionName === 'rollup-school' ? output(stackOutputs.rollupFunction) : `tracker-${stage}-${functionName}`;
+      const outputName = invocableFunctions[functionName];
+      if (!outputName) throw new CliError(`the CLI does not invoke ${functionName} on a deployed stage`);
+      const functionArn = output(outputName);
       const result = await lambda.send(
         new InvokeCommand({ FunctionName: functionArn, Payload: Buffer.from(JSON.stringify(payload)) }),
       );

@@ -4,8 +4,9 @@ import { isIsoWeek } from '../../shared/domain/calendar';
 import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
-import { addSchool, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { addSchool, revokePreviousSecret, rotateSecret, SchoolError } from '../../shared/services/schools';
 import { misOptions, misUsage, runMisCommand } from './mis-commands';
+import { republishCommand } from './republish';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
 /**
@@ -15,8 +16,10 @@ import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 const usage = `usage: tracker <command> [--json] [--stage NAME]
   school add --id ID --name NAME --leader EMAIL [--leader EMAIL...] [--timezone Europe/London] [--dsl EMAIL]
   school rotate-secret --id ID
+  school revoke-secret --id ID
   rollup --school ID --week YYYY-Www
   pupil export --school ID --pupil PUPIL
+  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]
 ${misUsage}`;
 
 const options = {
@@ -30,13 +33,15 @@ const options = {
   school: { type: 'string' },
   week: { type: 'string' },
   pupil: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   ...misOptions,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
-function need(values: Values, name: 'id' | 'name' | 'school' | 'week' | 'pupil'): string {
+function need(values: Values, name: 'id' | 'name' | 'school' | 'week' | 'pupil' | 'since'): string {
   const value = values[name];
   if (!value) throw new CliError(`--${name} is required (tracker --help)`);
   return value;
@@ -65,6 +70,16 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
         text: `New webhook secret for ${schoolId}: ${rotated.webhookSecret}\nThe old secret keeps working until ${rotated.previousValidUntil}.`,
       };
     }
+    case 'school revoke-secret': {
+      const schoolId = need(values, 'id');
+      const { revoked } = await revokePreviousSecret(schoolId, await target());
+      return {
+        json: { schoolId, previousSecretRevoked: revoked },
+        text: revoked
+          ? `The previous webhook secret of ${schoolId} no longer signs (running functions drop it within a minute). Only the current secret works.`
+          : `${schoolId} had no previous secret in force; only the current secret works.`,
+      };
+    }
     case 'rollup': {
       const schoolId = need(values, 'school');
       const week = need(values, 'week');
@@ -90,6 +105,11 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const exported = pupilExport(schoolId, pupilId, records, now);
       return { json: exported, text: JSON.stringify(exported, null, 2) };
     }
+    case 'republish': {
+      const result = await republishCommand(await target(), { schoolId: need(values, 'school'), since: need(values, 'since'), until: values.until });
+      const count = Object.values(result.events).reduce((sum, n) => sum + n, 0);
+      return { json: result, text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.` };
+    }
     default: {
       const mis = await runMisCommand(command, values, target);
       if (mis) return mis;
@@ -98,10 +118,12 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
   }
 }
 
+const parseCommandLine = (argv: string[]) => parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (error) {
     process.stderr.write(`tracker: ${(error as Error).message}\n`);
     return 2;

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgementReasons } from '../nag';
@@ -29,5 +31,24 @@ export class DeadLetterQueue extends Construct {
     });
     acknowledge(this.queue, 'AwsSolutions-SQS3', acknowledgementReasons.deadLetterQueueHasNoDlq);
     acknowledge(this.queue, 'Serverless-SQSRedrivePolicy', acknowledgementReasons.deadLetterQueueHasNoRedrive);
+  }
+
+  /**
+   * This queue as a function's on-failure destination (asynchronous invocations) or a
+   * stream mapping's: Lambda sends with the function's role, which needs sqs:SendMessage
+   * only. (CDK's SqsDestination and SqsDlq grant GetQueueAttributes and GetQueueUrl too,
+   * which nothing uses; the deployed-wiring tests fail on unused grants.)
+   */
+  asyncFailureDestination(): lambda.IDestination {
+    return { bind: (_scope, fn) => ({ destination: this.grantSendTo(fn) }) };
+  }
+
+  streamFailureDestination(): lambda.IEventSourceDlq {
+    return { bind: (_mapping, fn) => ({ destination: this.grantSendTo(fn) }) };
+  }
+
+  private grantSendTo(fn: lambda.IFunction): string {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    return this.queue.queueArn;
   }
 }

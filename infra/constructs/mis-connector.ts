@@ -12,6 +12,7 @@ import { functionNames, type FunctionName } from '../../functions/registry';
 import { misAlertLogMessage } from '../../shared/adapters/aws/operator-alerts';
 import { misSecretsPrefix } from '../../shared/adapters/aws/secrets-manager-mis-tokens';
 import { wondeDefaultBaseUrl } from '../../shared/adapters/wonde/wonde-source';
+import { stackOutputs } from '../cli/targets';
 import { functionSpecs } from '../functions';
 import { acknowledge, nagArn } from '../nag';
 import type { TrackerFunction } from './tracker-function';
@@ -111,6 +112,7 @@ export class MisConnector extends Construct {
       "The Wonde connector stopped a school's sync (revoked token or accessRevoked): see sync-mis logs, then `tracker school connect` once the school approves again",
     );
 
+    new CfnOutput(stack, stackOutputs.syncFunction, { value: sync.function.functionName, description: 'Invoked by `tracker sync`' });
     new CfnOutput(stack, 'MisSecretsPrefix', { value: prefix, description: 'Secrets Manager prefix of Wonde tokens (tracker school connect --stage)' });
   }
 }

@@ -22,6 +22,26 @@ const webhookPath = /^\/v1\/schools\/([^/]+)\/events$/;
 const misWebhookPath = /^\/v1\/mis\/wonde\/([^/]+)$/;
 const invokePath = /^\/local\/functions\/([a-z-]+)\/invoke$/;
 
+const loopbackHostnames = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const hostnameOf = (hostAndPort: string) => hostAndPort.replace(/:\d+$/, '').toLowerCase();
+
+/**
+ * The server listens on 127.0.0.1, but a web page can still reach it through the browser:
+ * by DNS rebinding (a name of its own resolving to 127.0.0.1: Host shows that name) or by a
+ * cross-site request (Origin shows the page). Only requests addressed to loopback, from no
+ * page or a loopback one, get an answer.
+ */
+export function fromThisMachine(headers: IncomingMessage['headers']): boolean {
+  if (!loopbackHostnames.has(hostnameOf(headers.host ?? ''))) return false;
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return loopbackHostnames.has(hostnameOf(new URL(origin).host));
+  } catch {
+    return false;
+  }
+}
+
 function send(response: ServerResponse, status: number, body: unknown, type = 'application/json') {
   const payload = type === 'application/json' ? JSON.stringify(body) : String(body);
   response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload) });
@@ -89,6 +109,7 @@ export function createLocalHttpServer(routes: LocalHttpRoutes): Server {
   return createServer(async (request, response) => {
     try {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
+      if (!fromThisMachine(request.headers)) return send(response, 403, { error: 'the local stack answers only 127.0.0.1 / localhost' });
       const webhook = webhookPath.exec(path);
       if (webhook && request.method === 'POST') {
         const body = await readBody(request, maxBodyBytes);

@@ -1,7 +1,5 @@
 import type { OutboxEntry } from '../../shared/adapters/local/outbox';
-
-const escape = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeHtml } from '../../shared/domain/messages/format';
 
 /** `/local/outbox.html`: every message, newest first, each HTML body in a sandboxed frame. */
 export function outboxPage(entries: OutboxEntry[]): string {
@@ -9,9 +7,9 @@ export function outboxPage(entries: OutboxEntry[]): string {
     .reverse()
     .map(
       (entry) => `<details>
-  <summary><strong>${escape(entry.subject)}</strong> — to ${escape(entry.to.join(', '))} <small>${escape(entry.file)}</small></summary>
-  <iframe sandbox title="${escape(entry.subject)}" srcdoc="${escape(entry.html)}"></iframe>
-  <pre>${escape(entry.text)}</pre>
+  <summary><strong>${escapeHtml(entry.subject)}</strong> — to ${escapeHtml(entry.to.join(', '))} <small>${escapeHtml(entry.file)}</small></summary>
+  <iframe sandbox title="${escapeHtml(entry.subject)}" srcdoc="${escapeHtml(entry.html)}"></iframe>
+  <pre>${escapeHtml(entry.text)}</pre>
 </details>`,
     )
     .join('\n');

@@ -1,6 +1,6 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,10 +8,14 @@ import { rules } from '../../events/rules';
 import { isWeeklyRollupDue, weeklyRollup } from '../../events/schedule';
 import { functionFactories, type FunctionName } from '../../functions/registry';
 import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
-import { systemClock } from '../../shared/adapters/aws/environment';
+import { systemClock, trustSettingsFrom } from '../../shared/adapters/aws/environment';
+import { DynamoNotificationReads, DynamoNotificationStore } from '../../shared/adapters/aws/notification-store';
+import { DynamoRollupStore } from '../../shared/adapters/aws/rollup-store';
+import type { TableRef } from '../../shared/adapters/aws/dynamodb';
 import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { LocalEventBus } from '../../shared/adapters/local/local-bus';
 import { OutboxMailer } from '../../shared/adapters/local/outbox';
+import { makePrivateDir, tightenTree, writePrivateFile } from '../../shared/adapters/local/private-files';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
 import { DynamoMisConnectionStore, DynamoStoredRoster } from '../../shared/adapters/aws/mis-connections';
 import { outboxAlerts } from '../../shared/adapters/local/mis-alerts';
@@ -19,13 +23,17 @@ import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-
 import { WondeSource, wondeDefaultBaseUrl, type WondeSourceOptions } from '../../shared/adapters/wonde/wonde-source';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
-import type { Adapters, Clock, EventStore, Mailer, TrustSettings } from '../../shared/ports';
+import type { Clock, EventPublisher, EventStore, Mailer, Ports, TrustSettings } from '../../shared/ports';
 import { ensureTable } from './create-table';
-import { localCredentials, localRegion, startDynamoDBLocal } from './dynamodb-local';
+import { ensureLocalCredentials, type LocalCredentials } from './credentials';
+import { localRegion, startDynamoDBLocal } from './dynamodb-local';
 import { createLocalHttpServer } from './http-server';
+import { streamDelivery } from '../stream-delivery';
 import { StreamPoller } from './stream-poller';
 
 export const localTableName = 'tracker';
+
+export type LocalAdapters = Ports & { table: TableRef };
 
 export interface LocalStackOptions {
   port: number;
@@ -39,6 +47,7 @@ export interface LocalStackOptions {
   /** Test seams: wrap the storage or mail port (fault injection). */
   wrapEvents?: (events: EventStore) => EventStore;
   wrapMailer?: (mailer: Mailer) => Mailer;
+  wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
   busRetryDelayMs?: (attempt: number) => number;
   /**
    * How long one DynamoDB call may go without a byte from DynamoDB Local before it times out
@@ -68,10 +77,13 @@ export interface LocalStack {
   url: string;
   port: number;
   dynamodbEndpoint: string;
+  /** The only key that opens this stack's database (stored in dataDir, mode 0600). */
+  dynamodbCredentials: LocalCredentials;
   /** DynamoDB Local's JVM (fault-injection tests pause it with SIGSTOP/SIGCONT). */
   dynamodbPid: number;
   dataDir: string;
-  adapters: Adapters;
+  /** Every port, as the local stack wires them, and the table behind them (for tests). */
+  adapters: LocalAdapters;
   invoke(name: FunctionName, payload: unknown): Promise<unknown>;
   /** Resolves once every stored event has gone through the stream, bus and targets. */
   flush(): Promise<void>;
@@ -83,13 +95,16 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { dataDir } = options;
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
-  await mkdir(dataDir, { recursive: true });
+  await makePrivateDir(dataDir);
+  const tightened = await tightenTree(dataDir);
+  if (tightened > 0) logger.info('made the data folder owner-only', { dataDir, entries: tightened });
+  const credentials = await ensureLocalCredentials(dataDir);
 
-  const dynamodb = await startDynamoDBLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb') });
+  const dynamodb = await startDynamoDBLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb'), credentials });
   const clientConfig = {
     endpoint: dynamodb.endpoint,
     region: localRegion,
-    credentials: localCredentials,
+    credentials,
     // Every phase bounded: a stalled DynamoDB Local can't accept connections (connect would
     // hang for minutes of SYN retries) nor answer, and the webhook must still answer 503.
     requestHandler: {
@@ -126,25 +141,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
   const events = new DynamoEventStore(table);
   const mailer = new OutboxMailer(outboxDir);
-  const adapters: Adapters = {
+  const adapters: LocalAdapters = {
     table,
     schools: new DynamoSchoolDirectory(table),
     secrets: new TableSecretStore(table),
     events: options.wrapEvents ? options.wrapEvents(events) : events,
-    publisher: bus,
+    publisher: options.wrapPublisher ? options.wrapPublisher(bus) : bus,
     mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
     clock: options.clock ?? systemClock,
-    settings: options.settings ?? {
-      trustLeaders: (process.env.TRUST_LEADERS ?? '').split(',').filter(Boolean),
-      trustName: process.env.TRUST_NAME ?? 'Local Trust',
+    settings: options.settings ?? trustSettingsFrom(process.env, 'Local Trust'),
+    rollups: new DynamoRollupStore(table),
+    notifications: new DynamoNotificationStore(table),
+    notificationReads: new DynamoNotificationReads(table),
+    mis: {
+      source: new WondeSource({ baseUrl: process.env.WONDE_BASE_URL || wondeDefaultBaseUrl, ...options.wonde }),
+      connections: new DynamoMisConnectionStore(table),
+      tokens: new TableMisTokenStore(table),
+      alerts: outboxAlerts(mailer, options.operators ?? [process.env.OPS_EMAIL || 'ops@localhost']),
+      roster: new DynamoStoredRoster(table),
     },
-  };
-  adapters.mis = {
-    source: new WondeSource({ baseUrl: process.env.WONDE_BASE_URL || wondeDefaultBaseUrl, ...options.wonde }),
-    connections: new DynamoMisConnectionStore(table),
-    tokens: new TableMisTokenStore(table),
-    alerts: outboxAlerts(adapters.mailer, options.operators ?? [process.env.OPS_EMAIL || 'ops@localhost']),
-    roster: new DynamoStoredRoster(table),
   };
   for (const [name, factory] of Object.entries(functionFactories)) {
     functions[name as FunctionName] = factory(adapters) as (event: unknown) => Promise<unknown>;
@@ -154,7 +169,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     new DynamoDBStreamsClient(clientConfig),
     streamArn,
     functions['publish-stored-events'] as never,
-    join(dataDir, 'stream-checkpoints.json'),
+    {
+      checkpointFile: join(dataDir, 'stream-checkpoints.json'),
+      deadLetterFile: join(dataDir, 'dead-letters', 'stream.jsonl'),
+      retryAttempts: streamDelivery.retryAttempts,
+      batchSize: streamDelivery.batchSize,
+    },
     (error) => logger.warn('stream poll failed', { errorName: (error as Error).name, errorMessage: (error as Error).message }),
   );
   await poller.start();
@@ -179,13 +199,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!isWeeklyRollupDue(now, timezone) || lastRuns[timezone] === week) continue;
       await functions[weeklyRollup.target]({ timezone });
       lastRuns[timezone] = week;
-      await writeFile(schedulerFile, JSON.stringify(lastRuns));
+      await writePrivateFile(schedulerFile, JSON.stringify(lastRuns));
     }
     // The deployed schedule's rate(15 minutes), on the same timer.
     const lastSync = lastRuns['mis-sync'] ? Date.parse(lastRuns['mis-sync']) : 0;
     if (now.getTime() - lastSync >= misSyncIntervalMs) {
       lastRuns['mis-sync'] = now.toISOString();
-      await writeFile(schedulerFile, JSON.stringify(lastRuns));
+      await writePrivateFile(schedulerFile, JSON.stringify(lastRuns));
       // A failing sync is logged, like the deployed function's error; the rollup check above is unaffected.
       await functions['sync-mis']({}).catch((error: Error) => logger.warn('MIS sync failed', { errorMessage: error.message }));
     }
@@ -200,7 +220,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return functions[name as FunctionName](payload);
     },
     flush,
-    stackInfo: () => ({ tableName: localTableName, dynamodbEndpoint: dynamodb.endpoint, dataDir }),
+    // The CLI reads the key from dataDir's credentials file, never over HTTP.
+    stackInfo: () => ({ tableName: localTableName, dynamodbEndpoint: dynamodb.endpoint, dataDir: resolve(dataDir) }),
     outboxDir,
   });
   await new Promise<void>((resolve, reject) => {
@@ -213,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url: `http://127.0.0.1:${port}`,
     port,
     dynamodbEndpoint: dynamodb.endpoint,
+    dynamodbCredentials: credentials,
     dynamodbPid: dynamodb.pid,
     dataDir,
     adapters,

@@ -1,18 +1,32 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
+  type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { appendPrivateFile, makePrivateDir, writePrivateFile } from '../../shared/adapters/local/private-files';
+import { logger } from '../../shared/logger';
+import { dirname } from 'node:path';
+
+export interface StreamPollerFiles {
+  checkpointFile: string;
+  /** Where a batch that failed every retry is recorded (the mapping's on-failure queue). */
+  deadLetterFile: string;
+  retryAttempts: number;
+  batchSize: number;
+}
 
 /**
  * The local twin of the Lambda event-source mapping on the table's stream: reads each shard
  * in order, hands batches to the same publisher function, and retries from the first
  * failed record (partial batch responses), checkpointing so a restart doesn't replay.
+ * Like the mapping, it gives up on a record after `retryAttempts` retries: the failed
+ * range goes to the dead-letter file, with the same fields as the mapping's SQS message,
+ * and the shard moves on (infra/stream-delivery.ts).
  */
 export class StreamPoller {
   private readonly checkpoints = new Map<string, string>();
@@ -20,17 +34,19 @@ export class StreamPoller {
   private running = false;
   private loop: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Failed attempts at the record a shard is stuck on. */
+  private readonly failures = new Map<string, { sequence: string; attempts: number }>();
 
   constructor(
     private readonly client: DynamoDBStreamsClient,
     private readonly streamArn: string,
     private readonly handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>,
-    private readonly checkpointFile: string,
+    private readonly files: StreamPollerFiles,
     private readonly onError: (error: unknown) => void,
   ) {}
 
   async start(): Promise<void> {
-    const saved = await readFile(this.checkpointFile, 'utf8').then(JSON.parse, () => ({}));
+    const saved = await readFile(this.files.checkpointFile, 'utf8').then(JSON.parse, () => ({}));
     for (const [shard, sequence] of Object.entries(saved as Record<string, string>)) this.checkpoints.set(shard, sequence);
     this.running = true;
     this.loop = this.run();
@@ -87,7 +103,7 @@ export class StreamPoller {
         }),
       ));
     }
-    const { Records = [], NextShardIterator } = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+    const { Records = [], NextShardIterator } = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.files.batchSize }));
     if (Records.length === 0) {
       this.iterators.set(shardId, NextShardIterator);
       return 0;
@@ -95,18 +111,47 @@ export class StreamPoller {
     const result = await this.handler({ Records: Records.map(toLambdaRecord) } as DynamoDBStreamEvent);
     const firstFailure = result.batchItemFailures[0]?.itemIdentifier;
     const done = firstFailure ? Records.slice(0, Records.findIndex((record) => record.dynamodb?.SequenceNumber === firstFailure)) : Records;
-    const last = done.at(-1)?.dynamodb?.SequenceNumber;
-    if (last) {
-      this.checkpoints.set(shardId, last);
-      await writeFile(this.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
+    await this.checkpoint(shardId, done.at(-1)?.dynamodb?.SequenceNumber);
+    if (firstFailure && this.retriesExhausted(shardId, firstFailure)) {
+      const failed = Records.slice(done.length);
+      const lastFailed = failed.at(-1)?.dynamodb?.SequenceNumber;
+      await makePrivateDir(dirname(this.files.deadLetterFile));
+      await appendPrivateFile(
+        this.files.deadLetterFile,
+        `${JSON.stringify({
+          condition: 'RetryAttemptsExhausted',
+          timestamp: new Date().toISOString(),
+          DDBStreamBatchInfo: { shardId, startSequenceNumber: firstFailure, endSequenceNumber: lastFailed, batchSize: failed.length, streamArn: this.streamArn },
+        })}\n`,
+      );
+      logger.error('stream batch dead-lettered after its retries; announce it again with `tracker republish`', { shardId, records: failed.length });
+      this.failures.delete(shardId);
+      await this.checkpoint(shardId, lastFailed);
+      this.iterators.set(shardId, NextShardIterator);
+      return Records.length;
     }
     if (firstFailure) {
       // Re-read from the checkpoint on the next pass, after a pause, as Lambda's retry would.
       this.iterators.delete(shardId);
       throw new Error(`stream batch failed at ${firstFailure}; retrying from there`);
     }
+    this.failures.delete(shardId);
     this.iterators.set(shardId, NextShardIterator);
     return Records.length;
+  }
+
+  private async checkpoint(shardId: string, sequence: string | undefined) {
+    if (!sequence) return;
+    this.checkpoints.set(shardId, sequence);
+    await writePrivateFile(this.files.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
+  }
+
+  /** Counts this failure; true once the record has failed its first attempt and every retry. */
+  private retriesExhausted(shardId: string, sequence: string): boolean {
+    const previous = this.failures.get(shardId);
+    const attempts = previous?.sequence === sequence ? previous.attempts + 1 : 1;
+    this.failures.set(shardId, { sequence, attempts });
+    return attempts > this.files.retryAttempts;
   }
 }
 

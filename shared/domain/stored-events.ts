@@ -1,6 +1,5 @@
-import { storedEventSource, type StoredEventDetail } from '../../events/bus';
+import { storedEventSource, type BusEvent, type StoredEventDetail } from '../../events/bus';
 import type { EventType } from '../../events/catalogue';
-import type { BusEvent } from '../ports';
 
 /**
  * Turns a stored item (the table stream's new image) into the bus event announcing it.

@@ -1,91 +1,37 @@
 /**
- * The ports: small interfaces the core talks to. Each has an AWS adapter
- * (shared/adapters/aws) and a local one (shared/adapters/local); storage is DynamoDB in
- * both places (DynamoDB Local on one machine), so its adapter is shared.
+ * The ports: small interfaces the core talks to, one file each. Each has an AWS adapter
+ * (shared/adapters/aws) and, where AWS isn't available on one machine, a local one
+ * (shared/adapters/local). Ports know the domain and nothing else: no adapter, no SDK.
  */
-import type { WebhookSecrets } from '../domain/signature';
-import type { WritePlan } from '../domain/records';
-import type { TableRef } from '../adapters/aws/dynamodb';
+import type { Clock } from './clock';
+import type { EventStore } from './event-store';
+import type { Mailer } from './mailer';
+import type { NotificationReads, NotificationStore } from './notifications';
+import type { EventPublisher } from './publisher';
+import type { RollupStore } from './rollup-store';
+import type { SchoolDirectory } from './schools';
+import type { TrustSettings } from './settings';
+import type { WebhookSecretStore } from './webhook-secrets';
 import type { MisAdapters } from './mis';
 
-export interface Clock {
-  now(): Date;
-}
-
-export interface SchoolProfile {
-  schoolId: string;
-  name: string;
-  leaders: string[];
-  timezone: string;
-  dslEmail?: string;
-  createdAt: string;
-}
-
-export interface SchoolDirectory {
-  /** Registers a school; false when the id is taken (nothing changes then). */
-  create(profile: SchoolProfile): Promise<boolean>;
-  get(schoolId: string): Promise<SchoolProfile | undefined>;
-  list(): Promise<SchoolProfile[]>;
-}
-
-export interface WebhookSecretStore {
-  /** `fresh` skips any cache, so a just-rotated secret is seen at once. */
-  get(schoolId: string, options?: { fresh?: boolean }): Promise<WebhookSecrets | undefined>;
-  /** Creates the school's secrets; false if they exist already. */
-  create(schoolId: string, secrets: WebhookSecrets): Promise<boolean>;
-  replace(schoolId: string, secrets: WebhookSecrets): Promise<void>;
-}
-
-export type StoreOutcome = 'accepted' | 'duplicate';
-
-export interface EventStore {
-  /** Durable before it resolves; `duplicate` when this school has stored this eventId before. */
-  store(plan: WritePlan): Promise<StoreOutcome>;
-}
-
-export interface BusEvent {
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
-
-export interface EventPublisher {
-  publish(events: BusEvent[]): Promise<void>;
-}
-
-export interface MailMessage {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  /** Why the mail exists (e.g. `parent-notification`), for the SES configuration set's tags. */
-  category: string;
-}
-
-export interface Mailer {
-  send(message: MailMessage): Promise<{ messageId: string }>;
-}
-
-/** A mail rejection that retrying will not fix (bad address, suppression list). */
-export class PermanentMailError extends Error {
-  override name = 'PermanentMailError';
-}
-
-/** Settings of the trust's deployment that functions need. */
-export interface TrustSettings {
-  /** Who gets the trust-wide weekly summary; empty means nobody does. */
-  trustLeaders: string[];
-  /** Shown in emails, e.g. "Oak Valley Academy Trust". */
-  trustName: string;
-}
+export type { Clock } from './clock';
+export type { EventStore, StoreOutcome } from './event-store';
+export { PermanentMailError, type MailMessage, type Mailer } from './mailer';
+export type { ClaimResult, DecisionStatus, NotificationDecisionItem, NotificationReads, NotificationStore } from './notifications';
+export type { BusEvent } from '../../events/bus';
+export type { EventPublisher } from './publisher';
+export type { PupilRecords, StoredItem } from './pupil-records';
+export type { RollupStore } from './rollup-store';
+export type { SchoolDirectory, SchoolProfile } from './schools';
+export type { TrustSettings } from './settings';
+export type { WebhookSecretStore } from './webhook-secrets';
 
 /**
- * Everything a function may use, built once per process: lazily from the environment in
- * Lambda (shared/adapters/aws/environment.ts), eagerly by the local stack. Storage is
- * DynamoDB in both, so the table reference itself is shared.
+ * Every port by name. A function takes only the ones it uses (`Pick<Ports, …>`), so its
+ * deployed wiring builds, and its bundle carries, nothing else; the local stack builds
+ * them all once and hands each function the same object.
  */
-export interface Adapters {
-  table: TableRef;
+export interface Ports {
   schools: SchoolDirectory;
   secrets: WebhookSecretStore;
   events: EventStore;
@@ -93,6 +39,9 @@ export interface Adapters {
   mailer: Mailer;
   clock: Clock;
   settings: TrustSettings;
-  /** The MIS connector (shared/ports/mis.ts); only its functions and the local stack set it. */
-  mis?: MisAdapters;
+  rollups: RollupStore;
+  notifications: NotificationStore;
+  notificationReads: NotificationReads;
+  /** The MIS connector's ports (shared/ports/mis.ts). */
+  mis: MisAdapters;
 }

@@ -8,6 +8,7 @@ import {
   misResources,
   type MisAdapters,
   type MisConnection,
+  type MisPage,
   type MisResource,
 } from '../ports/mis';
 import { mapWithConcurrency } from '../util/concurrency';
@@ -69,7 +70,7 @@ export async function syncSchool(schoolId: string, deps: SyncDependencies, optio
   const connection = await deps.mis.connections.get(schoolId);
   const result: SyncResult = { schoolId, status: 'complete', events: {}, duplicates: {}, cursors: { ...connection?.cursors }, pages: 0, problems: [] };
   const school = await deps.schools.get(schoolId);
-  if (!connection || connection.state !== 'connected' || !school) {
+  if (connection?.state !== 'connected' || !school) {
     return finish(result, 'not-connected', connection ? `connection is ${connection.state}` : 'no MIS connection');
   }
   const token = await deps.mis.tokens.get(schoolId);
@@ -94,7 +95,7 @@ export async function syncSchool(schoolId: string, deps: SyncDependencies, optio
       const codeRecords: unknown[] = [];
       do {
         if (options.deadline !== undefined && Date.now() > options.deadline) return finish(result, 'partial', 'time budget used; the next run resumes here', cursors);
-        let page;
+        let page: MisPage;
         try {
           page = await deps.mis.source.page({ misSchoolId: connection.misSchoolId, token }, { resource, updatedAfter, ...(next ? { next } : {}) });
         } catch (error) {

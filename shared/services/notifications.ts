@@ -18,9 +18,8 @@ import {
   type Recipient,
   type StoredRecord,
 } from '../domain/notification-policy';
-import type { Key } from '../domain/records';
 import { expiresAt } from '../domain/retention';
-import { PermanentMailError, type Clock, type Mailer, type SchoolDirectory, type SchoolProfile } from '../ports';
+import { PermanentMailError, type DecisionStatus, type NotificationDecisionItem, type Ports, type SchoolProfile } from '../ports';
 
 /**
  * Carrying out notification decisions exactly once per (event, recipient) over an
@@ -39,57 +38,8 @@ import { PermanentMailError, type Clock, type Mailer, type SchoolDirectory, type
  * the `sending` record shows the case for follow-up).
  */
 
-export type DecisionStatus = 'sending' | 'sent' | 'retryable' | 'rejected' | 'suppressed';
-
-/** The stored decision (recordKind `notification`); docs/notifications.md describes each field. */
-export interface NotificationDecisionItem extends Key {
-  recordKind: 'notification';
-  schoolId: string;
-  pupilId: string;
-  eventId: string;
-  eventType: string;
-  kind: NotificationKind;
-  dedupKey: string;
-  recipient: Recipient;
-  channel: 'email';
-  category: 'parent-notification' | 'dsl-alert';
-  status: DecisionStatus;
-  reason?: DecisionReason;
-  decidedAt: string;
-  sentAt?: string;
-  messageId?: string;
-  errorName?: string;
-  week: string;
-  expiresAt: number;
-  gsi2pk: string;
-  gsi2sk: string;
-}
-
-export type ClaimResult = { claimed: true } | { claimed: false; existing: Record<string, unknown> };
-
-/** Where decisions are kept (DynamoDB: shared/adapters/aws/notification-store.ts). */
-export interface NotificationStore {
-  /** Stores the decision unless one is already under its key; a `retryable` one is taken over. */
-  claim(item: NotificationDecisionItem): Promise<ClaimResult>;
-  markSent(key: Key, result: { messageId: string; sentAt: string }): Promise<void>;
-  markFailed(key: Key, failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: DecisionReason; failedAt: string }): Promise<void>;
-}
-
-/** What the notifiers read (GetItem/Query only). */
-export interface NotificationReads {
-  storedRecord(key: Key): Promise<StoredRecord | undefined>;
-  pupilProfile(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
-  /** The kind of an intervention, from its start event on the pupil's timeline. */
-  interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined>;
-}
-
-export interface NotificationDeps {
-  reads: NotificationReads;
-  store: NotificationStore;
-  schools: SchoolDirectory;
-  mailer: Mailer;
-  clock: Clock;
-}
+/** What the notifiers use. */
+export type NotificationDeps = Pick<Ports, 'notificationReads' | 'notifications' | 'schools' | 'mailer' | 'clock'>;
 
 export type DecisionOutcome = 'sent' | 'suppressed' | 'duplicate' | 'retryable' | 'rejected';
 
@@ -173,7 +123,7 @@ function count(summary: NotificationSummary, outcome: DecisionOutcome, reason?: 
 }
 
 async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredRecord }> {
-  const [school, record] = await Promise.all([deps.schools.get(detail.schoolId), deps.reads.storedRecord(detail.key)]);
+  const [school, record] = await Promise.all([deps.schools.get(detail.schoolId), deps.notificationReads.storedRecord(detail.key)]);
   // Both are written before the event reaches the bus: missing means something is wrong,
   // so the event fails (and is retried, then dead-lettered) rather than silently dropped.
   if (!school) throw new NotificationInputError(`no school ${detail.schoolId} for event ${detail.eventId}`);
@@ -194,7 +144,7 @@ async function send(
   } catch (error) {
     const errorName = (error as Error)?.name ?? 'Error';
     const permanent = error instanceof PermanentMailError || errorName === 'PermanentMailError';
-    await deps.store.markFailed(key, {
+    await deps.notifications.markFailed(key, {
       status: permanent ? 'rejected' : 'retryable',
       errorName,
       ...(permanent ? { reason: 'mail-rejected' as const } : {}),
@@ -202,7 +152,7 @@ async function send(
     });
     return permanent ? 'rejected' : 'retryable';
   }
-  await deps.store.markSent(key, { messageId, sentAt: deps.clock.now().toISOString() });
+  await deps.notifications.markSent(key, { messageId, sentAt: deps.clock.now().toISOString() });
   return 'sent';
 }
 
@@ -211,14 +161,14 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
   const { school, record } = await loadContext(detail, deps);
   const now = deps.clock.now();
   const pupilIds = pupilIdsOfRecord(record);
-  const profileItems = await Promise.all(pupilIds.map((pupilId) => deps.reads.pupilProfile(detail.schoolId, pupilId)));
+  const profileItems = await Promise.all(pupilIds.map((pupilId) => deps.notificationReads.pupilProfile(detail.schoolId, pupilId)));
   const profiles = new Map<string, PupilProfile | undefined>(
     pupilIds.map((pupilId, index) => [pupilId, profileItems[index] ? toPupilProfile(profileItems[index]) : undefined]),
   );
   let interventionKind: string | undefined;
   if (detail.type === 'intervention.ended' && pupilIds[0]) {
     const interventionId = (record.data as { interventionId?: string } | undefined)?.interventionId;
-    if (interventionId) interventionKind = await deps.reads.interventionKind(detail.schoolId, pupilIds[0], interventionId);
+    if (interventionId) interventionKind = await deps.notificationReads.interventionKind(detail.schoolId, pupilIds[0], interventionId);
   }
 
   const planned = decideParentNotifications({
@@ -254,14 +204,14 @@ async function carryOut(
   deps: NotificationDeps,
 ): Promise<{ outcome: DecisionOutcome; reason?: string }> {
   const item = decisionItem(context, decision, decision.action === 'send' ? 'sending' : 'suppressed');
-  const claim = await deps.store.claim(item);
+  const claim = await deps.notifications.claim(item);
   if (!claim.claimed) {
     // Same dedup key, another event: a first-day absence another mark already claimed today.
     // Recorded for this event too (idempotently), so its audit trail is complete.
     if (decision.action === 'send' && decision.dedupKey !== context.eventId && claim.existing.eventId !== context.eventId) {
       const reason = 'already-notified-today' as const;
       const audit = decisionItem(context, { ...decision, dedupKey: context.eventId, reason }, 'suppressed');
-      const recorded = await deps.store.claim(audit);
+      const recorded = await deps.notifications.claim(audit);
       return recorded.claimed ? { outcome: 'suppressed', reason } : { outcome: 'duplicate' };
     }
     return { outcome: 'duplicate' };
@@ -278,7 +228,7 @@ export async function alertDslOfEvent(detail: StoredEventDetail, deps: Notificat
   if (!isSafeguardingConcern(record)) return { ...summary, ignored: true };
   const pupilId = pupilIdsOfRecord(record)[0] ?? detail.pupilIds[0];
   if (!pupilId) throw new NotificationInputError(`event ${detail.eventId} names no pupil`);
-  const profileItem = await deps.reads.pupilProfile(detail.schoolId, pupilId);
+  const profileItem = await deps.notificationReads.pupilProfile(detail.schoolId, pupilId);
   const alert = dslAlertFor(detail.eventId, record, pupilId, profileItem ? toPupilProfile(profileItem) : undefined);
   const { recipient, to, reason } = dslRecipient(school);
   const toLeaders = recipient.contactId === 'leaders';
@@ -298,7 +248,7 @@ export async function alertDslOfEvent(detail: StoredEventDetail, deps: Notificat
     'sending',
     dslDecisionRecipient,
   );
-  const claim = await deps.store.claim(item);
+  const claim = await deps.notifications.claim(item);
   if (!claim.claimed) {
     count(summary, 'duplicate');
     return { ...summary, toLeaders };

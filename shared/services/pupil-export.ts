@@ -1,4 +1,4 @@
-import type { PupilRecords, StoredItem } from '../adapters/aws/pupil-records';
+import type { PupilRecords, StoredItem } from '../ports';
 
 /**
  * A UK GDPR subject access export of one pupil: every record held, grouped the way a

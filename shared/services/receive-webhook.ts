@@ -131,8 +131,10 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
       ? verifySignature(candidate, request.timestamp, request.signature, request.body, now)
       : { ok: false as const, reason: 'signature does not match' };
   let check = verify(secrets);
-  if (!check.ok && school && check.reason === 'signature does not match') {
-    // The secret may have been rotated since it was cached.
+  if (!check.ok && check.reason === 'signature does not match') {
+    // The secret may have been rotated since it was cached. An unknown school reads again
+    // too, so both cost the same store reads and take the same time, as well as answering
+    // alike (the cache bounds how often an id is read fresh).
     check = verify(await deps.secrets.get(request.schoolId, { fresh: true }));
   }
   if (!check.ok) return error(401, check.reason);

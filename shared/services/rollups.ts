@@ -1,11 +1,11 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
-import { isIsoWeek, previousWeek } from '../domain/calendar';
+import { dateInZone, isIsoWeek, previousWeek, weekEnd } from '../domain/calendar';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
-import type { RollupFigures, RollupState, WeekRecords } from '../domain/rollup/types';
-import { renderSchoolSummary, type PupilName } from '../domain/summary-email/school-summary';
+import type { RollupFigures } from '../domain/rollup/types';
+import { renderSchoolSummary } from '../domain/summary-email/school-summary';
 import { renderTrustSummary } from '../domain/summary-email/trust-summary';
 import { logger } from '../logger';
-import { PermanentMailError, type Adapters, type SchoolProfile } from '../ports';
+import { PermanentMailError, type Ports, type SchoolProfile } from '../ports';
 
 /**
  * The weekly rollup of one school, and the trust summary once every school is rolled up.
@@ -17,36 +17,10 @@ import { PermanentMailError, type Adapters, type SchoolProfile } from '../ports'
  * week: bounded, never all history. docs/rollups.md has the details.
  */
 
-/** Where rollups are read and kept (DynamoDB: shared/adapters/aws/rollup-store.ts). */
-export interface RollupStore {
-  /** One school-week's records; `full: false` reads only what the carried state needs. */
-  readWeek(schoolId: string, week: string, options: { full: boolean }): Promise<WeekRecords>;
-  /** The newest stored state with a week in [from, to]. */
-  latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined>;
-  /** Stores the figures (keeping any email marker) and the state, together. */
-  save(input: { schoolId: string; week: string; figures: RollupFigures; state: RollupState; runAt: string; foldedWeeks: number }): Promise<void>;
-  /** Claims the right to send week W's leaders' email: true once (or after a stale claim). */
-  claimEmail(schoolId: string, week: string, now: Date): Promise<boolean>;
-  markEmailSent(schoolId: string, week: string, result: { messageId: string; sentAt: string; recipients: number }): Promise<void>;
-  markEmailFailed(schoolId: string, week: string, failure: { errorName: string; failedAt: string }): Promise<void>;
-  releaseEmail(schoolId: string, week: string): Promise<void>;
-  pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>>;
-  /** Every school's stored figures for a week (trust index). */
-  weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]>;
-  claimTrustSummary(week: string, now: Date): Promise<boolean>;
-  markTrustSummarySent(week: string, result: { messageId: string; sentAt: string; schools: number }): Promise<void>;
-  releaseTrustSummary(week: string): Promise<void>;
-}
-
-export type RollupDeps = Pick<Adapters, 'schools' | 'publisher' | 'mailer' | 'clock' | 'settings'> & { store: RollupStore };
-
-/**
- * The ports a rollup uses, picked one by one: the Lambda adapters are lazy getters, and
- * touching one that this function's environment doesn't configure would throw.
- */
-export function rollupDeps(adapters: Adapters, store: RollupStore): RollupDeps {
-  return { schools: adapters.schools, publisher: adapters.publisher, mailer: adapters.mailer, clock: adapters.clock, settings: adapters.settings, store };
-}
+/** What a school's rollup uses. */
+export type SchoolRollupDeps = Pick<Ports, 'schools' | 'publisher' | 'mailer' | 'clock' | 'settings' | 'rollups'>;
+/** What the trust summary uses: no bus (it publishes nothing). */
+export type TrustSummaryDeps = Pick<Ports, 'schools' | 'mailer' | 'clock' | 'settings' | 'rollups'>;
 
 export class RollupError extends Error {
   override name = 'RollupError';
@@ -55,14 +29,14 @@ export class RollupError extends Error {
 /** How many weeks are read at once while folding a gap (memory stays at a few weeks of marks). */
 const foldWindow = 4;
 
-export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'no-leaders' | 'rejected';
+export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'week-not-ended' | 'no-leaders' | 'rejected';
 
-export async function runSchoolRollup(deps: RollupDeps, request: RollupRequestedDetail): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number }> {
+export async function runSchoolRollup(deps: SchoolRollupDeps, request: RollupRequestedDetail): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number }> {
   const { schoolId, week } = request;
   if (!isIsoWeek(week)) throw new RollupError(`not an ISO week (YYYY-Www): ${week}`);
   const school = await deps.schools.get(schoolId);
   if (!school) throw new RollupError(`no school with id ${schoolId}`);
-  const { store } = deps;
+  const { rollups: store } = deps;
 
   // The base: last week's state, or the newest within a year, or nothing.
   const lastWeek = previousWeek(week);
@@ -81,10 +55,15 @@ export async function runSchoolRollup(deps: RollupDeps, request: RollupRequested
   const now = deps.clock.now();
   await store.save({ schoolId, week, figures, state: next, runAt: now.toISOString(), foldedWeeks: fold.length });
 
-  const email = request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
-  await deps.publisher.publish([
-    { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
-  ]);
+  // A week that has not ended (a mid-week `tracker rollup`) shows the figures so far: no
+  // email, and no rollup.completed, so Monday's email and the trust summary still go out.
+  const ended = weekEnd(week) < dateInZone(now, school.timezone);
+  const email = !ended ? 'week-not-ended' : request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
+  if (ended) {
+    await deps.publisher.publish([
+      { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
+    ]);
+  }
   logger.info('rollup stored', {
     schoolId,
     week,
@@ -97,8 +76,8 @@ export async function runSchoolRollup(deps: RollupDeps, request: RollupRequested
   return { figures, email, foldedWeeks: fold.length };
 }
 
-async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: RollupFigures): Promise<EmailOutcome> {
-  const { store } = deps;
+async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figures: RollupFigures): Promise<EmailOutcome> {
+  const { rollups: store } = deps;
   const { schoolId, week } = figures;
   if (school.leaders.length === 0) {
     logger.warn('rollup email skipped: the school has no leaders', { schoolId, week });
@@ -128,11 +107,11 @@ async function emailLeaders(deps: RollupDeps, school: SchoolProfile, figures: Ro
 export type TrustSummaryOutcome =
   | { status: 'sent'; schools: number }
   | { status: 'waiting'; missing: string[] }
-  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' };
+  | { status: 'already-sent' | 'no-trust-leaders' | 'no-schools' | 'rejected' };
 
 /** On each rollup.completed: once every school has its rollup of the week, one email, once. */
-export async function runTrustSummary(deps: RollupDeps, week: string): Promise<TrustSummaryOutcome> {
-  const { store } = deps;
+export async function runTrustSummary(deps: TrustSummaryDeps, week: string): Promise<TrustSummaryOutcome> {
+  const { rollups: store } = deps;
   const [schools, rollups] = await Promise.all([deps.schools.list(), store.weekRollups(week)]);
   if (schools.length === 0) return { status: 'no-schools' };
   const byId = new Map(rollups.map((rollup) => [rollup.schoolId, rollup.figures]));
@@ -155,7 +134,13 @@ export async function runTrustSummary(deps: RollupDeps, week: string): Promise<T
     });
     sent = await deps.mailer.send({ to: deps.settings.trustLeaders, subject: email.subject, text: email.text, html: email.html, category: 'trust-summary' });
   } catch (error) {
-    if (!(error instanceof PermanentMailError)) await store.releaseTrustSummary(week).catch(() => undefined);
+    if (error instanceof PermanentMailError) {
+      // Retrying won't help: keep the claim and record why, so no later run sends it.
+      logger.error('trust summary rejected', { week, errorName: error.name });
+      await store.markTrustSummaryFailed(week, { errorName: error.name, failedAt: deps.clock.now().toISOString() });
+      return { status: 'rejected' };
+    }
+    await store.releaseTrustSummary(week).catch(() => undefined);
     throw error;
   }
   await store.markTrustSummarySent(week, { messageId: sent.messageId, sentAt: deps.clock.now().toISOString(), schools: schools.length });

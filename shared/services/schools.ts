@@ -64,3 +64,15 @@ export async function rotateSecret(schoolId: string, deps: SchoolServiceDeps): P
   await deps.secrets.replace(schoolId, rotated);
   return { webhookSecret: rotated.current, previousValidUntil };
 }
+
+/**
+ * Ends the previous secret now instead of after the 24 h grace (a leaked key): only the
+ * current secret signs from here on. Returns whether there was one still in force.
+ */
+export async function revokePreviousSecret(schoolId: string, deps: SchoolServiceDeps): Promise<{ revoked: boolean }> {
+  const [school, secrets] = await Promise.all([deps.schools.get(schoolId), deps.secrets.get(schoolId, { fresh: true })]);
+  if (!school || !secrets) throw new SchoolError(`no school with id ${schoolId}`);
+  const inForce = Boolean(secrets.previous && secrets.previousValidUntil && deps.clock.now() < new Date(secrets.previousValidUntil));
+  await deps.secrets.replace(schoolId, { current: secrets.current });
+  return { revoked: inForce };
+}

@@ -395,6 +395,18 @@ describe('the send-once markers in DynamoDB', () => {
     expect(await store.latestState('marker', '2026-W41', '2026-W45')).toBeUndefined();
   });
 
+  it('a send SES refused for good is never claimed again, however much later a run comes (issue 10)', async () => {
+    const store = new DynamoRollupStore(stack.adapters.table);
+    const { figures, state } = rollWeek({ schoolId: 'refused', week: '2026-W41', base: undefined, records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] } });
+    await store.save({ schoolId: 'refused', week: '2026-W41', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
+    expect(await store.claimEmail('refused', '2026-W41', at(0))).toBe(true);
+    await store.markEmailFailed('refused', '2026-W41', { errorName: 'PermanentMailError', failedAt: at(0).toISOString() });
+    expect(await store.claimEmail('refused', '2026-W41', at(staleClaimMs + 1000))).toBe(false);
+    expect(await store.claimTrustSummary('2026-W41', at(0))).toBe(true);
+    await store.markTrustSummaryFailed('2026-W41', { errorName: 'PermanentMailError', failedAt: at(0).toISOString() });
+    expect(await store.claimTrustSummary('2026-W41', at(staleClaimMs + 1000))).toBe(false);
+  });
+
   it('the trust summary: claimed once, released only if not sent', async () => {
     const store = new DynamoRollupStore(stack.adapters.table);
     const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimTrustSummary('2026-W40', at(0))));

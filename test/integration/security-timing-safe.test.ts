@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { sign, verifySignature } from '../../shared/domain/signature';
+import { CachedSecretStore } from '../../shared/adapters/aws/cached-secret-store';
 import { receiveWebhook } from '../../shared/services/receive-webhook';
 import { FakeEventStore, memoryPorts } from '../reliability/webhook-fuzz';
 
@@ -75,5 +76,41 @@ describe('constant-time signature comparison', () => {
     expect(source).toMatch(/timingSafeEqual\(expected, given\)/);
     expect(source).not.toMatch(/(given|expected|signature\w*)\s*[!=]==?\s*(given|expected|sign\()/);
     expect(source).not.toMatch(/\.(equals|compare|localeCompare)\(/);
+  });
+});
+
+describe('an unknown school and a known one with a bad signature cost the same', () => {
+  it('both read the secret store twice (cached, then fresh) and answer the same 401', async () => {
+    const ports = memoryPorts(now, { current, previous, retired: 'r'.repeat(64) });
+    const reads: string[] = [];
+    const secrets = { ...ports.secrets, get: async (schoolId: string, options?: { fresh?: boolean }) => {
+        reads.push(`${schoolId}${options?.fresh ? ' fresh' : ''}`);
+        return ports.secrets.get(schoolId);
+      },
+    };
+    const badSignature = sign('x'.repeat(64), timestamp, body);
+    const answers = [];
+    for (const schoolId of ['fuzz', 'no-such-school']) {
+      answers.push(await receiveWebhook({ schoolId, contentType: 'application/json', timestamp, signature: badSignature, body }, { ...ports, secrets, events: new FakeEventStore() }));
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(reads).toEqual(['fuzz', 'fuzz fresh', 'no-such-school', 'no-such-school fresh']);
+  });
+
+  it('the Lambda cache serves a fresh read from memory within 10 s of the last, so bad signatures cannot drive store reads', async () => {
+    let reads = 0;
+    const store = new CachedSecretStore({
+      get: async () => {
+        reads++;
+        return { current };
+      },
+      create: async () => true,
+      replace: async () => {},
+    });
+    await store.get('oak');
+    await store.get('oak', { fresh: true });
+    await store.get('unknown', { fresh: true });
+    await store.get('unknown', { fresh: true });
+    expect(reads).toBe(2);
   });
 });

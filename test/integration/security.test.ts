@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollupSource } from '../../events/bus';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { isoWeekOf } from '../../shared/domain/calendar';
 import { sign } from '../../shared/domain/signature';
 import { pupilExport } from '../../shared/services/pupil-export';
-import { rotateSecret } from '../../shared/services/schools';
+import { revokePreviousSecret, rotateSecret } from '../../shared/services/schools';
 import { MailFaults, StorageFaults } from '../support/faults';
 import { captureLogs } from '../support/logs';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -114,6 +116,18 @@ describe('signatures', () => {
     expect(await post(first, 'd')).toBe(401); // two rotations ago: gone at once
     expect(await post(second, 'e')).toBe(200); // the one just replaced: its 24 hours start now
     expect(await post(third, 'f')).toBe(200);
+  });
+
+  it('tracker school revoke-secret ends a leaked previous secret at once; the current one keeps working', async () => {
+    const leaked = await stack.addSchool({ schoolId: 'leak' });
+    const { webhookSecret: current } = await rotateSecret('leak', stack.adapters);
+    const post = async (secret: string, n: string) => (await stack.post('leak', secret, { events: [mark(`leak-${n}`, 'SLK')] })).status;
+    expect(await post(leaked, 'a')).toBe(200); // in its 24 hours of grace
+    const { stdout } = await promisify(execFile)('node', ['bin/tracker.mjs', 'school', 'revoke-secret', '--id', 'leak', '--json'], { env: { ...process.env, PORT: String(stack.port) } });
+    expect(JSON.parse(stdout)).toEqual({ schoolId: 'leak', previousSecretRevoked: true });
+    expect(await post(leaked, 'b')).toBe(401);
+    expect(await post(current, 'c')).toBe(200);
+    expect(await revokePreviousSecret('leak', stack.adapters)).toEqual({ revoked: false });
   });
 });
 

@@ -9,14 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedEventSource } from '../../events/bus';
 import { publishStoredEvents } from '../../functions/publish-stored-events';
 import { ensureTable } from '../../infra/local/create-table';
-import { localCredentials, localRegion } from '../../infra/local/dynamodb-local';
+import { localRegion } from '../../infra/local/dynamodb-local';
 import { StreamPoller } from '../../infra/local/stream-poller';
+import { streamDelivery } from '../../infra/stream-delivery';
 import { DynamoEventStore } from '../../shared/adapters/aws/event-store';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { LocalEventBus, type EventBridgeEnvelope } from '../../shared/adapters/local/local-bus';
 import { planWrite } from '../../shared/domain/records';
 import { trackerEvent } from '../../events/catalogue';
-import type { Adapters, BusEvent } from '../../shared/ports';
+import type { BusEvent } from '../../shared/ports';
 import { MailFaults, until } from '../support/faults';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { mixedEvents } from './workload';
@@ -147,7 +148,7 @@ export function busTests(scale: BusScale) {
 
     /** A fresh table (with its stream) on the stack's DynamoDB Local, filled with `count` stored events. */
     async function tableWithEvents(count: number) {
-      const config = { endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: localCredentials };
+      const config = { endpoint: stack.dynamodbEndpoint, region: localRegion, credentials: stack.dynamodbCredentials };
       const raw = new DynamoDBClient(config);
       const tableName = `stream-${++tableNumber}`;
       const streamArn = await ensureTable(raw, tableName);
@@ -159,7 +160,52 @@ export function busTests(scale: BusScale) {
       return { raw, streamArn, ids: new Set(events.map((event) => event.eventId)), streams: new DynamoDBStreamsClient(config) };
     }
 
-    const publisherOf = (publish: (events: BusEvent[]) => Promise<void>) => publishStoredEvents({ publisher: { publish } } as Adapters);
+    const publisherOf = (publish: (events: BusEvent[]) => Promise<void>) => publishStoredEvents({ publisher: { publish } });
+    const filesFor = (checkpointFile: string) => ({
+      checkpointFile,
+      deadLetterFile: join(dir, `stream-dead-letters-${tableNumber}.jsonl`),
+      retryAttempts: streamDelivery.retryAttempts,
+      batchSize: streamDelivery.batchSize,
+    });
+
+    it('a record the bus never takes is dead-lettered after its retries, as the mapping does, and the shard moves on', async () => {
+      const { raw, streamArn, ids, streams } = await tableWithEvents(Math.round(scale.streamEvents / 2));
+      const poisoned = [...ids][Math.floor(ids.size / 2)]!;
+      const published: string[] = [];
+      let attemptsOnPoison = 0;
+      const poller = new StreamPoller(
+        streams,
+        streamArn,
+        publisherOf(async (events) => {
+          if (events.some((event) => event.detail.eventId === poisoned)) {
+            attemptsOnPoison++;
+            throw new Error('bus rejects this entry');
+          }
+          published.push(...events.map((event) => event.detail.eventId as string));
+        }),
+        filesFor(join(dir, `checkpoints-${tableNumber}.json`)),
+        () => {},
+      );
+      await poller.start();
+      try {
+        await until(() => attemptsOnPoison > streamDelivery.retryAttempts, 'the poisoned record tried and retried', 120_000);
+        await poller.whenIdle();
+      } finally {
+        await poller.stop();
+        raw.destroy();
+      }
+      expect(attemptsOnPoison).toBe(streamDelivery.retryAttempts + 1);
+      // As the mapping: the failed range (the poisoned record to its batch's end) is
+      // dead-lettered as one letter naming it; everything else reached the bus once.
+      const missing = [...ids].filter((id) => !published.includes(id));
+      expect(missing).toContain(poisoned);
+      expect(published.length).toBe(new Set(published).size);
+      const [letter, ...more] = (await readFile(filesFor('').deadLetterFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+      expect(more).toEqual([]);
+      expect(letter.condition).toBe('RetryAttemptsExhausted');
+      // (The range also holds stream records that announce nothing: profiles, participant links.)
+      expect(letter.DDBStreamBatchInfo.batchSize).toBeGreaterThanOrEqual(missing.length);
+    });
 
     it('a publisher failing every 4th call: each stored event is published exactly once (partial batch retry)', async () => {
       const { raw, streamArn, ids, streams } = await tableWithEvents(scale.streamEvents);
@@ -172,7 +218,7 @@ export function busTests(scale: BusScale) {
           if (++calls % 4 === 0) throw new Error('bus unavailable');
           published.push(...events.map((event) => event.detail.eventId as string));
         }),
-        join(dir, `checkpoints-${tableNumber}.json`),
+        filesFor(join(dir, `checkpoints-${tableNumber}.json`)),
         () => {},
       );
       await poller.start();
@@ -199,7 +245,7 @@ export function busTests(scale: BusScale) {
           published.push(...events.map((event) => event.detail.eventId as string));
           if (++calls % 5 === 0) throw new Error('acknowledgement lost');
         }),
-        join(dir, `checkpoints-${tableNumber}.json`),
+        filesFor(join(dir, `checkpoints-${tableNumber}.json`)),
         () => {},
       );
       await poller.start();
@@ -221,13 +267,13 @@ export function busTests(scale: BusScale) {
       const checkpoint = join(dir, `checkpoints-${tableNumber}.json`);
       const published: string[] = [];
       const publisher = publisherOf(async (events) => void published.push(...events.map((event) => event.detail.eventId as string)));
-      const first = new StreamPoller(streams, streamArn, publisher, checkpoint, () => {});
+      const first = new StreamPoller(streams, streamArn, publisher, filesFor(checkpoint), () => {});
       await first.start();
       await until(() => published.length >= ids.size / 3, 'a third of the events published', 120_000);
       await first.stop();
       const publishedBeforeRestart = published.length;
       expect(publishedBeforeRestart).toBeLessThan(ids.size);
-      const second = new StreamPoller(streams, streamArn, publisher, checkpoint, () => {});
+      const second = new StreamPoller(streams, streamArn, publisher, filesFor(checkpoint), () => {});
       await second.start();
       try {
         await until(() => new Set(published).size === ids.size, 'the rest after the restart', 120_000);

@@ -3,15 +3,16 @@ import type { StoredEventDetail } from '../../events/bus';
 import { parseEvent } from '../../events/catalogue';
 import { busEventForStoredItem } from '../../shared/domain/stored-events';
 import { planWrite } from '../../shared/domain/records';
-import { PermanentMailError, type MailMessage, type Mailer, type SchoolProfile } from '../../shared/ports';
 import {
-  alertDslOfEvent,
-  notifyParentsOfEvent,
+  PermanentMailError,
   type ClaimResult,
+  type MailMessage,
+  type Mailer,
   type NotificationDecisionItem,
-  type NotificationDeps,
   type NotificationStore,
-} from '../../shared/services/notifications';
+  type SchoolProfile,
+} from '../../shared/ports';
+import { alertDslOfEvent, notifyParentsOfEvent, type NotificationDeps } from '../../shared/services/notifications';
 import { attendanceMark, incident, pupil } from '../support/events';
 
 /**
@@ -62,11 +63,11 @@ function setup(options: { now?: string; school?: Partial<SchoolProfile> } = {}) 
   const mailer = new FakeMailer();
   const profile = { ...school, ...options.school };
   const deps: NotificationDeps = {
-    store,
+    notifications: store,
     mailer,
     clock: { now: () => new Date(options.now ?? '2026-11-23T09:00:00Z') },
     schools: { get: async (id) => (id === profile.schoolId ? profile : undefined), create: async () => true, list: async () => [profile] },
-    reads: {
+    notificationReads: {
       storedRecord: async (key) => records.get(`${key.pk}|${key.sk}`),
       pupilProfile: async (schoolId, pupilId) => records.get(`SCHOOL#${schoolId}#PUPIL#${pupilId}|PROFILE`),
       interventionKind: async () => undefined,

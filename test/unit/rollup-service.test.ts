@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { addDays, weekStart } from '../../shared/domain/calendar';
 import type { RollupFigures, RollupState, WeekRecords } from '../../shared/domain/rollup/types';
 import { PermanentMailError, type BusEvent, type MailMessage, type SchoolProfile } from '../../shared/ports';
-import { runSchoolRollup, runTrustSummary, type RollupDeps, type RollupStore } from '../../shared/services/rollups';
+import type { RollupStore } from '../../shared/ports';
+import { runSchoolRollup, runTrustSummary, type SchoolRollupDeps } from '../../shared/services/rollups';
 
 /**
  * The rollup use cases over an in-memory store: what is read (and how much), when the
@@ -58,6 +59,9 @@ class MemoryStore implements RollupStore {
   async markTrustSummarySent(week: string) {
     this.trust.set(week, { sent: true });
   }
+  async markTrustSummaryFailed(week: string) {
+    this.trust.set(week, { sent: false });
+  }
   async releaseTrustSummary(week: string) {
     this.trust.delete(week);
   }
@@ -70,8 +74,8 @@ function setup(options: { schools?: SchoolProfile[]; trustLeaders?: string[]; se
   const schools = options.schools ?? [school('oak')];
   const sent: MailMessage[] = [];
   const published: BusEvent[] = [];
-  const deps: RollupDeps = {
-    store,
+  const deps: SchoolRollupDeps = {
+    rollups: store,
     schools: { get: async (id) => schools.find((s) => s.schoolId === id), list: async () => schools, create: async () => false },
     publisher: { publish: async (events) => void published.push(...events) },
     mailer: {
@@ -160,6 +164,28 @@ describe('the leaders\' email', () => {
     expect((await runSchoolRollup(deps, request('oak', '2026-W48'))).email).toBe('rejected');
     expect(failed).toHaveBeenCalledOnce();
     expect(published).toHaveLength(1);
+  });
+
+  it('a week that has not ended yet: the figures so far, no email and no rollup.completed (contract v2)', async () => {
+    const { store, deps, sent, published } = setup(); // the clock is Tuesday 2026-12-01, in 2026-W49
+    register(store, 'oak', '2026-W49', 2);
+    const run = await runSchoolRollup(deps, request('oak', '2026-W49'));
+    expect(run.email).toBe('week-not-ended');
+    expect(run.figures.attendance.absentSessions).toBe(2);
+    expect(sent).toHaveLength(0);
+    expect(published).toHaveLength(0);
+    expect(store.figures.get('oak#2026-W49')).toEqual(run.figures);
+  });
+
+  it('a trust summary SES refuses for good is recorded as rejected and not released for a retry', async () => {
+    const { deps, store } = setup({ send: async () => Promise.reject(new PermanentMailError('address rejected')) });
+    register(store, 'oak', '2026-W48');
+    await runSchoolRollup({ ...deps, mailer: { send: async () => ({ messageId: 'm' }) } }, request('oak', '2026-W48'));
+    const released = vi.spyOn(store, 'releaseTrustSummary');
+    const failed = vi.spyOn(store, 'markTrustSummaryFailed');
+    expect(await runTrustSummary(deps, '2026-W48')).toEqual({ status: 'rejected' });
+    expect(failed).toHaveBeenCalledOnce();
+    expect(released).not.toHaveBeenCalled();
   });
 
   it('sendEmail: false stores without emailing; a school without leaders is skipped', async () => {

@@ -1,52 +1,38 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Adapters, Clock } from '../../ports';
-import { CachedSecretStore } from './cached-secret-store';
-import { documentClient, type TableRef } from './dynamodb';
-import { DynamoEventStore } from './event-store';
-import { EventBridgePublisher } from './eventbridge-publisher';
-import { DynamoSchoolDirectory } from './school-directory';
-import { SecretsManagerSecretStore } from './secrets-manager';
-import { SesMailer } from './ses-mailer';
+import type { Clock, TrustSettings } from '../../ports';
 
-function required(name: string): string {
+/**
+ * What the deployed adapters read from the Lambda environment. The CDK stack sets exactly
+ * the variables infra/functions.ts lists for each function, and the deployed-wiring tests
+ * run each bundle with only those: a variable read here but not set there fails a test.
+ */
+export type EnvName =
+  | 'TABLE_NAME'
+  /** Per-attempt bound of a DynamoDB call, set from the function's timeout (infra/stack.ts). */
+  | 'STORAGE_TIMEOUT_MS'
+  | 'SECRETS_PREFIX'
+  | 'EVENT_BUS_NAME'
+  | 'MAIL_FROM'
+  | 'SES_CONFIGURATION_SET'
+  | 'TRUST_LEADERS'
+  | 'TRUST_NAME'
+  /** The MIS connector: Secrets Manager prefix of Wonde tokens, and Wonde's base URL. */
+  | 'MIS_SECRETS_PREFIX'
+  | 'WONDE_BASE_URL';
+
+export function requiredEnv(name: EnvName): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
 }
 
-/** Memoised on first use, so importing a handler module does no I/O and needs no env. */
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
-
 export const systemClock: Clock = { now: () => new Date() };
 
-const table = lazy((): TableRef => ({ client: documentClient(), tableName: required('TABLE_NAME') }));
-const schools = lazy(() => new DynamoSchoolDirectory(table()));
-const events = lazy(() => new DynamoEventStore(table()));
-const secrets = lazy(
-  () => new CachedSecretStore(new SecretsManagerSecretStore(new SecretsManagerClient({}), required('SECRETS_PREFIX'))),
-);
-const publisher = lazy(() => new EventBridgePublisher(new EventBridgeClient({}), required('EVENT_BUS_NAME')));
-const mailer = lazy(
-  () => new SesMailer(new SESv2Client({}), required('MAIL_FROM'), required('SES_CONFIGURATION_SET')),
-);
-const settings = lazy(() => ({
-  trustLeaders: (process.env.TRUST_LEADERS ?? '').split(',').filter(Boolean),
-  trustName: process.env.TRUST_NAME ?? 'Trust',
-}));
+/** TRUST_LEADERS is a comma-separated list; unset or empty means no trust summary is sent. */
+export function trustSettingsFrom(env: Partial<Record<EnvName, string>>, fallbackTrustName: string): TrustSettings {
+  return {
+    trustLeaders: (env.TRUST_LEADERS ?? '').split(',').map((address) => address.trim()).filter(Boolean),
+    trustName: env.TRUST_NAME || fallbackTrustName,
+  };
+}
 
-/** The deployed stack's adapters, configured by the environment the CDK stack sets. */
-export const awsAdapters: Adapters = {
-  get table() { return table(); },
-  get schools() { return schools(); },
-  get events() { return events(); },
-  get secrets() { return secrets(); },
-  get publisher() { return publisher(); },
-  get mailer() { return mailer(); },
-  get settings() { return settings(); },
-  clock: systemClock,
-};
+export const deployedTrustSettings = () => trustSettingsFrom({ TRUST_LEADERS: process.env.TRUST_LEADERS, TRUST_NAME: requiredEnv('TRUST_NAME') }, '');

@@ -1,5 +1,6 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { BusEvent, EventPublisher } from '../../ports';
+import { requiredEnv } from './environment';
 
 /** PutEvents in chunks of 10 (the API's limit); any failed entry fails the call, to be retried. */
 export class EventBridgePublisher implements EventPublisher {
@@ -28,3 +29,5 @@ export class EventBridgePublisher implements EventPublisher {
     }
   }
 }
+
+export const deployedPublisher = () => new EventBridgePublisher(new EventBridgeClient({}), requiredEnv('EVENT_BUS_NAME'));

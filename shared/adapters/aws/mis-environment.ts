@@ -1,30 +1,23 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Adapters } from '../../ports';
 import type { MisAdapters } from '../../ports/mis';
-import { logAlerts } from './operator-alerts';
 import { WondeSource, wondeDefaultBaseUrl } from '../wonde/wonde-source';
+import { deployedTable } from './dynamodb';
+import { requiredEnv } from './environment';
 import { DynamoMisConnectionStore, DynamoStoredRoster } from './mis-connections';
+import { logAlerts } from './operator-alerts';
 import { SecretsManagerMisTokenStore } from './secrets-manager-mis-tokens';
 
 /**
- * The MIS connector's deployed adapters, built on first use from MIS_SECRETS_PREFIX and
- * (optionally) WONDE_BASE_URL. Kept beside environment.ts rather than in it, so only the
- * two connector functions construct them.
+ * The MIS connector's deployed ports, from TABLE_NAME, MIS_SECRETS_PREFIX and (sync-mis only)
+ * WONDE_BASE_URL; built on a function's first invocation (functions/lambda-handler.ts).
  */
-export function withAwsMisAdapters(base: Adapters): Adapters {
-  let mis: MisAdapters | undefined;
-  const build = (): MisAdapters => {
-    const prefix = process.env.MIS_SECRETS_PREFIX;
-    if (!prefix) throw new Error('environment variable MIS_SECRETS_PREFIX is not set');
-    return {
-      source: new WondeSource({ baseUrl: process.env.WONDE_BASE_URL || wondeDefaultBaseUrl }),
-      connections: new DynamoMisConnectionStore(base.table),
-      tokens: new SecretsManagerMisTokenStore(new SecretsManagerClient({}), prefix),
-      alerts: logAlerts,
-      roster: new DynamoStoredRoster(base.table),
-    };
+export function deployedMisAdapters(): MisAdapters {
+  const table = deployedTable();
+  return {
+    source: new WondeSource({ baseUrl: process.env.WONDE_BASE_URL || wondeDefaultBaseUrl }),
+    connections: new DynamoMisConnectionStore(table),
+    tokens: new SecretsManagerMisTokenStore(new SecretsManagerClient({}), requiredEnv('MIS_SECRETS_PREFIX')),
+    alerts: logAlerts,
+    roster: new DynamoStoredRoster(table),
   };
-  return new Proxy(base, {
-    get: (target, property, receiver) => (property === 'mis' ? (mis ??= build()) : Reflect.get(target, property, receiver)),
-  });
 }

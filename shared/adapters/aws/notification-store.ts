@@ -4,12 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { interventionTimelinePrefix, pupilPartition, pupilProfileKey } from '../../domain/keys';
 import type { Key } from '../../domain/records';
 import { table } from '../../domain/table';
-import type {
-  ClaimResult,
-  NotificationDecisionItem,
-  NotificationReads,
-  NotificationStore,
-} from '../../services/notifications';
+import type { ClaimResult, NotificationDecisionItem, NotificationReads, NotificationStore } from '../../ports';
 import type { TableRef } from './dynamodb';
 
 /**

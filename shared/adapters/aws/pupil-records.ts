@@ -1,28 +1,10 @@
-import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { addDays, weeksBetween } from '../../domain/calendar';
 import { attendancePartition, attendancePupilPrefix, pupilPartition } from '../../domain/keys';
 import { retentionYears } from '../../domain/retention';
 import { table } from '../../domain/table';
 import { mapWithConcurrency } from '../../util/concurrency';
-import { collect, queryPages, type TableRef } from './dynamodb';
-
-export type StoredItem = Record<string, unknown>;
-
-export interface PupilRecords {
-  profile?: StoredItem;
-  /** Journal items that name the pupil, oldest first (interventions, restorative, incidents, roster receipts). */
-  events: StoredItem[];
-  attendance: StoredItem[];
-  notifications: StoredItem[];
-}
-
-function queryAll(ref: TableRef, input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>) {
-  return collect(
-    queryPages<StoredItem>((start) =>
-      ref.client.send(new QueryCommand({ ...input, TableName: ref.tableName, ExclusiveStartKey: start })),
-    ),
-  );
-}
+import type { PupilRecords, StoredItem } from '../../ports';
+import { batchGetAll, queryAll, type TableRef } from './dynamodb';
 
 /**
  * Everything held about one pupil, by Query and GetItem only: the pupil partition (profile,
@@ -52,7 +34,7 @@ export async function readPupilRecords(ref: TableRef, schoolId: string, pupilId:
 
   // Participant links point at the journal item of a multi-pupil event.
   const links = timeline.filter((item) => item.recordKind === 'participant');
-  const linked = await batchGet(ref, links.map((link) => ({ pk: link.pk, sk: 'EVENT' })));
+  const linked = await batchGetAll<StoredItem>(ref, links.map((link) => ({ pk: link.pk, sk: 'EVENT' })));
   const events = [...timeline.filter((item) => item.recordKind === 'event'), ...linked].sort((a, b) =>
     String(a.occurredAtUtc).localeCompare(String(b.occurredAtUtc)),
   );
@@ -65,15 +47,3 @@ export async function readPupilRecords(ref: TableRef, schoolId: string, pupilId:
   };
 }
 
-export async function batchGet(ref: TableRef, keys: { pk: unknown; sk: unknown }[]): Promise<StoredItem[]> {
-  const items: StoredItem[] = [];
-  for (let start = 0; start < keys.length; start += 100) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
-    while (pending && pending.length > 0) {
-      const result: BatchGetCommandOutput = await ref.client.send(new BatchGetCommand({ RequestItems: { [ref.tableName]: { Keys: pending } } }));
-      items.push(...(result.Responses?.[ref.tableName] ?? []));
-      pending = result.UnprocessedKeys?.[ref.tableName]?.Keys;
-    }
-  }
-  return items;
-}

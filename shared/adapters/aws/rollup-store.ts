@@ -1,12 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { weekEnd } from '../../domain/calendar';
@@ -27,8 +25,8 @@ import { expiresAt } from '../../domain/retention';
 import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
 import type { PupilName } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
-import type { RollupStore } from '../../services/rollups';
-import { collect, queryPages, type TableRef } from './dynamodb';
+import type { RollupStore } from '../../ports';
+import { batchGetAll, queryAll, type TableRef } from './dynamodb';
 
 /**
  * Rollups in the single table (docs/rollups.md, docs/data-model.md patterns 9, 11, 14–17):
@@ -50,9 +48,7 @@ export class DynamoRollupStore implements RollupStore {
   constructor(private readonly ref: TableRef) {}
 
   private query<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
-    return collect(
-      queryPages<T>((start) => this.ref.client.send(new QueryCommand({ ...input, TableName: this.ref.tableName, ExclusiveStartKey: start }))),
-    );
+    return queryAll<T>(this.ref, input);
   }
 
   /** GSI2 entries of a school-week with one sort-key prefix (pattern 11 / 14). */
@@ -154,7 +150,9 @@ export class DynamoRollupStore implements RollupStore {
           TableName: this.ref.tableName,
           Key: rollupKey(schoolId, week),
           UpdateExpression: 'SET emailClaimedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(emailSentAt) AND (attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
+          // A send SES refused for good (emailError) is not tried again by a later run.
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(emailSentAt) AND attribute_not_exists(emailError) AND (attribute_not_exists(emailClaimedAt) OR emailClaimedAt < :stale)',
           ExpressionAttributeValues: { ':now': now.toISOString(), ':stale': new Date(now.getTime() - staleClaimMs).toISOString() },
         }),
       ),
@@ -197,30 +195,13 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>> {
-    const names: Record<string, PupilName> = {};
-    const unique = [...new Set(pupilIds)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((pupilId) => pupilProfileKey(schoolId, pupilId));
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await this.ref.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.ref.tableName]: {
-                Keys: pending,
-                // Names and year only: never contacts.
-                ProjectionExpression: '#id, #first, #last, #year',
-                ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.ref.tableName] ?? []) {
-          names[item.pupilId as string] = { firstName: item.firstName as string, lastName: item.lastName as string, yearGroup: item.yearGroup as string };
-        }
-        pending = result.UnprocessedKeys?.[this.ref.tableName]?.Keys;
-      }
-    }
-    return names;
+    const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
+    // Names and year only: never contacts.
+    const items = await batchGetAll<PupilName & { pupilId: string }>(this.ref, keys, {
+      ProjectionExpression: '#id, #first, #last, #year',
+      ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
+    });
+    return Object.fromEntries(items.map(({ pupilId, firstName, lastName, yearGroup }) => [pupilId, { firstName, lastName, yearGroup }]));
   }
 
   async weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]> {
@@ -240,10 +221,21 @@ export class DynamoRollupStore implements RollupStore {
         new PutCommand({
           TableName: this.ref.tableName,
           Item: { ...trustSummaryKey(week), recordKind: 'trust-summary', week, claimedAt: now.toISOString(), expiresAt: expiresAt('rollup', weekEnd(week)) },
-          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND claimedAt < :stale)',
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND attribute_not_exists(failedAt) AND claimedAt < :stale)',
           ExpressionAttributeValues: { ':stale': new Date(now.getTime() - staleClaimMs).toISOString() },
         }),
       ),
+    );
+  }
+
+  async markTrustSummaryFailed(week: string, failure: { errorName: string; failedAt: string }): Promise<void> {
+    await this.ref.client.send(
+      new UpdateCommand({
+        TableName: this.ref.tableName,
+        Key: trustSummaryKey(week),
+        UpdateExpression: 'SET errorName = :error, failedAt = :failedAt',
+        ExpressionAttributeValues: { ':error': failure.errorName, ':failedAt': failure.failedAt },
+      }),
     );
   }
 

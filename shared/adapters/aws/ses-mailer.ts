@@ -1,5 +1,6 @@
-import { MessageRejected, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { MessageRejected, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PermanentMailError, type MailMessage, type Mailer } from '../../ports';
+import { requiredEnv } from './environment';
 
 /** SES v2, always through the stack's configuration set (delivery events, suppression). */
 export class SesMailer implements Mailer {
@@ -33,3 +34,6 @@ export class SesMailer implements Mailer {
     }
   }
 }
+
+/** The stack's identity and configuration set, from the function's environment. */
+export const deployedMailer = () => new SesMailer(new SESv2Client({}), requiredEnv('MAIL_FROM'), requiredEnv('SES_CONFIGURATION_SET'));

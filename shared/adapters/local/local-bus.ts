@@ -1,7 +1,7 @@
-import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BusEvent, EventPublisher } from '../../ports';
 import { assertValidEventPattern, matchesEventPattern, type EventPattern } from './event-pattern';
+import { appendPrivateFile, makePrivateDir } from './private-files';
 
 export interface LocalRule {
   name: string;
@@ -93,8 +93,8 @@ export class LocalEventBus implements EventPublisher {
       }
     }
     try {
-      await mkdir(this.options.deadLetterDir, { recursive: true });
-      await appendFile(join(this.options.deadLetterDir, `${rule.name}.jsonl`), `${JSON.stringify(envelope)}\n`);
+      await makePrivateDir(this.options.deadLetterDir);
+      await appendPrivateFile(join(this.options.deadLetterDir, `${rule.name}.jsonl`), `${JSON.stringify(envelope)}\n`);
     } catch (error) {
       // Not an unhandled rejection (that would stop the whole local stack), and not silent.
       this.unwritableDeadLetters.push({ rule: rule.name, envelope });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MailMessage, Mailer } from '../../ports';
+import { makePrivateDir, writePrivateFile } from './private-files';
 
 /**
  * The local stand-in for SES: each message becomes one RFC 5322 `.eml` file with
@@ -127,10 +128,10 @@ export class OutboxMailer implements Mailer {
   async send(message: MailMessage): Promise<{ messageId: string }> {
     const messageId = randomUUID();
     const now = new Date();
-    await mkdir(this.directory, { recursive: true });
+    await makePrivateDir(this.directory);
     // Sortable names keep the listing oldest first.
     const file = `${now.toISOString().replace(/[:.]/g, '-')}-${String(++this.sequence).padStart(6, '0')}-${messageId.slice(0, 8)}.eml`;
-    await writeFile(join(this.directory, file), renderEml(message, this.from, messageId, now));
+    await writePrivateFile(join(this.directory, file), renderEml(message, this.from, messageId, now));
     return { messageId };
   }
 }

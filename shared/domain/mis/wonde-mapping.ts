@@ -197,12 +197,6 @@ export function mapDeletion(raw: unknown, stored: (pupilId: string) => StoredPup
   };
 }
 
-export const deletedStudentIds = (rawDeletions: readonly unknown[]): string[] =>
-  rawDeletions.flatMap((raw) => {
-    const parsed = wondeDeletion.safeParse(raw);
-    return parsed.success && parsed.data.type === 'student' && !parsed.data.restored_at ? [parsed.data.external_id] : [];
-  });
-
 function idOf(raw: unknown): string {
   const id = (raw as { id?: unknown } | null)?.id;
   return typeof id === 'string' ? id.slice(0, 64) : '?';

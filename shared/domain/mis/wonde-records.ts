@@ -62,14 +62,12 @@ export const wondeSessionAttendance = z.object({
   minutes_late: maybe(z.number().int().min(0)),
   updated_at: wondeDate,
 });
-export type WondeSessionAttendance = z.infer<typeof wondeSessionAttendance>;
 
 export const wondeAttendanceCode = z.object({
   id: z.string().min(1),
   code: z.string().min(1),
   description: maybe(z.string()),
 });
-export type WondeAttendanceCode = z.infer<typeof wondeAttendanceCode>;
 
 export const wondeDeletion = z.object({
   id: z.string().min(1),
@@ -78,7 +76,6 @@ export const wondeDeletion = z.object({
   deleted_at: wondeDate,
   restored_at: maybe(wondeDate),
 });
-export type WondeDeletion = z.infer<typeof wondeDeletion>;
 
 /** A page of any Wonde list endpoint: `data`, and `meta.pagination.next` (a URL, or null on the last page). */
 export const wondePage = z.object({

@@ -115,6 +115,8 @@ export function weeksToFold(week: string, baseWeek: string | undefined): string[
   }
   const firstOfYear = isoWeekOf(academicYearStart(weekEnd(week)));
   const weeks: string[] = [];
+  // ISO weeks compare as strings, so Math.min does not apply.
+  // biome-ignore lint/complexity/useMathMinMax: string comparison
   for (let next = firstOfYear < last ? firstOfYear : last; next < week; next = nextWeek(next)) weeks.push(next);
   return weeks;
 }

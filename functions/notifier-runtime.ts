@@ -1,23 +1,25 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { storedEventDetail, type StoredEventDetail } from '../../events/bus';
-import { DynamoNotificationReads, DynamoNotificationStore } from '../../shared/adapters/aws/notification-store';
-import { logger } from '../../shared/logger';
-import type { Adapters } from '../../shared/ports';
-import type { NotificationDeps, NotificationSummary } from '../../shared/services/notifications';
+import { storedEventDetail, type StoredEventDetail } from '../events/bus';
+import { deployedTable } from '../shared/adapters/aws/dynamodb';
+import { systemClock } from '../shared/adapters/aws/environment';
+import { DynamoNotificationReads, DynamoNotificationStore } from '../shared/adapters/aws/notification-store';
+import { DynamoSchoolDirectory } from '../shared/adapters/aws/school-directory';
+import { deployedMailer } from '../shared/adapters/aws/ses-mailer';
+import { logger } from '../shared/logger';
+import type { NotificationDeps, NotificationSummary } from '../shared/services/notifications';
 
 /** What notify-parents and alert-dsl share: their dependencies, detail parsing, log lines. */
 
-/** Builds the notifiers' dependencies on first use (the AWS adapters read the environment lazily). */
-export function notificationDeps(adapters: Adapters): () => NotificationDeps {
-  let deps: NotificationDeps | undefined;
-  return () =>
-    (deps ??= {
-      reads: new DynamoNotificationReads(adapters.table),
-      store: new DynamoNotificationStore(adapters.table),
-      schools: adapters.schools,
-      mailer: adapters.mailer,
-      clock: adapters.clock,
-    });
+/** The notifiers' ports in Lambda: the table's decision store and reads, SES, the school directory. */
+export function deployedNotificationDeps(): NotificationDeps {
+  const table = deployedTable();
+  return {
+    notificationReads: new DynamoNotificationReads(table),
+    notifications: new DynamoNotificationStore(table),
+    schools: new DynamoSchoolDirectory(table),
+    mailer: deployedMailer(),
+    clock: systemClock,
+  };
 }
 
 /** The bus detail, validated: a malformed one fails (and ends in the DLQ) rather than vanishing. */

@@ -1,0 +1,46 @@
+import type { DecisionReason, NotificationKind, Recipient, StoredRecord } from '../domain/notification-policy';
+import type { Key } from '../domain/records';
+
+export type DecisionStatus = 'sending' | 'sent' | 'retryable' | 'rejected' | 'suppressed';
+
+/** The stored decision (recordKind `notification`); docs/notifications.md describes each field. */
+export interface NotificationDecisionItem extends Key {
+  recordKind: 'notification';
+  schoolId: string;
+  pupilId: string;
+  eventId: string;
+  eventType: string;
+  kind: NotificationKind;
+  dedupKey: string;
+  recipient: Recipient;
+  channel: 'email';
+  category: 'parent-notification' | 'dsl-alert';
+  status: DecisionStatus;
+  reason?: DecisionReason;
+  decidedAt: string;
+  sentAt?: string;
+  messageId?: string;
+  errorName?: string;
+  week: string;
+  expiresAt: number;
+  gsi2pk: string;
+  gsi2sk: string;
+}
+
+export type ClaimResult = { claimed: true } | { claimed: false; existing: Record<string, unknown> };
+
+/** Where decisions are kept (DynamoDB: shared/adapters/aws/notification-store.ts). */
+export interface NotificationStore {
+  /** Stores the decision unless one is already under its key; a `retryable` one is taken over. */
+  claim(item: NotificationDecisionItem): Promise<ClaimResult>;
+  markSent(key: Key, result: { messageId: string; sentAt: string }): Promise<void>;
+  markFailed(key: Key, failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: DecisionReason; failedAt: string }): Promise<void>;
+}
+
+/** What the notifiers read (GetItem/Query only). */
+export interface NotificationReads {
+  storedRecord(key: Key): Promise<StoredRecord | undefined>;
+  pupilProfile(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
+  /** The kind of an intervention, from its start event on the pupil's timeline. */
+  interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined>;
+}

@@ -1,0 +1,5 @@
+import type { BusEvent } from '../../events/bus';
+
+export interface EventPublisher {
+  publish(events: BusEvent[]): Promise<void>;
+}
