@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { misConnectionIndex, misConnectionKey, misConnectionPartition, pupilProfileKey } from '../../domain/keys';
 import type { MisConnection, MisConnectionState, MisConnectionStore, StoredRoster } from '../../ports/mis';
-import { queryByPupilPartition, type TableRef } from './dynamodb';
+import { conditionalWrite, queryByPupilPartition, type TableRef } from './dynamodb';
 
 const fields = ['schoolId', 'provider', 'misSchoolId', 'state', 'reason', 'stateChangedAt', 'cursors', 'checkpoint', 'lastSyncAt'] as const;
 
@@ -37,8 +36,8 @@ export class DynamoMisConnectionStore implements MisConnectionStore {
 
   async saveProgress(schoolId: string, progress: Pick<MisConnection, 'cursors' | 'checkpoint' | 'lastSyncAt'>): Promise<boolean> {
     const set = ['cursors = :cursors', ...(progress.lastSyncAt ? ['lastSyncAt = :at'] : []), ...(progress.checkpoint ? ['checkpoint = :checkpoint'] : [])];
-    try {
-      await this.table.client.send(
+    return conditionalWrite(
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: misConnectionKey(schoolId),
@@ -53,17 +52,13 @@ export class DynamoMisConnectionStore implements MisConnectionStore {
             ...(progress.checkpoint ? { ':checkpoint': progress.checkpoint } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async setState(schoolId: string, state: MisConnectionState, reason: string, at: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: misConnectionKey(schoolId),
@@ -73,12 +68,8 @@ export class DynamoMisConnectionStore implements MisConnectionStore {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':state': state, ':reason': reason, ':at': at },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
 
