@@ -14,7 +14,7 @@ import { firstNames, incidentAndRestorative, lastNames, random } from './synthet
  * rollup for the week just ended. Seeded, so a re-run posts the same eventIds (all
  * "duplicate"). Every name is invented; every address is @example.org.
  */
-const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false } }, strict: false });
+const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false }, wonde: { type: 'boolean', default: false } }, strict: false });
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
 
@@ -217,9 +217,9 @@ async function main() {
   console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
 }
 
-// Run as `npm run demo`; imported (to count what it would post), it only defines the term.
+// Run as `npm run demo` (`-- --wonde`: the MIS connector); imported (to count what it would post), it only defines the term.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: Error) => {
+  (values.wonde ? import('./demo-wonde').then(({ wondeDemo }) => wondeDemo(port)) : main()).catch((error: Error) => {
     console.error(`demo: ${error.message}`);
     process.exit(1);
   });

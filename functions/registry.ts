@@ -6,7 +6,9 @@ import { publishStoredEvents } from './publish-stored-events';
 import { rollupSchool } from './rollup-school';
 import { scheduleRollups } from './schedule-rollups';
 import { staffApi } from './staff-api';
+import { syncMis } from './sync-mis';
 import { trustSummary } from './trust-summary';
+import { wondeLifecycle } from './wonde-lifecycle';
 
 /**
  * Every function, by the name its folder (and its Lambda) has. The CDK stack bundles
@@ -21,6 +23,8 @@ export const functionFactories = {
   'rollup-school': rollupSchool,
   'trust-summary': trustSummary,
   'staff-api': staffApi,
+  'sync-mis': syncMis,
+  'wonde-lifecycle': wondeLifecycle,
 } satisfies Record<string, (ports: Ports) => (event: never) => Promise<unknown>>;
 
 export type FunctionName = keyof typeof functionFactories;

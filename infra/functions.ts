@@ -40,6 +40,8 @@ export interface FunctionSpec {
   sendsEmail?: true;
   /** secretsmanager:GetSecretValue on `<prefix>/*` and kms:Decrypt via Secrets Manager. */
   readsWebhookSecrets?: true;
+  /** secretsmanager:GetSecretValue on `<MIS_SECRETS_PREFIX>/*` (granted by infra/constructs/mis-connector.ts). */
+  readsMisSecrets?: true;
 }
 
 const read: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
@@ -141,15 +143,39 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 25,
     memoryMb: 1024,
     env: [...storage],
-    // GetItem: school, pupil profile, rollup (patterns 1, 22, 25). BatchGet: a chronology page's
-    // restorative sessions seen through a participant link (23). PutItem, PartiQLInsert: the
+    // GetItem: school, pupil profile, rollup (patterns 1, 25, 28). BatchGet: a chronology page's
+    // restorative sessions seen through a participant link (26). PutItem, PartiQLInsert: the
     // webhook core's writes of journal items, participant links and incident versions (3);
     // Query and UpdateItem: as the webhook, an incident's versions and the changed-week markers
-    // of a late record (19, 20). Index Queries: roster, incidents (gsi1: 21, 24), chronology
-    // (gsi3: 23), a term of school-weeks for caseload and follow-ups (gsi2: 26).
+    // of a late record (19, 20). Index Queries: roster, incidents (gsi1: 24, 27), chronology
+    // (gsi3: 26), a term of school-weeks for caseload and follow-ups (gsi2: 29).
     table: {
       actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'],
       indexes: ['byPupil', 'byPupilTime', 'byWeek'],
     },
+  },
+  'sync-mis': {
+    description: 'MIS connector: every 15 minutes, reads each connected school from Wonde and stores it as events',
+    trigger: 'schedule',
+    // Lambda's maximum: a first sync of a large school stops at the budget and resumes next run.
+    timeoutSeconds: 900,
+    // A Wonde page of 1,000 students with contacts is a few MB of JSON (docs/mis-connector.md).
+    memoryMb: 1024,
+    env: [...storage, 'MIS_SECRETS_PREFIX', 'WONDE_BASE_URL'],
+    // GetItem: school, connection, pupil profile (deletions, patterns 1, 21, 23). Query only
+    // on gsi1: MIS_CONNECTIONS (pattern 22). UpdateItem: cursors and state. Put/Update/
+    // PartiQLInsert: the event store's writes, as ingest-events (patterns 3-5).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
+  },
+  'wonde-lifecycle': {
+    description: "Wonde's schoolApproved / accessRevoked webhook: moves a connection between connected and revoked",
+    trigger: 'api',
+    timeoutSeconds: 25,
+    memoryMb: 256,
+    env: [...storage, 'MIS_SECRETS_PREFIX'],
+    // Query only on gsi1: MIS_CONNECTIONS (pattern 22, the school by its Wonde id). UpdateItem: the state (21).
+    table: { actions: ['dynamodb:UpdateItem'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
   },
 };

@@ -7,6 +7,7 @@ import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, revokePreviousSecret, rotateSecret, SchoolError } from '../../shared/services/schools';
 import { publishApp } from './app-publish';
 import { addStaff, removeStaff, staffToken } from './staff';
+import { misOptions, misUsage, runMisCommand } from './mis-commands';
 import { republishCommand } from './republish';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
@@ -25,7 +26,8 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   staff remove --email EMAIL
   staff token --email EMAIL --password P [--mfa-code CODE]
   app publish --stage NAME
-  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]`;
+  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]
+${misUsage}`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -45,6 +47,7 @@ const options = {
   since: { type: 'string' },
   until: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  ...misOptions,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -134,8 +137,11 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const count = Object.values(result.events).reduce((sum, n) => sum + n, 0);
       return { json: result, text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.` };
     }
-    default:
+    default: {
+      const mis = await runMisCommand(command, values, target);
+      if (mis) return mis;
       throw new CliError(`unknown command "${command}"\n${usage}`);
+    }
   }
 }
 

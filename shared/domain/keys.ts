@@ -132,3 +132,13 @@ export const incidentVersionKey = (schoolId: string, incidentId: string, occurre
  */
 export const changedWeekPartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#CHANGED_WEEKS`;
 export const changedWeekKey = (schoolId: string, week: string) => ({ pk: changedWeekPartition(schoolId), sk: `WEEK#${week}` });
+
+/** A school's MIS connection (Wonde): state, cursors, checkpoint (docs/mis-connector.md). */
+export const misConnectionKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_CONNECTION' });
+/** GSI1 entry listing every school with an MIS connection: the 15-minute sync reads one partition. */
+export const misConnectionIndex = (schoolId: string) => ({ gsi1pk: 'MIS_CONNECTIONS', gsi1sk: `SCHOOL#${part(schoolId)}` });
+export const misConnectionPartition = 'MIS_CONNECTIONS';
+/** The school's MIS token on the local stack only (Secrets Manager when deployed). */
+export const misTokenKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_TOKEN' });
+/** The Wonde lifecycle webhook's URL key, one per deployment (local stack only). */
+export const misWebhookKeyKey = { pk: 'MIS#WONDE', sk: 'WEBHOOK_KEY' } as const;

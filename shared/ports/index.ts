@@ -13,6 +13,7 @@ import type { SchoolDirectory } from './schools';
 import type { StaffReads } from './staff-reads';
 import type { TrustSettings } from './settings';
 import type { WebhookSecretStore } from './webhook-secrets';
+import type { MisAdapters } from './mis';
 
 export type { Clock } from './clock';
 export type { EventStore, StoreOutcome } from './event-store';
@@ -44,4 +45,6 @@ export interface Ports {
   notifications: NotificationStore;
   notificationReads: NotificationReads;
   staffReads: StaffReads;
+  /** The MIS connector's ports (shared/ports/mis.ts). */
+  mis: MisAdapters;
 }

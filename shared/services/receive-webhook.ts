@@ -97,12 +97,59 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
  * version filed elsewhere may now be superseded). Duplicates count too, so a retry after a
  * failed mark still marks. A failure here answers 5xx; the retry marks again.
  */
-async function markChangedWeeks(schoolId: string, plans: WritePlan[], events: EventStore, now: Date): Promise<void> {
+async function markChangedWeeks(schoolId: string, plans: WritePlan[], deps: { events: EventStore }, now: Date): Promise<void> {
   const weeks = plans.map((plan) => String((plan.kind === 'mark' ? plan.mark.attributes : plan.journal).week));
   const incidentIds = [...new Set(plans.flatMap((plan) => (plan.kind === 'journal' && plan.incidentVersion ? [String(plan.incidentVersion.incidentId)] : [])))];
-  const versionWeeks = await mapWithConcurrency(incidentIds, 8, (incidentId) => events.incidentWeeks(schoolId, incidentId));
+  const versionWeeks = await mapWithConcurrency(incidentIds, 8, (incidentId) => deps.events.incidentWeeks(schoolId, incidentId));
   const changed = weeksToMarkChanged([...weeks, ...versionWeeks.flat()], now);
-  if (changed.length > 0) await events.markWeeksChanged(schoolId, changed, now);
+  if (changed.length > 0) await deps.events.markWeeksChanged(schoolId, changed, now);
+}
+
+/** What a caller other than the MIS adds (the staff API): who posted, and which types it may not post. */
+export interface StoreOptions {
+  /** Stored on each event as `recordedBy` (shared/domain/records.ts). */
+  recordedBy?: string;
+  /** A reason to reject an event of this type (path `type`), or undefined to accept it. */
+  refuseType?: (type: string) => string | undefined;
+}
+
+/** Contract section 3's status for a batch: 200 all stored, 422 none, 207 some. */
+export function batchAnswer(results: EventResult[]): { status: 200 | 207 | 422; body: { results: EventResult[] } } {
+  const rejected = results.filter((result) => result.status === 'rejected').length;
+  return { status: rejected === 0 ? 200 : rejected === results.length ? 422 : 207, body: { results } };
+}
+
+/**
+ * The core every source of events shares (the webhook, the MIS connector): each raw event is
+ * validated against the catalogue, checked against storage limits and stored once. Results
+ * are in input order; a storage failure throws, and nothing after it is acknowledged. Then,
+ * still before any answer, the weeks the records land in are marked changed (issue 11), so
+ * a correction from any source re-folds the figures it affects.
+ */
+export async function storeEvents(
+  rawEvents: readonly unknown[],
+  context: { schoolId: string; timezone: string },
+  deps: { events: EventStore },
+  now: Date,
+  options: StoreOptions = {},
+): Promise<EventResult[]> {
+  const stored: WritePlan[] = [];
+  const results = await mapWithConcurrency([...rawEvents], writeConcurrency, async (raw): Promise<EventResult> => {
+    const event = parseEvent(raw);
+    // Checked before the rest, so an event of a refused type is refused whatever else is wrong.
+    const type = (raw as { type?: unknown } | null)?.type;
+    const refused = typeof type === 'string' ? options.refuseType?.(type) : undefined;
+    if (refused) return { eventId: event.ok ? event.event.eventId : event.eventId, status: 'rejected', errors: [{ path: 'type', message: refused }] };
+    if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
+    const plan = planWrite(event.event, context, now, options.recordedBy);
+    const tooBig = storageLimitError(event.event, plan);
+    if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
+    const status = await deps.events.store(plan);
+    stored.push(plan);
+    return { eventId: event.event.eventId, status };
+  });
+  await markChangedWeeks(context.schoolId, stored, deps, now);
+  return results;
 }
 
 /**
@@ -144,46 +191,5 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   const shape = webhookBody.safeParse(parsed);
   if (!shape.success) return error(400, 'body must be {"events": [...]} with 1 to 500 events');
 
-  return storeEvents(shape.data.events, { schoolId: request.schoolId, timezone: school!.timezone }, deps.events, now);
-}
-
-/** What a caller other than the MIS adds: who posted, and which types it may not post. */
-export interface StoreOptions {
-  /** Stored on each event as `recordedBy` (shared/domain/records.ts). */
-  recordedBy?: string;
-  /** A reason to reject an event of this type (path `type`), or undefined to accept it. */
-  refuseType?: (type: string) => string | undefined;
-}
-
-/**
- * The core both the webhook and the staff API's records end point go through: validate each
- * event, plan its writes, store it once. Per-event results, in input order.
- */
-export async function storeEvents(
-  rawEvents: unknown[],
-  context: SchoolContext,
-  events: EventStore,
-  now: Date,
-  options: StoreOptions = {},
-): Promise<Extract<WebhookResponse, { status: 200 | 207 | 422 }>> {
-  const stored: WritePlan[] = [];
-  const results = await mapWithConcurrency(rawEvents, writeConcurrency, async (raw): Promise<EventResult> => {
-    const event = parseEvent(raw);
-    // Checked before the rest, so an event of a refused type is refused whatever else is wrong.
-    const type = (raw as { type?: unknown } | null)?.type;
-    const refused = typeof type === 'string' ? options.refuseType?.(type) : undefined;
-    if (refused) return { eventId: event.ok ? event.event.eventId : event.eventId, status: 'rejected', errors: [{ path: 'type', message: refused }] };
-    if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
-    const plan = planWrite(event.event, context, now, options.recordedBy);
-    const tooBig = storageLimitError(event.event, plan);
-    if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
-    const status = await events.store(plan);
-    stored.push(plan);
-    return { eventId: event.event.eventId, status };
-  });
-  await markChangedWeeks(context.schoolId, stored, events, now);
-
-  const rejected = results.filter((result) => result.status === 'rejected').length;
-  const status = rejected === 0 ? 200 : rejected === results.length ? 422 : 207;
-  return { status, body: { results } };
+  return batchAnswer(await storeEvents(shape.data.events, { schoolId: request.schoolId, timezone: school!.timezone }, deps, now));
 }

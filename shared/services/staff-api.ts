@@ -4,7 +4,7 @@ import { addDays, dateInZone, isIsoWeek, isoWeekOf } from '../domain/calendar';
 import { nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry } from '../domain/chronology';
 import { mayAct, refuseForStaff, type Principal, type StaffAction } from '../domain/staff-access';
 import type { ChronologyItem, Ports } from '../ports';
-import { isJson, maxBodyBytes, storeEvents } from './receive-webhook';
+import { batchAnswer, isJson, maxBodyBytes, storeEvents } from './receive-webhook';
 
 /** Staff API use cases (contract section 6), independent of HTTP and of DynamoDB. */
 
@@ -103,10 +103,12 @@ export async function postRecords(principal: Principal, schoolId: string, body: 
   const school = await deps.schools.get(schoolId);
   // A principal's school always exists unless it was removed after the user was added.
   if (!school) return forbidden;
-  return storeEvents(shape.data.events, { schoolId, timezone: school.timezone }, deps.events, deps.clock.now(), {
-    recordedBy: principal.userId,
-    refuseType: refuseForStaff,
-  });
+  return batchAnswer(
+    await storeEvents(shape.data.events, { schoolId, timezone: school.timezone }, deps, deps.clock.now(), {
+      recordedBy: principal.userId,
+      refuseType: refuseForStaff,
+    }),
+  );
 }
 
 

@@ -86,7 +86,7 @@ describe('stageTarget: stack outputs via CloudFormation', () => {
   });
 
   // Read when a command needs them: invoked functions, the staff pool and app bucket (tracker staff …, app publish).
-  const lazyOutputs: string[] = [stackOutputs.rollupFunction, stackOutputs.publisherFunction, stackOutputs.staffUserPoolId, stackOutputs.staffUserPoolClientId, stackOutputs.staffAppBucket, stackOutputs.staffAppUrl];
+  const lazyOutputs: string[] = [stackOutputs.rollupFunction, stackOutputs.publisherFunction, stackOutputs.syncFunction, stackOutputs.staffUserPoolId, stackOutputs.staffUserPoolClientId, stackOutputs.staffAppBucket, stackOutputs.staffAppUrl];
   const eagerOutputs = Object.values(stackOutputs).filter((key) => !lazyOutputs.includes(key));
   it.each(eagerOutputs)('a stack without the %s output is a clear CliError', async (missing) => {
     const { [missing]: _dropped, ...rest } = outputs;

@@ -22,7 +22,7 @@ function decodeCursor(cursor: string, partition: string): Record<string, string>
 }
 
 /**
- * The staff API's reads (docs/data-model.md, patterns 21 to 26): GetItem, Query and
+ * The staff API's reads (docs/data-model.md, patterns 24 to 29): GetItem, Query and
  * BatchGetItem only, each bounded.
  */
 export class DynamoStaffReads implements StaffReads {
