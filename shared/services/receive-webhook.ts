@@ -1,6 +1,6 @@
 import { parseEvent, webhookBody, type FieldError, type TrackerEvent } from '../../events/catalogue';
 import { weeksToMarkChanged } from '../domain/changed-weeks';
-import { planWrite, type SchoolContext, type WritePlan } from '../domain/records';
+import { planWrite, type WritePlan } from '../domain/records';
 import { verifySignature } from '../domain/signature';
 import { mapWithConcurrency } from '../util/concurrency';
 import type { Clock, EventStore, SchoolDirectory, StoreOutcome, WebhookSecretStore } from '../ports';
