@@ -104,8 +104,9 @@ export function weekEvents(schoolId: string, pupils: BenchPupil[], week: string,
     for (const pupil of pupils) {
       for (const session of ['AM', 'PM'] as const) marks.push(attendanceEvent(schoolId, pupil.pupilId, date, session, presentOrAbsent(rand, pupil.absenceRate), rand));
       if (rand() < pupil.behaviourRisk) {
-        const { incident, restorative } = incidentAndRestorative(rand, { schoolId: schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.25 });
+        const { incident, restorative, restrictive } = incidentAndRestorative(rand, { schoolId: schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.25, statutoryRecord: true });
         others.push(incident);
+        if (restrictive) others.push(restrictive);
         if (restorative) others.push(restorative);
       }
     }

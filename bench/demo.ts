@@ -13,6 +13,7 @@ import { firstNames, incidentAndRestorative, lastNames, random } from './synthet
  * rollup for the week just ended. Seeded, so a re-run posts the same eventIds (all
  * "duplicate"). Every name is invented; every address is @example.org.
  */
+// strict: false, so that a test importing this module (to count what it would post) is not refused its own argv.
 const { values } = parseArgs({
   options: {
     'no-rollup': { type: 'boolean', default: false },
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     /** Webhook requests in flight (an MIS sync sends a few at a time). */
     concurrency: { type: 'string', default: '4' },
   },
+  strict: false,
 });
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
@@ -38,7 +40,7 @@ interface DemoSchool {
   seed: number;
 }
 
-const schools: DemoSchool[] = [
+export const schools: DemoSchool[] = [
   { schoolId: 'oak-primary', name: 'Oak Primary School', pupils: 210, yearGroups: ['R', '1', '2', '3', '4', '5', '6'], leaders: ['head@oak-primary.example.org'], dsl: 'dsl@oak-primary.example.org', seed: 11 },
   { schoolId: 'riverside-academy', name: 'Riverside Academy', pupils: 600, yearGroups: ['7', '8', '9', '10', '11'], leaders: ['head@riverside.example.org', 'deputy@riverside.example.org'], dsl: 'dsl@riverside.example.org', seed: 29 },
 ];
@@ -46,7 +48,7 @@ const schools: DemoSchool[] = [
 type Event = Record<string, unknown>;
 
 /** One school's term: roster, two marks a day, interventions, incidents, restorative sessions. */
-function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
+export function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
   const rand = random(school.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const events: Event[] = [];
@@ -89,8 +91,9 @@ function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[]
         });
       }
       if (rand() < pupil.behaviourRisk) {
-        const { incident, restorative } = incidentAndRestorative(rand, { schoolId: school.schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.5 });
+        const { incident, restorative, restrictive } = incidentAndRestorative(rand, { schoolId: school.schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.5, statutoryRecord: true });
         events.push(incident);
+        if (restrictive) events.push(restrictive);
         if (restorative) events.push(restorative);
       }
     }
@@ -98,6 +101,8 @@ function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[]
 
   // Interventions for pupils whose attendance or behaviour needs support.
   const supported = pupils.filter((pupil) => pupil.absenceRate > 0.1 || pupil.behaviourRisk > 0.1);
+  // SDQs come from their own seeded stream, so the rest of the term stays as it was.
+  const sdqRand = random(school.seed + 500);
   supported.forEach((pupil, index) => {
     const interventionId = id('intervention', pupil.pupilId);
     const start = addDays(termStart, 7 + (index % 21));
@@ -119,11 +124,44 @@ function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[]
         data: { interventionId, sessionId: `S${sessions}`, date, durationMinutes: 30, attended, ...(attended ? { engagement: 2 + Math.floor(rand() * 4), targetScores: targets.map((target) => ({ targetId: target.targetId, score: Math.min(10, target.baseline + Math.floor(sessions * rand())) })) } : {}), notes: 'Staff note: session reflections.' },
       });
     }
+    // A teacher SDQ before most social, emotional and behavioural programmes (not for attendance
+    // or academic ones), and again at the end: the "did it help?" figures.
+    const measured = sdqKinds.has(kind) && sdqRand() < 0.7;
+    const before = measured ? 13 + Math.floor(sdqRand() * 12) : 0;
+    if (measured) events.push(sdqEvent(id('sdq', pupil.pupilId, 'before'), pupil.pupilId, addDays(start, -Math.floor(sdqRand() * 5)), before, sdqRand, interventionId));
     if (sessions === 8) {
-      events.push({ eventId: `${interventionId}:end`, type: 'intervention.ended', occurredAt: at(addDays(start, 60), '15:00'), pupilId: pupil.pupilId, data: { interventionId, endDate: addDays(start, 60) > lastDay ? lastDay : addDays(start, 60), outcome: pick(['achieved', 'partially_achieved', 'partially_achieved', 'not_achieved']), notes: 'Staff note: review outcome.' } });
+      const endDate = addDays(start, 60) > lastDay ? lastDay : addDays(start, 60);
+      const outcome = pick(['achieved', 'partially_achieved', 'partially_achieved', 'not_achieved'] as const);
+      events.push({ eventId: `${interventionId}:end`, type: 'intervention.ended', occurredAt: at(addDays(start, 60), '15:00'), pupilId: pupil.pupilId, data: { interventionId, endDate, outcome, notes: 'Staff note: review outcome.' } });
+      if (measured) {
+        const change = { achieved: -3 - Math.floor(sdqRand() * 5), partially_achieved: -Math.floor(sdqRand() * 4), not_achieved: Math.floor(sdqRand() * 4) - 1 }[outcome];
+        events.push(sdqEvent(id('sdq', pupil.pupilId, 'after'), pupil.pupilId, endDate, Math.max(0, before + change), sdqRand, interventionId));
+      }
     }
   });
   return events;
+}
+
+const sdqKinds: ReadonlySet<string> = new Set(['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'counselling']);
+
+/** A teacher SDQ: four difficulty scales adding up to `total` (each 0..10), and prosocial. Scale scores only. */
+function sdqEvent(eventId: string, pupilId: string, date: string, total: number, rand: () => number, interventionId: string): Event {
+  const scales = [0, 0, 0, 0];
+  for (let left = Math.min(40, total); left > 0; ) {
+    const index = Math.floor(rand() * 4);
+    if (scales[index]! < 10) {
+      scales[index]!++;
+      left--;
+    }
+  }
+  const [emotional, conduct, hyperactivity, peer] = scales;
+  return {
+    eventId,
+    type: 'outcome.measure.recorded',
+    occurredAt: `${date}T16:00:00+00:00`,
+    pupilId,
+    data: { measureId: eventId, instrument: 'sdq_teacher', date, interventionId, scores: { emotional, conduct, hyperactivity, peer, prosocial: 3 + Math.floor(rand() * 6) } },
+  };
 }
 
 async function post(schoolId: string, secret: string, events: Event[]) {
@@ -224,7 +262,10 @@ async function main() {
   console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
 }
 
-main().catch((error: Error) => {
-  console.error(`demo: ${error.message}`);
-  process.exit(1);
-});
+// Run as `npm run demo`; imported (to count what it would post), it only defines the term.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: Error) => {
+    console.error(`demo: ${error.message}`);
+    process.exit(1);
+  });
+}

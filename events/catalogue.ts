@@ -3,10 +3,12 @@ import { attendanceMarked } from './attendance';
 import { pupilId } from './common';
 import { incidentRecorded } from './incident';
 import { interventionEnded, interventionSessionRecorded, interventionStarted } from './intervention';
+import { outcomeMeasureRecorded } from './outcome';
 import { pupilUpserted } from './pupil';
 import { restorativeSessionRecorded } from './restorative';
+import { restrictiveInterventionRecorded } from './restrictive';
 
-/** Catalogue v1: one entry per event type, its `data` schema and whether it names one pupil. */
+/** Catalogue (v1, and v2's sections 7 and 8): one entry per event type, its `data` schema and whether it names one pupil. */
 export const catalogue = {
   'pupil.upserted': pupilUpserted,
   'attendance.marked': attendanceMarked,
@@ -15,6 +17,8 @@ export const catalogue = {
   'intervention.ended': interventionEnded,
   'restorative.session.recorded': restorativeSessionRecorded,
   'incident.recorded': incidentRecorded,
+  'restrictive.intervention.recorded': restrictiveInterventionRecorded,
+  'outcome.measure.recorded': outcomeMeasureRecorded,
 } as const;
 
 export type EventType = keyof typeof catalogue;
@@ -50,6 +54,8 @@ export const trackerEvent = z.discriminatedUnion(
       data: restorativeSessionRecorded,
     }),
     withPupil('incident.recorded'),
+    withPupil('restrictive.intervention.recorded'),
+    withPupil('outcome.measure.recorded'),
   ],
   { error: `must be one of: ${eventTypes.join(', ')}` },
 );

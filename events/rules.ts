@@ -26,6 +26,15 @@ export const rules = {
       ],
     },
   },
+  restrictiveInterventionReports: {
+    description: 'Statutory reports of force, restraint or seclusion: to parents the same day, or the DSL when withheld or undeliverable',
+    target: 'notify-parents',
+    pattern: {
+      source: [storedEventSource],
+      'detail-type': ['restrictive.intervention.recorded'],
+      detail: { parentReport: ['send', 'withhold'] },
+    },
+  },
   dslAlerts: {
     description: 'Safeguarding concerns go to the school\'s designated safeguarding lead',
     target: 'alert-dsl',

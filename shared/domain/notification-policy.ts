@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { StoredItem } from './records';
 import { firstDayAbsenceCodes } from '../../events/attendance-codes';
 import type { EventType } from '../../events/catalogue';
 import { incidentRecorded } from '../../events/incident';
@@ -6,6 +7,7 @@ import { interventionEnded, interventionKinds, interventionStarted } from '../..
 import { contact, type Contact, type NotifyForKind } from '../../events/pupil';
 import { restorativeSessionRecorded } from '../../events/restorative';
 import { absenceDedupKey } from './keys';
+import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
 /**
  * Parent/carer notification and DSL alert policy: the one place that decides which stored
@@ -32,7 +34,7 @@ export type AbsenceCode = (typeof firstDayAbsenceCodes)[number];
 export const parentNoticeKinds = ['force', 'detention', 'intervention-started', 'intervention-ended', 'restorative', 'absence'] as const;
 export type ParentNoticeKind = (typeof parentNoticeKinds)[number];
 /** The `kind` attribute of a decision record (`none`: the event is of no notifying kind). */
-export type NotificationKind = ParentNoticeKind | 'dsl-alert' | 'none';
+export type NotificationKind = ParentNoticeKind | 'dsl-alert' | 'none' | RestrictiveDecisionKind;
 
 /** The contact preference (`notifyFor`) each kind falls under; force is statutory and has none. */
 export const preferenceOf: Record<ParentNoticeKind, NotifyForKind> = {
@@ -75,13 +77,12 @@ export type DeliveryReason =
   /** DSL alert sent to the school's leaders because no DSL is configured. */
   | 'no-dsl-configured';
 
-export type DecisionReason = EventReason | ContactReason | DeliveryReason;
+export type DecisionReason = EventReason | ContactReason | DeliveryReason | RestrictiveReason;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs: the stored record, as read by key, and the pupils' profiles
 
 /** The stored item the bus detail's `key` points at (journal item or attendance mark). */
-export type StoredRecord = Record<string, unknown>;
 
 export interface PupilProfile {
   pupilId: string;
@@ -108,7 +109,7 @@ export function toPupilProfile(item: Record<string, unknown>): PupilProfile {
 export interface ParentPolicyInput {
   eventId: string;
   type: EventType;
-  record: StoredRecord;
+  record: StoredItem;
   /** Profiles by pupilId; a pupil without an entry (or `undefined`) is not on the roster. */
   profiles: ReadonlyMap<string, PupilProfile | undefined>;
   /** Today in the school's timezone (YYYY-MM-DD), when the decision is made. */
@@ -185,7 +186,7 @@ type EventVerdict =
   | { notify: false; kind: NotificationKind; reason: EventReason }
   | { notify: true; kind: ParentNoticeKind; dedupKey: string; notice: (pupil: PupilProfile, contact: Contact) => ParentNotice };
 
-function parseData<T extends z.ZodType>(schema: T, record: StoredRecord): z.infer<T> {
+function parseData<T extends z.ZodType>(schema: T, record: StoredItem): z.infer<T> {
   const parsed = schema.safeParse(record.data);
   if (!parsed.success) throw new Error(`stored ${String(record.type)} ${String(record.eventId)} has unreadable data`);
   return parsed.data;
@@ -290,6 +291,9 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     }
     case 'intervention.session.recorded':
     case 'pupil.upserted':
+    case 'outcome.measure.recorded':
+    // Never reaches here: notify-parents hands it to the statutory report (restrictive-report.ts).
+    case 'restrictive.intervention.recorded':
       return { notify: false, kind: 'none', reason: 'not-notifiable' };
   }
 }
@@ -309,7 +313,7 @@ export function contactSuppression(contact: Contact, kind: ParentNoticeKind): Co
 }
 
 /** The pupils a stored record is about. */
-export function pupilIdsOfRecord(record: StoredRecord): string[] {
+export function pupilIdsOfRecord(record: StoredItem): string[] {
   if (record.type === 'attendance.marked') return [String(record.pupilId)];
   return Array.isArray(record.pupilIds) ? record.pupilIds.map(String) : [];
 }
@@ -405,7 +409,7 @@ export interface DslAlert {
   severity: number;
 }
 
-export function dslAlertFor(eventId: string, record: StoredRecord, pupilId: string, profile: PupilProfile | undefined): DslAlert {
+export function dslAlertFor(eventId: string, record: StoredItem, pupilId: string, profile: PupilProfile | undefined): DslAlert {
   const data = parseData(incidentRecorded, record);
   return {
     eventId,
@@ -419,7 +423,7 @@ export function dslAlertFor(eventId: string, record: StoredRecord, pupilId: stri
 }
 
 /** Whether a stored record is a safeguarding concern (the only thing alert-dsl acts on). */
-export function isSafeguardingConcern(record: StoredRecord): boolean {
+export function isSafeguardingConcern(record: StoredItem): boolean {
   return record.type === 'incident.recorded' && (record.safeguardingConcern === true || (record.data as { safeguardingConcern?: unknown } | undefined)?.safeguardingConcern === true);
 }
 

@@ -12,6 +12,7 @@ import {
   weekPartition,
 } from './keys';
 import { expiresAt, type RetainedRecord } from './retention';
+import { deriveSdq } from './sdq';
 
 /**
  * How one accepted event is stored: pure, so the rules (what is idempotent on what, what
@@ -19,7 +20,10 @@ import { expiresAt, type RetainedRecord } from './retention';
  */
 
 export type Key = { pk: string; sk: string };
-export type Item = Key & Record<string, unknown>;
+/** A row as the table holds it, before any typed reading (the one name for an untyped row). */
+export type StoredItem = Record<string, unknown>;
+/** A row to write: a stored item with its key. */
+export type Item = Key & StoredItem;
 
 /** Replace-if-newer item: kept only while no later `occurredAt` has been applied to it. */
 export interface LatestWins {
@@ -50,6 +54,11 @@ export function eventDate(event: TrackerEvent, timezone: string): string {
       return event.data.startDate;
     case 'intervention.ended':
       return event.data.endDate;
+    case 'outcome.measure.recorded':
+      return event.data.date;
+    case 'restrictive.intervention.recorded':
+      // The statutory record belongs to the day it happened, not the day it was posted.
+      return dateInZone(new Date(event.data.startedAt), timezone);
     case 'pupil.upserted':
     case 'incident.recorded':
       return dateInZone(new Date(event.occurredAt), timezone);
@@ -64,6 +73,8 @@ const retentionByType: Record<EventType, RetainedRecord> = {
   'intervention.ended': 'interventionRecord',
   'restorative.session.recorded': 'restorativeRecord',
   'incident.recorded': 'incident',
+  'restrictive.intervention.recorded': 'restrictiveIntervention',
+  'outcome.measure.recorded': 'outcomeMeasure',
 };
 
 export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt: Date): WritePlan {
@@ -141,6 +152,10 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
 
   journal.data = event.data;
   if (event.type === 'incident.recorded') journal.safeguardingConcern = event.data.safeguardingConcern === true;
+  // Routing flag for the bus (the decision only; the withholding reason stays in `data`).
+  if (event.type === 'restrictive.intervention.recorded') journal.parentReport = event.data.parentReport === 'send' ? 'send' : 'withhold';
+  // Derived once, from the one cut-off table, so the export, chronology and rollup agree.
+  if (event.type === 'outcome.measure.recorded') Object.assign(journal, deriveSdq(event.data.scores));
   return {
     kind: 'journal',
     eventId: event.eventId,

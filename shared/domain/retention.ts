@@ -9,6 +9,13 @@ export const retentionYears = {
   interventionRecord: 25,
   restorativeRecord: 25,
   incident: 25,
+  /**
+   * Statutory record of force, restraint or seclusion: part of the pupil's file (it travels
+   * with the child) and the school's own record (IRMS schools toolkit, restrictive interventions).
+   */
+  restrictiveIntervention: 25,
+  /** SDQ scale scores: part of the pupil's SEN/educational record. */
+  outcomeMeasure: 25,
   rosterReceipt: 3,
   notificationDecision: 3,
   /** That parents were told of a use of reasonable force belongs with the incident record. */

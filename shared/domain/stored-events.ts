@@ -19,6 +19,7 @@ export function busEventForStoredItem(item: Record<string, unknown>): BusEvent |
     week: item.week as string,
     safeguardingConcern: item.safeguardingConcern === true,
     ...(type === 'attendance.marked' ? { attendanceCode: item.code as string } : {}),
+    ...(type === 'restrictive.intervention.recorded' ? { parentReport: item.parentReport === 'send' ? 'send' : 'withhold' } : {}),
     key: { pk: item.pk as string, sk: item.sk as string },
   };
   return { source: storedEventSource, detailType: type, detail };

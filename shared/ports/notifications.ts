@@ -1,5 +1,5 @@
-import type { DecisionReason, NotificationKind, Recipient, StoredRecord } from '../domain/notification-policy';
-import type { Key } from '../domain/records';
+import type { DecisionReason, NotificationKind, Recipient } from '../domain/notification-policy';
+import type { Key, StoredItem } from '../domain/records';
 
 export type DecisionStatus = 'sending' | 'sent' | 'retryable' | 'rejected' | 'suppressed';
 
@@ -39,7 +39,7 @@ export interface NotificationStore {
 
 /** What the notifiers read (GetItem/Query only). */
 export interface NotificationReads {
-  storedRecord(key: Key): Promise<StoredRecord | undefined>;
+  storedRecord(key: Key): Promise<StoredItem | undefined>;
   pupilProfile(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
   /** The kind of an intervention, from its start event on the pupil's timeline. */
   interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined>;

@@ -1,4 +1,6 @@
-export type StoredItem = Record<string, unknown>;
+import type { StoredItem } from '../domain/records';
+
+export type { StoredItem };
 
 export interface PupilRecords {
   profile?: StoredItem;

@@ -1,5 +1,5 @@
 import type { RollupFigures, RollupState, WeekRecords } from '../domain/rollup/types';
-import type { PupilName } from '../domain/summary-email/school-summary';
+import type { ListedPupil } from '../domain/summary-email/school-summary';
 
 /** Where rollups are read and kept (DynamoDB: shared/adapters/aws/rollup-store.ts). */
 export interface RollupStore {
@@ -14,7 +14,7 @@ export interface RollupStore {
   markEmailSent(schoolId: string, week: string, result: { messageId: string; sentAt: string; recipients: number }): Promise<void>;
   markEmailFailed(schoolId: string, week: string, failure: { errorName: string; failedAt: string }): Promise<void>;
   releaseEmail(schoolId: string, week: string): Promise<void>;
-  pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>>;
+  pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, ListedPupil>>;
   /** Every school's stored figures for a week (trust index). */
   weekRollups(week: string): Promise<{ schoolId: string; figures: RollupFigures }[]>;
   claimTrustSummary(week: string, now: Date): Promise<boolean>;

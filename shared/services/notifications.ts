@@ -1,3 +1,4 @@
+import type { StoredItem } from '../domain/records';
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
 import { notificationKey, notificationWeekIndex } from '../domain/keys';
@@ -16,8 +17,8 @@ import {
   type PlannedDecision,
   type PupilProfile,
   type Recipient,
-  type StoredRecord,
 } from '../domain/notification-policy';
+import { restrictiveDecisionKinds } from '../domain/restrictive-kinds';
 import { expiresAt } from '../domain/retention';
 import { PermanentMailError, type DecisionStatus, type NotificationDecisionItem, type Ports, type SchoolProfile } from '../ports';
 
@@ -79,6 +80,10 @@ export interface DecisionContext {
   category: NotificationDecisionItem['category'];
 }
 
+export function decisionContext(detail: StoredEventDetail, school: SchoolProfile, decidedAt: Date, category: DecisionContext['category']): DecisionContext {
+  return { schoolId: detail.schoolId, eventId: detail.eventId, eventType: detail.type, week: detail.week, decidedAt, timezone: school.timezone, category };
+}
+
 /** The item a decision is stored as; keyed on (pupil, dedupKey, recipientKey). */
 export function decisionItem(
   context: DecisionContext,
@@ -106,23 +111,26 @@ export function decisionItem(
     week: context.week,
     // Telling parents of force, and alerting the DSL, belong to the incident's record (docs/data-protection.md).
     expiresAt: expiresAt(
-      decision.kind === 'force' || decision.kind === 'dsl-alert' ? 'reasonableForceNotification' : 'notificationDecision',
+      decision.kind === 'force' || decision.kind === 'dsl-alert' || statutoryReportKinds.has(decision.kind) ? 'reasonableForceNotification' : 'notificationDecision',
       dateInZone(context.decidedAt, context.timezone),
     ),
   };
 }
 
-function emptySummary(schoolId: string, eventId: string): NotificationSummary {
+/** Decisions about a restrictive intervention report are kept as long as the record itself. */
+const statutoryReportKinds: ReadonlySet<string> = new Set(restrictiveDecisionKinds);
+
+export function emptySummary(schoolId: string, eventId: string): NotificationSummary {
   return { schoolId, eventId, decisions: 0, outcomes: { sent: 0, suppressed: 0, duplicate: 0, retryable: 0, rejected: 0 }, reasons: {} };
 }
 
-function count(summary: NotificationSummary, outcome: DecisionOutcome, reason?: string) {
+export function count(summary: NotificationSummary, outcome: DecisionOutcome, reason?: string) {
   summary.decisions++;
   summary.outcomes[outcome]++;
   if (outcome === 'suppressed' && reason) summary.reasons[reason] = (summary.reasons[reason] ?? 0) + 1;
 }
 
-async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredRecord }> {
+export async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): Promise<{ school: SchoolProfile; record: StoredItem }> {
   const [school, record] = await Promise.all([deps.schools.get(detail.schoolId), deps.notificationReads.storedRecord(detail.key)]);
   // Both are written before the event reaches the bus: missing means something is wrong,
   // so the event fails (and is retried, then dead-lettered) rather than silently dropped.
@@ -132,7 +140,7 @@ async function loadContext(detail: StoredEventDetail, deps: NotificationDeps): P
 }
 
 /** Sends one claimed message and records the result. */
-async function send(
+export async function send(
   deps: NotificationDeps,
   item: NotificationDecisionItem,
   message: { to: string[]; subject: string; text: string; html: string },
@@ -180,15 +188,7 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     interventionKind: interventionKind as InterventionKind | undefined,
   });
 
-  const context: DecisionContext = {
-    schoolId: detail.schoolId,
-    eventId: detail.eventId,
-    eventType: detail.type,
-    week: detail.week,
-    decidedAt: now,
-    timezone: school.timezone,
-    category: 'parent-notification',
-  };
+  const context = decisionContext(detail, school, now, 'parent-notification');
   const summary = emptySummary(detail.schoolId, detail.eventId);
   for (const decision of planned) {
     const { outcome, reason } = await carryOut(decision, context, school, deps);
@@ -230,30 +230,29 @@ export async function alertDslOfEvent(detail: StoredEventDetail, deps: Notificat
   if (!pupilId) throw new NotificationInputError(`event ${detail.eventId} names no pupil`);
   const profileItem = await deps.notificationReads.pupilProfile(detail.schoolId, pupilId);
   const alert = dslAlertFor(detail.eventId, record, pupilId, profileItem ? toPupilProfile(profileItem) : undefined);
+  const context = decisionContext(detail, school, deps.clock.now(), 'dsl-alert');
+  return sendDslAlert({ context, school, deps, summary, pupilId, kind: 'dsl-alert', message: (toLeaders) => dslAlertMessage(alert, school, { toLeaders }) });
+}
+
+/** One alert per event to the DSL (or the leaders when none is configured), claimed under the recipient key `dsl`. */
+export async function sendDslAlert(input: {
+  context: DecisionContext;
+  school: SchoolProfile;
+  deps: NotificationDeps;
+  summary: NotificationSummary;
+  pupilId: string;
+  kind: NotificationKind;
+  message: (toLeaders: boolean) => { subject: string; text: string; html: string };
+}): Promise<NotificationSummary> {
+  const { context, school, deps, summary, pupilId, kind } = input;
   const { recipient, to, reason } = dslRecipient(school);
   const toLeaders = recipient.contactId === 'leaders';
-
-  const context: DecisionContext = {
-    schoolId: detail.schoolId,
-    eventId: detail.eventId,
-    eventType: detail.type,
-    week: detail.week,
-    decidedAt: deps.clock.now(),
-    timezone: school.timezone,
-    category: 'dsl-alert',
-  };
-  const item = decisionItem(
-    context,
-    { pupilId, kind: 'dsl-alert', dedupKey: detail.eventId, recipient, ...(reason ? { reason } : {}) },
-    'sending',
-    dslDecisionRecipient,
-  );
+  const item = decisionItem(context, { pupilId, kind, dedupKey: context.eventId, recipient, ...(reason ? { reason } : {}) }, 'sending', dslDecisionRecipient);
   const claim = await deps.notifications.claim(item);
   if (!claim.claimed) {
     count(summary, 'duplicate');
     return { ...summary, toLeaders };
   }
-  const outcome = await send(deps, item, { to, ...dslAlertMessage(alert, school, { toLeaders }) });
-  count(summary, outcome);
+  count(summary, await send(deps, item, { to, ...input.message(toLeaders) }));
   return { ...summary, toLeaders };
 }

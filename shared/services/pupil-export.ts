@@ -1,3 +1,6 @@
+import type { EventType } from '../../events/catalogue';
+import type { SdqScores } from '../../events/outcome';
+import { deriveSdq } from '../domain/sdq';
 import type { PupilRecords, StoredItem } from '../ports';
 
 /**
@@ -14,9 +17,26 @@ function clean(item: StoredItem): StoredItem {
   );
 }
 
+/**
+ * Where each event type is shown, for every type of the catalogue: a new type that is not
+ * given a section here does not compile, so it can't be missing from an export.
+ */
+const sectionOf = {
+  'pupil.upserted': 'rosterUpdates',
+  'attendance.marked': 'attendance',
+  'intervention.started': 'interventions',
+  'intervention.session.recorded': 'interventions',
+  'intervention.ended': 'interventions',
+  'restorative.session.recorded': 'restorativeSessions',
+  'incident.recorded': 'incidents',
+  'restrictive.intervention.recorded': 'restrictiveInterventions',
+  'outcome.measure.recorded': 'outcomeMeasures',
+} as const satisfies Record<EventType, string>;
+
 export function pupilExport(schoolId: string, pupilId: string, records: PupilRecords, exportedAt: Date) {
-  const ofType = (...types: string[]) => records.events.filter((event) => types.includes(event.type as string)).map(clean);
-  const interventionEvents = ofType('intervention.started', 'intervention.session.recorded', 'intervention.ended');
+  type Section = (typeof sectionOf)[EventType];
+  const inSection = (section: Section) => records.events.filter((event) => sectionOf[event.type as EventType] === section).map(clean);
+  const interventionEvents = inSection('interventions');
   const interventionIds = [...new Set(interventionEvents.map((event) => (event.data as { interventionId: string }).interventionId))];
   return {
     schoolId,
@@ -33,9 +53,18 @@ export function pupilExport(schoolId: string, pupilId: string, records: PupilRec
         ended: mine.find((event) => event.type === 'intervention.ended') ?? null,
       };
     }),
-    restorativeSessions: ofType('restorative.session.recorded'),
-    incidents: ofType('incident.recorded'),
-    rosterUpdates: ofType('pupil.upserted'),
+    restorativeSessions: inSection('restorativeSessions'),
+    incidents: inSection('incidents'),
+    // The statutory record with every decision about its report (sent, withheld, DSL alerted).
+    restrictiveInterventions: inSection('restrictiveInterventions').map((record): StoredItem & { reportDecisions: StoredItem[] } => ({
+      ...record,
+      reportDecisions: records.notifications.filter((decision) => decision.eventId === record.eventId).map(clean),
+    })),
+    // Scale scores with the derived total and bands; never questionnaire items (none are held).
+    outcomeMeasures: inSection('outcomeMeasures').map((record) =>
+      record.bands ? record : { ...record, ...deriveSdq((record.data as { scores: SdqScores }).scores) },
+    ),
+    rosterUpdates: inSection('rosterUpdates'),
     notifications: records.notifications.map(clean),
   };
 }

@@ -68,6 +68,8 @@ const datePath: Record<TrackerEvent['type'], string> = {
   'intervention.ended': 'data.endDate',
   'pupil.upserted': 'occurredAt',
   'incident.recorded': 'occurredAt',
+  'restrictive.intervention.recorded': 'data.startedAt',
+  'outcome.measure.recorded': 'data.date',
 };
 
 function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | undefined {

@@ -86,7 +86,8 @@ async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figur
   if (!(await store.claimEmail(schoolId, week, deps.clock.now()))) return 'already-sent';
   let sent: { messageId: string } | undefined;
   try {
-    const pupils = await store.pupilNames(schoolId, figures.pupilsToLookAt.map((pupil) => pupil.pupilId));
+    const named = [...figures.pupilsToLookAt, ...(figures.restrictive?.repeatPupils ?? [])].map((pupil) => pupil.pupilId);
+    const pupils = await store.pupilNames(schoolId, named);
     const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils });
     sent = await deps.mailer.send({ to: school.leaders, subject: email.subject, text: email.text, html: email.html, category: 'leader-summary' });
   } catch (error) {

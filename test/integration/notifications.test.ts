@@ -8,7 +8,7 @@ import { busEventForStoredItem } from '../../shared/domain/stored-events';
 import { table } from '../../shared/domain/table';
 import { PermanentMailError, type MailMessage, type Mailer } from '../../shared/ports';
 import { pupilExport } from '../../shared/services/pupil-export';
-import { attendanceMark, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
+import { attendanceMark, contact, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
@@ -56,15 +56,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.cleanup());
 
-const parentOf = (contactId: string, email: string | undefined, extra: Record<string, unknown> = {}) => ({
-  contactId,
-  name: `Parent ${contactId}`,
-  relationship: 'mother',
-  parentalResponsibility: true,
-  ...(email ? { email } : {}),
-  notify: true,
-  ...extra,
-});
+const parentOf = contact;
 
 async function post(schoolId: string, events: unknown[]) {
   const secret = schoolId === 'oak' ? oak : elm;

@@ -36,6 +36,8 @@ const events = {
   restorativeLinked: { eventId: 'dp-rs-2', type: 'restorative.session.recorded', occurredAt: at, data: { sessionId: 'RS2', date: today, format: 'circle', participants: [{ pupilId: 'DP2', role: 'responsible' }, { pupilId, role: 'harmed' }] } },
   force: { eventId: 'dp-force', type: 'incident.recorded', occurredAt: at, pupilId, data: { incidentId: 'I1', category: 'assault', severity: 4, physicalIntervention: { used: true, injury: false }, detention: { date: today, minutes: 30 } } },
   safeguarding: { eventId: 'dp-safeguarding', type: 'incident.recorded', occurredAt: at, pupilId, data: { incidentId: 'I2', category: 'welfare', severity: 5, safeguardingConcern: true } },
+  restrictive: { eventId: 'dp-restrictive', type: 'restrictive.intervention.recorded', occurredAt: at, pupilId, data: { recordId: 'R1', incidentId: 'I1', types: ['restraint'], startedAt: at, durationMinutes: 3, location: 'hall', staffIds: ['S1'], antecedents: 'a', deEscalation: 'b', reason: 'c', injuries: { pupil: false, staff: false }, parentReport: 'send', notes: 'staff only' } },
+  sdq: { eventId: 'dp-sdq', type: 'outcome.measure.recorded', occurredAt: at, pupilId, data: { measureId: 'M1', instrument: 'sdq_teacher', date: today, scores: { emotional: 4, conduct: 3, hyperactivity: 6, peer: 2, prosocial: 7 } } },
 };
 
 const retentionOf: Record<string, RetainedRecord> = {
@@ -46,6 +48,8 @@ const retentionOf: Record<string, RetainedRecord> = {
   'intervention.ended': 'interventionRecord',
   'restorative.session.recorded': 'restorativeRecord',
   'incident.recorded': 'incident',
+  'restrictive.intervention.recorded': 'restrictiveIntervention',
+  'outcome.measure.recorded': 'outcomeMeasure',
 };
 
 beforeAll(async () => {
@@ -139,7 +143,9 @@ describe('subject access export', () => {
     expect(exported.restorativeSessions.map((session) => session.eventId).sort()).toEqual(['dp-rs-1', 'dp-rs-2']);
     expect(exported.incidents.map((incident) => incident.eventId).sort()).toEqual(['dp-force', 'dp-safeguarding']);
     expect(exported.rosterUpdates.map((update) => update.eventId)).toEqual(['dp-roster']);
-    const records = [exported.pupil!, ...exported.attendance, ...exported.restorativeSessions, ...exported.incidents, ...exported.rosterUpdates, ...exported.notifications];
+    expect(exported.restrictiveInterventions.map((record) => record.eventId)).toEqual(['dp-restrictive']);
+    expect(exported.outcomeMeasures.map((measure) => [measure.eventId, measure.totalDifficulties, (measure.bands as { total: string }).total])).toEqual([['dp-sdq', 15, 'slightly_raised']]);
+    const records = [exported.pupil!, ...exported.attendance, ...exported.restorativeSessions, ...exported.incidents, ...exported.rosterUpdates, ...exported.notifications, ...exported.restrictiveInterventions, ...exported.outcomeMeasures];
     for (const record of records) expect(Number.isInteger(record.expiresAt), JSON.stringify(record).slice(0, 120)).toBe(true);
     // Internal keys stay out of the export.
     expect(JSON.stringify(exported)).not.toMatch(/"(pk|sk|gsi1pk|gsi1sk|gsi2pk|gsi2sk)":/);

@@ -85,3 +85,57 @@ export function restorativeSession(overrides: { eventId?: string; data?: Record<
     },
   };
 }
+
+/** A statutory restraint record (contract section 7) with every required field. */
+export function restrictiveIntervention(overrides: { pupilId?: string; occurredAt?: string; eventId?: string; data?: Record<string, unknown> } = {}) {
+  return {
+    eventId: overrides.eventId ?? nextId('restrictive'),
+    type: 'restrictive.intervention.recorded',
+    occurredAt: overrides.occurredAt ?? '2026-11-23T10:40:00Z',
+    pupilId: overrides.pupilId ?? 'P001',
+    data: {
+      recordId: nextId('R'),
+      types: ['restraint'],
+      startedAt: '2026-11-23T10:15:00Z',
+      durationMinutes: 4,
+      location: 'Corridor outside the science block',
+      staffIds: ['S1', 'S2'],
+      antecedents: 'Became very distressed after a change to the timetable and ran towards the stairs.',
+      deEscalation: 'Calm voice, offered the quiet room and a drink, gave space and time.',
+      reason: 'To stop a fall down the stairs: there was an immediate risk of injury.',
+      technique: 'Single elbow guide',
+      injuries: { pupil: false, staff: false },
+      supportAfter: 'Time in the quiet room with a trusted adult, then back to lessons after lunch.',
+      parentReport: 'send',
+      ...overrides.data,
+    },
+  };
+}
+
+/** A teacher SDQ (contract section 8): scale scores only. */
+export function outcomeMeasure(overrides: { pupilId?: string; eventId?: string; data?: Record<string, unknown>; scores?: Partial<Record<'emotional' | 'conduct' | 'hyperactivity' | 'peer' | 'prosocial', number>> } = {}) {
+  return {
+    eventId: overrides.eventId ?? nextId('sdq'),
+    type: 'outcome.measure.recorded',
+    occurredAt: '2026-11-23T15:00:00Z',
+    pupilId: overrides.pupilId ?? 'P001',
+    data: {
+      measureId: nextId('M'),
+      instrument: 'sdq_teacher',
+      date: '2026-11-23',
+      scores: { emotional: 3, conduct: 2, hyperactivity: 5, peer: 2, prosocial: 7, ...overrides.scores },
+      ...overrides.data,
+    },
+  };
+}
+
+/** A roster contact: with parental responsibility, notify true, and the email given (or none). */
+export const contact = (contactId: string, email: string | undefined, extra: Record<string, unknown> = {}) => ({
+  contactId,
+  name: `Parent ${contactId}`,
+  relationship: 'mother',
+  parentalResponsibility: true,
+  ...(email ? { email } : {}),
+  notify: true,
+  ...extra,
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attendanceCategory, attendanceCodes } from '../../events/attendance-codes';
 import { eventTypes, parseEvent, pupilIdsOf } from '../../events/catalogue';
-import { attendanceMark, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
+import { attendanceMark, incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
 
 const errorsOf = (raw: unknown) => {
   const parsed = parseEvent(raw);
@@ -12,7 +12,7 @@ describe('event catalogue', () => {
   it('accepts a valid example of every type', () => {
     const session = { eventId: 's1', type: 'intervention.session.recorded', occurredAt: '2026-11-23T10:00:00+00:00', pupilId: 'P1', data: { interventionId: 'I1', sessionId: 'S1', date: '2026-11-23', durationMinutes: 30, attended: true, engagement: 4, targetScores: [{ targetId: 'T1', score: 5 }], notes: 'n' } };
     const ended = { eventId: 'e1', type: 'intervention.ended', occurredAt: '2026-11-23T10:00:00Z', pupilId: 'P1', data: { interventionId: 'I1', endDate: '2026-12-01', outcome: 'achieved' } };
-    const examples = [pupil(), attendanceMark(), interventionStarted(), session, ended, restorativeSession(), incident()];
+    const examples = [pupil(), attendanceMark(), interventionStarted(), session, ended, restorativeSession(), incident(), restrictiveIntervention(), outcomeMeasure()];
     expect(examples.map((event) => event.type).sort()).toEqual([...eventTypes].sort());
     for (const example of examples) expect(parseEvent(example), example.type).toMatchObject({ ok: true });
   });

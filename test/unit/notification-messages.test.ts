@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent, type TrackerEvent } from '../../events/catalogue';
 import type { Contact } from '../../events/pupil';
 import { dslAlertMessage, escapeHtml, longDate, longDateTime, parentMessage } from '../../shared/domain/messages';
-import { decideParentNotifications, dslAlertFor, toPupilProfile, type ParentNotice, type PupilProfile, type StoredRecord } from '../../shared/domain/notification-policy';
-import { planWrite } from '../../shared/domain/records';
+import { decideParentNotifications, dslAlertFor, toPupilProfile, type ParentNotice, type PupilProfile } from '../../shared/domain/notification-policy';
+import { planWrite, type StoredItem } from '../../shared/domain/records';
 import { attendanceMark, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
 
 /** Messages are built from the policy's whitelist: what must never appear, and how they read. */
@@ -15,7 +15,7 @@ const parse = (raw: unknown): TrackerEvent => {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.event;
 };
-const stored = (raw: unknown): StoredRecord => {
+const stored = (raw: unknown): StoredItem => {
   const plan = planWrite(parse(raw), school, new Date('2026-11-23T09:00:00Z'));
   return plan.kind === 'mark' ? { ...plan.mark.key, ...plan.mark.attributes } : { ...plan.journal };
 };

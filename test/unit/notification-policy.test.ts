@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type TrackerEvent } from '../../events/catalogue';
 import type { Contact } from '../../events/pupil';
-import { planWrite } from '../../shared/domain/records';
+import { planWrite, type StoredItem } from '../../shared/domain/records';
 import {
   contactSuppression,
   decideParentNotifications,
@@ -12,7 +12,6 @@ import {
   type ParentNoticeKind,
   type PlannedDecision,
   type PupilProfile,
-  type StoredRecord,
 } from '../../shared/domain/notification-policy';
 import { attendanceMark, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
 
@@ -26,7 +25,7 @@ const parse = (raw: unknown): TrackerEvent => {
   return parsed.event;
 };
 /** The item as the table holds it, exactly as ingest writes it. */
-const stored = (raw: unknown): StoredRecord => {
+const stored = (raw: unknown): StoredItem => {
   const plan = planWrite(parse(raw), school, new Date('2026-11-23T09:00:00Z'));
   return plan.kind === 'mark' ? { ...plan.mark.key, ...plan.mark.attributes } : { ...plan.journal };
 };
@@ -63,7 +62,7 @@ const eventCases: Record<ParentNoticeKind, { raw: unknown; excluded: string }> =
   absence: { raw: attendanceMark({ eventId: 'E-abs', code: 'N', date: today }), excluded: 'force' },
 };
 
-function decide(raw: unknown, profiles: Record<string, PupilProfile | undefined>, options: { today?: string; record?: StoredRecord } = {}): PlannedDecision[] {
+function decide(raw: unknown, profiles: Record<string, PupilProfile | undefined>, options: { today?: string; record?: StoredItem } = {}): PlannedDecision[] {
   const event = parse(raw);
   return decideParentNotifications({
     eventId: event.eventId,

@@ -99,7 +99,8 @@ describe('the school leaders\' summary', () => {
     expect(rendered.html).toContain('max-width:600px');
     expect(rendered.html).toContain('<html lang="en-GB"');
     expect(rendered.html).toMatch(/<h1[^>]*>Oak &amp; Elm Primary<\/h1>/);
-    expect(rendered.html.match(/<h2/g)).toHaveLength(7);
+    // Seven v1 sections, and v2's restrictive interventions and "did it help?".
+    expect(rendered.html.match(/<h2/g)).toHaveLength(9);
     // Every bar is decorative next to its visible value, inside a captioned table.
     expect(rendered.html.match(/<td valign="middle" aria-hidden="true"/g)!.length).toBeGreaterThan(5);
     expect(rendered.html.match(/<caption/g)!.length).toBeGreaterThan(3);
@@ -129,7 +130,8 @@ describe('the trust summary', () => {
 
   it('compares the schools in one table with the trust\'s totals', () => {
     expect(rendered.subject).toBe('Oak Valley Trust weekly summary: week 48 (23–29 November 2026)');
-    expect(rendered.html.match(/<table width="100%"[^>]*>\s*<caption/g)).toHaveLength(1);
+    // The comparison, and (v2) the restrictive interventions table.
+    expect(rendered.html.match(/<table width="100%"[^>]*>\s*<caption/g)).toHaveLength(2);
     expect(rendered.html.indexOf('Elm Academy')).toBeLessThan(rendered.html.indexOf('Oak Primary'));
     expect(rendered.html).toMatch(/<tfoot>.*Trust.*80\.0%.*<\/tfoot>/s);
     expect(rendered.text).toContain('- Elm Academy: 80.0% | 2 | 2 (+2) | 2 | 0 | 0');
@@ -137,7 +139,7 @@ describe('the trust summary', () => {
   });
 
   it('lists the schools that need a look, with why', () => {
-    expect(rendered.text).toContain('- Elm Academy: attendance below 90% this week; 20% or more of pupils persistently absent; reasonable force used');
+    expect(rendered.text).toContain('- Elm Academy: attendance below 90% this week; 20% or more of pupils persistently absent; reasonable force, restraint or seclusion used');
   });
 
   it('holds counts only: no pupil ids or names', () => {

@@ -4,7 +4,7 @@ import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-director
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { addDays, dateInZone, weekJustEnded, weekStart } from '../../shared/domain/calendar';
 import { sign } from '../../shared/domain/signature';
-import { attendanceMark, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
+import { attendanceMark, incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
 import { DeployedStack } from './harness';
 import { allowed, grants, grantUsed } from './policy';
 
@@ -86,6 +86,9 @@ const firstBatch = [
   interventionStarted({ pupilId: 'P001', data: { startDate: today } }),
   { eventId: 'wiring-int-end', type: 'intervention.ended', occurredAt, pupilId: 'P001', data: { interventionId: 'INT1', endDate: today, outcome: 'achieved', notes: 'NOTE-NEVER-LOGGED' } },
   restorativeSession({ data: { date: today, summaryForParents: 'They talked it through and agreed a plan.', notes: 'NOTE-NEVER-LOGGED' } }),
+  restrictiveIntervention({ pupilId: 'P001', occurredAt, data: { startedAt: occurredAt, notes: 'NOTE-NEVER-LOGGED' } }),
+  restrictiveIntervention({ pupilId: 'P002', occurredAt, data: { startedAt: occurredAt, parentReport: { withhold: true, reason: 'NOTE-NEVER-LOGGED risk at home' } } }),
+  outcomeMeasure({ pupilId: 'P001', data: { date: today } }),
 ];
 
 beforeAll(async () => {
@@ -133,8 +136,10 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     expect(new Set(outcomes.map((outcome) => outcome.target))).toEqual(new Set(['notify-parents', 'alert-dsl']));
     const mail = sentMail();
     expect(mail.filter((sent) => sent.caller === 'alert-dsl').map((sent) => sent.to)).toEqual([['dsl@oak.example.org']]);
-    const toParents = mail.filter((sent) => sent.caller === 'notify-parents');
-    expect(toParents.length).toBeGreaterThanOrEqual(5); // absence, detention, intervention start and end, restorative
+    // The withheld restraint report goes to the DSL, from notify-parents (its rule's target).
+    const toParents = mail.filter((sent) => sent.caller === 'notify-parents' && !sent.to.includes('dsl@oak.example.org'));
+    expect(mail.filter((sent) => sent.caller === 'notify-parents' && sent.to.includes('dsl@oak.example.org'))).toHaveLength(1);
+    expect(toParents.length).toBeGreaterThanOrEqual(6); // absence, detention, intervention start and end, restorative, restraint report
     expect(toParents.every((sent) => sent.to.join() === guardian.email)).toBe(true);
     const records = await readPupilRecords(stack.table, school, 'P001', today);
     expect(records.notifications.some((decision) => decision.status === 'sent')).toBe(true);

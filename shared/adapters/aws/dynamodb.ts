@@ -1,4 +1,4 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requiredEnv } from './environment';
@@ -41,6 +41,43 @@ export async function* queryPages<T>(
     yield (page.Items ?? []) as T[];
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+}
+
+/** true when the conditional write happened, false when its condition failed; other errors throw. */
+export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * The parts of an update expression that writes these attributes: `SET #a = :a` for each
+ * defined one, `REMOVE #a` for each undefined one (a newer version without it), and
+ * `SET #o = if_not_exists(#o, :o)` for those written only once.
+ */
+export function attributeUpdates(attributes: Record<string, unknown>, once: Record<string, unknown> = {}) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  Object.entries(attributes).forEach(([name, value], index) => {
+    names[`#a${index}`] = name;
+    if (value === undefined) removes.push(`#a${index}`);
+    else {
+      values[`:a${index}`] = value;
+      sets.push(`#a${index} = :a${index}`);
+    }
+  });
+  Object.entries(once).forEach(([name, value], index) => {
+    names[`#o${index}`] = name;
+    values[`:o${index}`] = value;
+    sets.push(`#o${index} = if_not_exists(#o${index}, :o${index})`);
+  });
+  return { names, values, sets, removes };
 }
 
 /** Every item of a Query, page after page. */

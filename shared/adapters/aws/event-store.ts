@@ -4,26 +4,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Item, LatestWins, WritePlan } from '../../domain/records';
 import { logger } from '../../logger';
 import type { EventStore, StoreOutcome } from '../../ports';
-import type { TableRef } from './dynamodb';
+import { attributeUpdates, conditionalWrite, type TableRef } from './dynamodb';
 
 const newerThanStored = '(attribute_not_exists(pk) OR occurredAtUtc < :occurredAtUtc)';
-
-/** SET every defined attribute, REMOVE the ones the newer version no longer has. */
-function replaceAttributes(attributes: Record<string, unknown>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const removes: string[] = [];
-  Object.entries(attributes).forEach(([name, value], index) => {
-    names[`#a${index}`] = name;
-    if (value === undefined) removes.push(`#a${index}`);
-    else {
-      values[`:a${index}`] = value;
-      sets.push(`#a${index} = :a${index}`);
-    }
-  });
-  return { names, values, sets, removes };
-}
 
 function storedEventIds(error: ConditionalCheckFailedException): Set<string> {
   const old = error.Item ? unmarshall(error.Item) : {};
@@ -157,7 +140,7 @@ export class DynamoEventStore implements EventStore {
 
   /** One UpdateItem per mark: applies it if newer, and remembers its eventId either way. */
   private async storeMark(eventId: string, mark: LatestWins): Promise<StoreOutcome> {
-    const { names, values, sets, removes } = replaceAttributes(mark.attributes);
+    const { names, values, sets, removes } = attributeUpdates(mark.attributes);
     try {
       await this.table.client.send(
         new UpdateCommand({
@@ -181,8 +164,8 @@ export class DynamoEventStore implements EventStore {
       if (storedEventIds(error).has(eventId)) return 'duplicate';
     }
     // An older mark arriving late changes nothing but is remembered, so a re-send is a duplicate.
-    try {
-      await this.table.client.send(
+    const stored = await conditionalWrite(
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: mark.key,
@@ -190,25 +173,16 @@ export class DynamoEventStore implements EventStore {
           ConditionExpression: 'NOT contains(eventIds, :eventId)',
           ExpressionAttributeValues: { ':eventIds': new Set([eventId]), ':eventId': eventId },
         }),
-      );
-      return 'accepted';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'duplicate';
-      throw error;
-    }
+      ),
+    );
+    return stored ? 'accepted' : 'duplicate';
   }
 
   private async storeJournal(plan: Extract<WritePlan, { kind: 'journal' }>, attempt = 0): Promise<StoreOutcome> {
     const { tableName, client } = this.table;
     const journalPut = { TableName: tableName, Item: plan.journal, ConditionExpression: 'attribute_not_exists(pk)' };
     if (!plan.profile && plan.participants.length === 0) {
-      try {
-        await client.send(new PutCommand(journalPut));
-        return 'accepted';
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 'duplicate';
-        throw error;
-      }
+      return (await conditionalWrite(client.send(new PutCommand(journalPut)))) ? 'accepted' : 'duplicate';
     }
     const profile = plan.profile;
     try {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 import {
   DeleteCommand,
   PutCommand,
@@ -23,10 +23,10 @@ import {
 } from '../../domain/keys';
 import { expiresAt } from '../../domain/retention';
 import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
-import type { PupilName } from '../../domain/summary-email/school-summary';
+import type { ListedPupil } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
 import type { RollupStore } from '../../ports';
-import { batchGetAll, queryAll, type TableRef } from './dynamodb';
+import { attributeUpdates, batchGetAll, conditionalWrite, queryAll, type TableRef } from './dynamodb';
 
 /**
  * Rollups in the single table (docs/rollups.md, docs/data-model.md patterns 9, 11, 14–17):
@@ -87,7 +87,23 @@ export class DynamoRollupStore implements RollupStore {
       options.full ? this.journal(schoolId, week, 'incident.recorded') : none,
       options.full ? this.weekIndex<NotificationRecord>(schoolId, week, 'notification', ['status', 'reason', 'kind']) : none,
     ]);
-    return { marks, interventions, restorative, incidents, notifications };
+    // v2: restrictive records and SDQs feed the carried state, so every folded week reads them.
+    const [restrictive, measures] = await Promise.all([
+      this.journal(schoolId, week, 'restrictive.intervention.recorded'),
+      this.journal(schoolId, week, 'outcome.measure.recorded'),
+    ]);
+    const senByPupil = options.full && restrictive.length ? await this.pupilSen(schoolId, restrictive.flatMap((record) => record.pupilIds)) : {};
+    return { marks, interventions, restorative, incidents, notifications, restrictive, measures, senByPupil };
+  }
+
+  /** The roster's SEN status of the pupils named (BatchGetItem, `sen` only). */
+  private async pupilSen(schoolId: string, pupilIds: string[]): Promise<Record<string, string>> {
+    const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
+    const items = await batchGetAll<{ pupilId: string; sen?: string }>(this.ref, keys, {
+      ProjectionExpression: '#id, #sen',
+      ExpressionAttributeNames: { '#id': 'pupilId', '#sen': 'sen' },
+    });
+    return Object.fromEntries(items.map((item) => [item.pupilId, item.sen ?? 'none']));
   }
 
   async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
@@ -144,7 +160,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async claimEmail(schoolId: string, week: string, now: Date): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.ref.client.send(
         new UpdateCommand({
           TableName: this.ref.tableName,
@@ -182,7 +198,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async releaseEmail(schoolId: string, week: string): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       this.ref.client.send(
         new UpdateCommand({
           TableName: this.ref.tableName,
@@ -194,10 +210,10 @@ export class DynamoRollupStore implements RollupStore {
     );
   }
 
-  async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, PupilName>> {
+  async pupilNames(schoolId: string, pupilIds: string[]): Promise<Record<string, ListedPupil>> {
     const keys = [...new Set(pupilIds)].map((pupilId) => pupilProfileKey(schoolId, pupilId));
     // Names and year only: never contacts.
-    const items = await batchGetAll<PupilName & { pupilId: string }>(this.ref, keys, {
+    const items = await batchGetAll<ListedPupil & { pupilId: string }>(this.ref, keys, {
       ProjectionExpression: '#id, #first, #last, #year',
       ExpressionAttributeNames: { '#id': 'pupilId', '#first': 'firstName', '#last': 'lastName', '#year': 'yearGroup' },
     });
@@ -216,7 +232,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async claimTrustSummary(week: string, now: Date): Promise<boolean> {
-    return conditional(
+    return conditionalWrite(
       this.ref.client.send(
         new PutCommand({
           TableName: this.ref.tableName,
@@ -251,7 +267,7 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async releaseTrustSummary(week: string): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       this.ref.client.send(
         new DeleteCommand({ TableName: this.ref.tableName, Key: trustSummaryKey(week), ConditionExpression: 'attribute_not_exists(sentAt)' }),
       ),
@@ -259,31 +275,8 @@ export class DynamoRollupStore implements RollupStore {
   }
 }
 
-/** `SET #a = :a, …` for every attribute, and `if_not_exists` for the ones only written once. */
+/** `SET` for every attribute, and `if_not_exists` for the ones only written once. */
 function setAttributes(attributes: Record<string, unknown>, once: Record<string, unknown> = {}) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  Object.entries(attributes).forEach(([name, value], index) => {
-    names[`#a${index}`] = name;
-    values[`:a${index}`] = value;
-    sets.push(`#a${index} = :a${index}`);
-  });
-  Object.entries(once).forEach(([name, value], index) => {
-    names[`#o${index}`] = name;
-    values[`:o${index}`] = value;
-    sets.push(`#o${index} = if_not_exists(#o${index}, :o${index})`);
-  });
+  const { names, values, sets } = attributeUpdates(attributes, once);
   return { UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-}
-
-/** true when the conditional write happened, false when its condition failed. */
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
 }

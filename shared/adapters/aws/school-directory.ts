@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { schoolKey, schoolRegistryIndex, schoolRegistryPartition } from '../../domain/keys';
 import { table } from '../../domain/table';
 import type { SchoolDirectory, SchoolProfile } from '../../ports';
-import { collect, queryPages, type TableRef } from './dynamodb';
+import { collect, conditionalWrite, queryPages, type TableRef } from './dynamodb';
 
 const profileFields = ['schoolId', 'name', 'leaders', 'timezone', 'dslEmail', 'createdAt'] as const;
 
@@ -15,19 +15,15 @@ export class DynamoSchoolDirectory implements SchoolDirectory {
   constructor(private readonly table: TableRef) {}
 
   async create(profile: SchoolProfile): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(
+      this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: { ...schoolKey(profile.schoolId), ...schoolRegistryIndex(profile.schoolId), recordKind: 'school', ...profile },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async get(schoolId: string): Promise<SchoolProfile | undefined> {

@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { schoolSecretKey } from '../../domain/keys';
 import type { WebhookSecrets } from '../../domain/signature';
 import type { WebhookSecretStore } from '../../ports';
-import type { TableRef } from '../aws/dynamodb';
+import { conditionalWrite, type TableRef } from '../aws/dynamodb';
 
 /**
  * Local stand-in for Secrets Manager: the secrets sit in the local table under `.local/`,
@@ -20,13 +20,7 @@ export class TableSecretStore implements WebhookSecretStore {
   }
 
   async create(schoolId: string, secrets: WebhookSecrets): Promise<boolean> {
-    try {
-      await this.put(schoolId, secrets, 'attribute_not_exists(pk)');
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalWrite(this.put(schoolId, secrets, 'attribute_not_exists(pk)'));
   }
 
   async replace(schoolId: string, secrets: WebhookSecrets): Promise<void> {

@@ -45,14 +45,17 @@ export function comparableRate(possible: number, absent: number): number | null 
   return possible === 0 ? null : attendanceRate(possible, absent);
 }
 
-/** ≥ 10% of possible sessions absent; exact in integers (absent / possible ≥ 1/10). */
+/** The DfE's thresholds (contract section 5), in whole percent so the comparisons are exact. */
+export const absenceThresholds = { persistentPercent: 10, severePercent: 50 } as const;
+
+/** ≥ 10% of possible sessions absent (absent / possible ≥ 10/100, in integers). */
 export function isPersistentlyAbsent(possible: number, absent: number): boolean {
-  return possible > 0 && absent * 10 >= possible;
+  return possible > 0 && absent * 100 >= possible * absenceThresholds.persistentPercent;
 }
 
 /** ≥ 50% of possible sessions absent. */
 export function isSeverelyAbsent(possible: number, absent: number): boolean {
-  return possible > 0 && absent * 2 >= possible;
+  return possible > 0 && absent * 100 >= possible * absenceThresholds.severePercent;
 }
 
 export const countersOf = (tally: SessionTally): PupilCounters => [tally.possible, tally.authorised, tally.unauthorised];

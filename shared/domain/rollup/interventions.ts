@@ -39,6 +39,8 @@ export interface InterventionWeek {
   figures: InterventionFigures;
   /** Active at the end of the week, sorted by interventionId (the carried state). */
   active: CarriedIntervention[];
+  /** Ended this week, with a known start (for the SDQ's "did it help?"). */
+  ended: (CarriedIntervention & { endDate: string })[];
 }
 
 export function interventionWeek(carried: CarriedIntervention[], records: JournalRecord[]): InterventionWeek {
@@ -85,7 +87,7 @@ export function interventionWeek(carried: CarriedIntervention[], records: Journa
   }
 
   const ended = { total: 0, byOutcome: byOutcome() };
-  const endedThisWeek: CarriedIntervention[] = [];
+  const endedThisWeek: (CarriedIntervention & { endDate: string })[] = [];
   for (const record of latestPerKey(ofType('intervention.ended'), (record) => (record.data as InterventionEnded).interventionId)) {
     const data = record.data as InterventionEnded;
     ended.total++;
@@ -93,7 +95,7 @@ export function interventionWeek(carried: CarriedIntervention[], records: Journa
     const intervention = active.get(data.interventionId);
     if (!intervention) continue;
     applyScores(intervention.scores, data.finalScores, orderKey(record));
-    endedThisWeek.push(intervention);
+    endedThisWeek.push({ ...intervention, endDate: data.endDate });
     active.delete(data.interventionId);
   }
 
@@ -122,6 +124,7 @@ export function interventionWeek(carried: CarriedIntervention[], records: Journa
 
   return {
     active: stillActive,
+    ended: endedThisWeek,
     figures: {
       active: stillActive.length,
       pupilsSupported: new Set(stillActive.flatMap((intervention) => intervention.pupilIds)).size,

@@ -5,6 +5,8 @@ import { interventionWeek } from './interventions';
 import { notificationFigures } from './notifications';
 import { pupilsToLookAt } from './pupils-to-look-at';
 import { restorativeWeek } from './restorative';
+import { restrictiveWeek } from './restrictive';
+import { foldMeasures, sdqImpact } from './sdq-impact';
 import type { Headline, RollupFigures, RollupState, WeekRecords } from './types';
 
 /**
@@ -29,6 +31,15 @@ export function rollWeek(input: { schoolId: string; week: string; base: RollupSt
   const restorative = restorativeWeek(base?.followUps ?? [], records.restorative, end);
   const incidents = incidentWeek(records.incidents, base ? base.headline.incidents : null);
   const notifications = notificationFigures(records.notifications);
+  const restrictive = restrictiveWeek({
+    records: records.restrictive ?? [],
+    recentBefore: base?.restrictiveRecent ?? {},
+    senByPupil: records.senByPupil ?? {},
+    previousWeekTotal: base?.headline.restrictiveInterventions ?? null,
+    weekEnd: end,
+  });
+  // This week's measures first: a measure taken on the last day counts as "after".
+  const sdq = foldMeasures(base?.sdq ?? {}, records.measures ?? []);
   const lookAt = pupilsToLookAt({
     incidentsThisWeek: incidents.byPupil,
     incidentsLastWeek: base?.incidentsByPupil ?? {},
@@ -50,6 +61,8 @@ export function rollWeek(input: { schoolId: string; week: string; base: RollupSt
     notifications,
     pupilsToLookAt: lookAt,
     previousWeek: base ? base.headline : null,
+    restrictive: restrictive.figures,
+    sdqImpact: sdqImpact(interventions.ended, sdq),
   };
   return {
     figures,
@@ -61,6 +74,8 @@ export function rollWeek(input: { schoolId: string; week: string; base: RollupSt
       followUps: restorative.followUps,
       incidentsByPupil: incidents.byPupil,
       headline: headlineOf(figures),
+      restrictiveRecent: restrictive.recent,
+      sdq,
     },
   };
 }
@@ -83,6 +98,7 @@ export function headlineOf(figures: RollupFigures): Headline {
     notificationsSent: figures.notifications.sent,
     notificationsSuppressed: figures.notifications.suppressed,
     pupilsToLookAt: figures.pupilsToLookAt.length,
+    restrictiveInterventions: figures.restrictive?.total ?? 0,
   };
 }
 

@@ -85,7 +85,7 @@ export function schoolsToLookAt(schools: { name: string; figures: RollupFigures 
     const pupils = attendance.yearToDate.pupils;
     if (pupils > 0 && attendance.persistentAbsentees.length >= schoolLookThresholds.persistentAbsenceShare * pupils) reasons.push('high-persistent-absence');
     if (incidents.change !== null && incidents.change >= schoolLookThresholds.risingIncidents) reasons.push('rising-incidents');
-    if (incidents.reasonableForce > 0) reasons.push('reasonable-force');
+    if (incidents.reasonableForce > 0 || (figures.restrictive?.total ?? 0) > 0) reasons.push('reasonable-force');
     return reasons.length ? [{ schoolId: figures.schoolId, name, reasons }] : [];
   });
 }

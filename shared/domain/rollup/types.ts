@@ -4,6 +4,7 @@
  */
 import type { interventionOutcomes, interventionKinds } from '../../../events/intervention';
 import type { restorativeFormats } from '../../../events/restorative';
+import type { RestrictiveFigures, SdqImpactFigures, SdqPoint } from './restrictive-sdq-types';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs: what one school-week's Queries return
@@ -41,6 +42,11 @@ export interface WeekRecords {
   restorative: JournalRecord[];
   incidents: JournalRecord[];
   notifications: NotificationRecord[];
+  /** v2: restrictive.intervention.recorded and outcome.measure.recorded of the week. */
+  restrictive?: JournalRecord[];
+  measures?: JournalRecord[];
+  /** v2: the roster's `sen` of the pupils in this week's restrictive records. */
+  senByPupil?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,6 +99,8 @@ export interface Headline {
   notificationsSent: number;
   notificationsSuppressed: number;
   pupilsToLookAt: number;
+  /** v2 (absent in states stored before it). */
+  restrictiveInterventions?: number;
 }
 
 export interface RollupState {
@@ -108,6 +116,10 @@ export interface RollupState {
   /** Incidents per pupil in `week` (for "rising incidents" next week). */
   incidentsByPupil: Record<string, number>;
   headline: Headline;
+  /** v2: dates of each pupil's restrictive records in the four weeks to the week's end. */
+  restrictiveRecent?: Record<string, string[]>;
+  /** v2: each pupil's SDQ measures (the latest few), for "did it help?" when an intervention ends. */
+  sdq?: Record<string, SdqPoint[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,4 +247,7 @@ export interface RollupFigures {
   pupilsToLookAt: PupilToLookAt[];
   /** Last week's headline numbers (null when last week had no rollup to compare with). */
   previousWeek: Headline | null;
+  /** v2 (absent from figures stored before it). */
+  restrictive?: RestrictiveFigures;
+  sdqImpact?: SdqImpactFigures;
 }

@@ -109,6 +109,7 @@ const reasonLabels: Record<string, string> = {
   'already-notified-today': 'Already told of an absence that day',
   'mail-rejected': 'Email address rejected',
   'no-dsl-configured': 'No DSL configured (leaders told)',
+  'report-withheld': 'Restraint report withheld from parents (DSL told)',
 };
 
 export function reasonLabel(reason: string): string {

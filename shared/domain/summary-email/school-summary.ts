@@ -14,7 +14,12 @@ import {
   weekTitle,
   type Change,
 } from './format';
+import { absenceThresholds } from '../rollup/attendance';
+import { lookAtThresholds } from '../rollup/pupils-to-look-at';
 import { colours, html } from './html';
+
+const { persistentPercent, severePercent } = absenceThresholds;
+import { restrictiveSection, sdqImpactSection } from './restrictive-sdq-sections';
 
 /**
  * The school leaders' Monday email, from the stored figures. Pupils to look at are named
@@ -22,7 +27,8 @@ import { colours, html } from './html';
  * note is ever read into the figures, so none can appear here.
  */
 
-export interface PupilName {
+/** A pupil as the leaders' list shows them: name and year, whatever the profile holds. */
+export interface ListedPupil {
   firstName?: string;
   lastName?: string;
   yearGroup?: string;
@@ -34,7 +40,7 @@ export interface SchoolSummaryInput {
   timezone: string;
   figures: RollupFigures;
   /** Names of the pupils to look at, by pupilId (from the roster). */
-  pupils: Record<string, PupilName>;
+  pupils: Record<string, ListedPupil>;
 }
 
 export interface RenderedEmail {
@@ -63,19 +69,19 @@ function reasonDetail(pupil: PupilToLookAt, reason: LookReason): string {
   }
 }
 
-const nameOf = (pupilId: string, pupils: Record<string, PupilName>) => {
+const nameOf = (pupilId: string, pupils: Record<string, ListedPupil>) => {
   const pupil = pupils[pupilId];
   const name = [pupil?.firstName, pupil?.lastName].filter(Boolean).join(' ');
   return name || `Pupil ${pupilId}`;
 };
 
-const yearAndId = (pupilId: string, pupils: Record<string, PupilName>) => {
+const yearAndId = (pupilId: string, pupils: Record<string, ListedPupil>) => {
   const year = pupils[pupilId]?.yearGroup;
   return `${year ? (/^\d+$/.test(year) ? `Year ${year}` : year) : 'Year not known'} · ${pupilId}`;
 };
 
 /** Pupils with the most reasons first, then by name. */
-function orderPupils(list: PupilToLookAt[], pupils: Record<string, PupilName>): PupilToLookAt[] {
+function orderPupils(list: PupilToLookAt[], pupils: Record<string, ListedPupil>): PupilToLookAt[] {
   return [...list].sort(
     (a, b) =>
       b.reasons.length - a.reasons.length ||
@@ -109,7 +115,11 @@ function headlines(figures: RollupFigures): Headlines {
       note: `${attendance.newlyPersistentAbsentees.length} new this week; ${plural(attendance.severeAbsentees.length, 'severely absent pupil')}`,
     },
     incidents: { value: String(incidents.total), change: countChange(incidents.total, previous?.incidents, 'lower-is-better') },
-    force: { value: String(incidents.reasonableForce), change: countChange(incidents.reasonableForce, previous?.reasonableForce, 'lower-is-better') },
+    // v1's force flag on incidents and v2's statutory records together (a school sends one or the other).
+    force: {
+      value: String(incidents.reasonableForce + (figures.restrictive?.total ?? 0)),
+      change: countChange(incidents.reasonableForce + (figures.restrictive?.total ?? 0), previous && previous.reasonableForce + (previous.restrictiveInterventions ?? 0), 'lower-is-better'),
+    },
     interventions: { value: String(interventions.active), change: countChange(interventions.active, previous?.interventionsActive, 'neutral') },
     restorative: { value: String(restorative.sessions), change: countChange(restorative.sessions, previous?.restorativeSessions, 'neutral') },
   };
@@ -126,13 +136,16 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
   const year = attendance.yearToDate;
   const lookAt = orderPupils(figures.pupilsToLookAt, pupils);
   const listed = lookAt.slice(0, maxPupilsListed);
+  // v2 sections (absent from figures stored before v2).
+  const restrictive = figures.restrictive && restrictiveSection(figures.restrictive, (pupilId) => nameOf(pupilId, pupils));
+  const impact = figures.sdqImpact && sdqImpactSection(figures.sdqImpact.byKind, 'school');
 
   // ------------------------------------------------------------------------------ HTML
   const cards = html.cards([
     { value: heads.attendance.value, label: 'Attendance this week', change: heads.attendance.change },
     { value: heads.persistent.value, label: 'Persistent absentees this year', change: heads.persistent.change, note: heads.persistent.note },
     { value: heads.incidents.value, label: 'Incidents', change: heads.incidents.change },
-    { value: heads.force.value, label: 'Uses of reasonable force', change: heads.force.change },
+    { value: heads.force.value, label: 'Force, restraint or seclusion', change: heads.force.change },
     { value: heads.interventions.value, label: 'Active interventions', change: heads.interventions.change },
     { value: heads.restorative.value, label: 'Restorative sessions', change: heads.restorative.change },
   ]);
@@ -171,8 +184,8 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     html.paragraph(
       `Since ${escapeHtml(longDate(year.from))}: ${escapeHtml(plural(year.possibleSessions, 'possible session'))}, ${year.absentSessions} absent ` +
         `(${year.authorisedAbsentSessions} authorised, ${year.unauthorisedAbsentSessions} unauthorised), across ${escapeHtml(plural(year.pupils, 'pupil'))}. ` +
-        `<strong>${escapeHtml(plural(attendance.persistentAbsentees.length, 'pupil'))}</strong> persistently absent (10% or more of sessions missed)${share(attendance.persistentAbsentees.length, year.pupils)}, ` +
-        `of whom ${attendance.severeAbsentees.length} severely (50% or more); ${attendance.newlyPersistentAbsentees.length} became persistently absent this week.`,
+        `<strong>${escapeHtml(plural(attendance.persistentAbsentees.length, 'pupil'))}</strong> persistently absent (${persistentPercent}% or more of sessions missed)${share(attendance.persistentAbsentees.length, year.pupils)}, ` +
+        `of whom ${attendance.severeAbsentees.length} severely (${severePercent}% or more); ${attendance.newlyPersistentAbsentees.length} became persistently absent this week.`,
     ),
   ].join('\n');
 
@@ -258,8 +271,8 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
 
   const footer = html.footer([
     `This summary names pupils and is for the leaders of ${escapeHtml(input.schoolName)} only. Please do not forward it.`,
-    'Attendance follows the DfE codes: present / \\ L; approved education off site K V P W B (possible sessions, not absences); authorised and unauthorised absences; D X Q Y1–Y7 Z # are not possible sessions. Rate = (possible − absent) ÷ possible. Persistent absence: 10% or more of possible sessions this academic year; severe: 50% or more.',
-    `Pupils to look at: two or more incidents this week and more than last week; attendance this week 25 points or more below their rate before it; or persistently absent with no active intervention. Dates are in the school's timezone (${escapeHtml(input.timezone)}).`,
+    `Attendance follows the DfE codes: present / \\ L; approved education off site K V P W B (possible sessions, not absences); authorised and unauthorised absences; D X Q Y1–Y7 Z # are not possible sessions. Rate = (possible − absent) ÷ possible. Persistent absence: ${persistentPercent}% or more of possible sessions this academic year; severe: ${severePercent}% or more.`,
+    `Pupils to look at: ${lookAtThresholds.risingIncidentsMin} or more incidents this week and more than last week; attendance this week ${lookAtThresholds.fallingAttendanceDropPoints} points or more below their rate before it; or persistently absent with no active intervention. Dates are in the school's timezone (${escapeHtml(input.timezone)}).`,
     `${escapeHtml(input.trustName)} · Intervention tracker`,
   ]);
 
@@ -269,7 +282,9 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     html.section('Attendance', attendanceHtml),
     html.section('Pupils to look at', pupilsHtml),
     html.section('Incidents', incidentsHtml),
+    restrictive ? html.section('Restrictive interventions', restrictive.html) : '',
     html.section('Interventions', interventionsHtml),
+    impact ? html.section('Did it help?', impact.html) : '',
     html.section('Restorative sessions', restorativeHtml),
     html.section('Notifications', notificationsHtml),
     footer,
@@ -287,7 +302,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `- Attendance this week: ${heads.attendance.value}, ${heads.attendance.change.text}`,
     `- Persistent absentees this year: ${heads.persistent.value}, ${heads.persistent.change.text}; ${heads.persistent.note}`,
     `- Incidents: ${heads.incidents.value}, ${heads.incidents.change.text}`,
-    `- Uses of reasonable force: ${heads.force.value}, ${heads.force.change.text}`,
+    `- Force, restraint or seclusion: ${heads.force.value}, ${heads.force.change.text}`,
     `- Active interventions: ${heads.interventions.value}, ${heads.interventions.change.text}`,
     `- Restorative sessions: ${heads.restorative.value}, ${heads.restorative.change.text}`,
     '',
@@ -307,6 +322,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `${plural(incidents.total, 'incident')}, ${heads.incidents.change.text}; reasonable force ${plural(incidents.reasonableForce, 'time')}.`,
     ...categories.map(([category, count]) => `- ${label(category)}: ${count}`),
     incidents.total ? `By severity: ${(['1', '2', '3', '4', '5'] as const).map((level) => `${level}: ${incidents.bySeverity[level]}`).join(', ')}` : '',
+    ...(restrictive ? ['', 'RESTRICTIVE INTERVENTIONS', ...restrictive.text] : []),
     '',
     'INTERVENTIONS',
     `- Active: ${interventions.active} (${plural(interventions.pupilsSupported, 'pupil')}); started ${interventions.started}; ended ${interventions.ended.total}` +
@@ -315,6 +331,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     `- Delivered so far: ${interventions.delivery.delivered} of ${interventions.delivery.planned} planned sessions`,
     `- Targets: ${interventions.targets.scored} scored; mean change toward goal ${fractionText(interventions.targets.meanChange)} points` +
       (interventions.targets.meanProgress === null ? '' : ` (${percent(interventions.targets.meanProgress, 0)} of the way)`),
+    ...(impact ? ['', 'DID IT HELP?', ...impact.text] : []),
     '',
     'RESTORATIVE SESSIONS',
     `${plural(restorative.sessions, 'session')}; agreement ${restorative.agreementRate === null ? 'not recorded' : `${restorative.agreementReached} of ${restorative.agreementRecorded}`}; ${plural(restorative.followUpsDue, 'follow-up')} due ${shortRange(restorative.followUpsDueFrom, restorative.followUpsDueTo)}.`,
@@ -326,7 +343,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     '',
     '--',
     `This summary names pupils and is for the leaders of ${input.schoolName} only. Please do not forward it.`,
-    `Attendance by the DfE codes; persistent absence is 10% or more of possible sessions this academic year, severe 50% or more. Dates in ${input.timezone}.`,
+    `Attendance by the DfE codes; persistent absence is ${persistentPercent}% or more of possible sessions this academic year, severe ${severePercent}% or more. Dates in ${input.timezone}.`,
   ];
 
   return {

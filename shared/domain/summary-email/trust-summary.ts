@@ -2,6 +2,8 @@ import { schoolsToLookAt, trustRow, trustTotals, type SchoolLookReason } from '.
 import type { RollupFigures } from '../rollup/types';
 import { escapeHtml, percent, plural, shortWeekRange, weekNumber, weekTitle } from './format';
 import { html } from './html';
+import { combineSdqImpact } from '../rollup/sdq-impact';
+import { sdqImpactSection, trustRestrictiveSection } from './restrictive-sdq-sections';
 import type { RenderedEmail } from './school-summary';
 
 /**
@@ -18,7 +20,7 @@ const reasonText: Record<SchoolLookReason, string> = {
   'low-attendance': 'attendance below 90% this week',
   'high-persistent-absence': '20% or more of pupils persistently absent',
   'rising-incidents': 'incidents up by 5 or more on last week',
-  'reasonable-force': 'reasonable force used',
+  'reasonable-force': 'reasonable force, restraint or seclusion used',
 };
 
 export function trustSummarySubject(trustName: string, week: string): string {
@@ -34,6 +36,8 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
   const totals = trustTotals(rows);
   const lookAt = schoolsToLookAt(schools);
   const subject = trustSummarySubject(input.trustName, input.week);
+  const restrictive = trustRestrictiveSection(schools);
+  const impact = sdqImpactSection(combineSdqImpact(schools.map(({ figures }) => figures.sdqImpact)), 'trust');
 
   // Soft hyphens let the narrow headers break on a phone.
   const table = html.dataTable({
@@ -86,6 +90,8 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
       ]),
     ),
     html.section('Schools that need a look', lookAtHtml),
+    html.section('Restrictive interventions', restrictive.html),
+    html.section('Did it help?', impact.html),
     html.section('Schools compared', `${table}\n${html.paragraph('Attendance is this week’s rate; persistent absentees are pupils missing 10% or more of possible sessions this academic year; incidents show the change on last week in brackets; messages are notifications sent to parents, carers and DSLs.', { muted: true, small: true })}`),
     html.footer([
       'Each school’s leaders receive their own summary, naming the pupils to look at; this one holds counts only.',
@@ -107,6 +113,12 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
     '',
     'SCHOOLS THAT NEED A LOOK',
     ...(lookAt.length === 0 ? ['None this week.'] : lookAt.map((school) => `- ${school.name}: ${school.reasons.map((reason) => reasonText[reason]).join('; ')}`)),
+    '',
+    'RESTRICTIVE INTERVENTIONS',
+    ...restrictive.text,
+    '',
+    'DID IT HELP?',
+    ...impact.text,
     '',
     'SCHOOLS COMPARED (attendance | persistent absentees | incidents | reasonable force | active interventions | messages sent)',
     ...rows.map(
