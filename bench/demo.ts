@@ -5,6 +5,7 @@ import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
 import { localTarget } from '../infra/cli/targets';
 import { makePrivateDir, writePrivateFile } from '../shared/adapters/local/private-files';
+import { correctionsOf } from './demo-corrections';
 import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     weeks: { type: 'string', default: '2' },
     /** Webhook requests in flight (an MIS sync sends a few at a time). */
     concurrency: { type: 'string', default: '4' },
+    /** The MIS connector's demo instead (bench/demo-wonde.ts). */
+    wonde: { type: 'boolean', default: false },
   },
   strict: false,
 });
@@ -47,7 +50,7 @@ export const schools: DemoSchool[] = [
 
 type Event = Record<string, unknown>;
 
-/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions. */
+/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions, and later corrections. */
 export function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
   const rand = random(school.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
@@ -139,7 +142,7 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
       }
     }
   });
-  return events;
+  return [...events, ...correctionsOf(events, random(school.seed + 1))];
 }
 
 const sdqKinds: ReadonlySet<string> = new Set(['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'counselling']);
@@ -262,9 +265,9 @@ async function main() {
   console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
 }
 
-// Run as `npm run demo`; imported (to count what it would post), it only defines the term.
+// Run as `npm run demo` (`-- --wonde`: the MIS connector); imported (to count what it would post), it only defines the term.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: Error) => {
+  (values.wonde ? import('./demo-wonde').then(({ wondeDemo }) => wondeDemo(port)) : main()).catch((error: Error) => {
     console.error(`demo: ${error.message}`);
     process.exit(1);
   });

@@ -5,7 +5,9 @@ import { notifyParents } from './notify-parents';
 import { publishStoredEvents } from './publish-stored-events';
 import { rollupSchool } from './rollup-school';
 import { scheduleRollups } from './schedule-rollups';
+import { syncMis } from './sync-mis';
 import { trustSummary } from './trust-summary';
+import { wondeLifecycle } from './wonde-lifecycle';
 
 /**
  * Every function, by the name its folder (and its Lambda) has. The CDK stack bundles
@@ -19,6 +21,8 @@ export const functionFactories = {
   'schedule-rollups': scheduleRollups,
   'rollup-school': rollupSchool,
   'trust-summary': trustSummary,
+  'sync-mis': syncMis,
+  'wonde-lifecycle': wondeLifecycle,
 } satisfies Record<string, (ports: Ports) => (event: never) => Promise<unknown>>;
 
 export type FunctionName = keyof typeof functionFactories;

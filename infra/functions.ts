@@ -40,6 +40,8 @@ export interface FunctionSpec {
   sendsEmail?: true;
   /** secretsmanager:GetSecretValue on `<prefix>/*` and kms:Decrypt via Secrets Manager. */
   readsWebhookSecrets?: true;
+  /** secretsmanager:GetSecretValue on `<MIS_SECRETS_PREFIX>/*` (granted by infra/constructs/mis-connector.ts). */
+  readsMisSecrets?: true;
 }
 
 const read: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
@@ -66,7 +68,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // GetItem: the school (pattern 1). Put/Update: conditional writes and
     // TransactWriteItems of journal items, marks and roster (patterns 3-5).
     // PartiQLInsert: new marks and events go as batched put-if-absent INSERTs (docs/performance.md).
-    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'] },
+    // Query: an incident's versions, to mark the weeks a late amendment changes (pattern 19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'] },
     readsWebhookSecrets: true,
   },
   'publish-stored-events': {
@@ -85,8 +88,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     env: [...storage, ...mail],
     // The stored record and pupil profile by key, decisions (patterns 12, 13); an
-    // intervention's start on the pupil's timeline (pattern 7).
-    table: { actions: ['dynamodb:GetItem', ...write], indexes: ['byPupil'] },
+    // intervention's start on the pupil's timeline (pattern 7); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write], indexes: ['byPupil'] },
     sendsEmail: true,
   },
   'alert-dsl': {
@@ -95,8 +98,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 60,
     memoryMb: 512,
     env: [...storage, ...mail],
-    // The stored record and the school by key; the decision (pattern 12).
-    table: { actions: ['dynamodb:GetItem', ...write] },
+    // The stored record and the school by key; the decision (pattern 12); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write] },
     sendsEmail: true,
   },
   'schedule-rollups': {
@@ -117,7 +120,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // TRUST_NAME: the school summary email names the trust.
     env: [...storage, 'EVENT_BUS_NAME', ...mail, 'TRUST_NAME'],
     // Attendance, week index, rollups (patterns 9, 11, 14, 15), pupils' names (BatchGet).
-    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write], indexes: ['byWeek'] },
+    // DeleteItem: clears the changed-week markers it folded (pattern 20).
+    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write, 'dynamodb:DeleteItem'], indexes: ['byWeek'] },
     publishes: true,
     sendsEmail: true,
   },
@@ -132,5 +136,29 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // Nothing by key or on the base table: both reads are index Queries.
     table: { actions: [...write, 'dynamodb:DeleteItem'], indexes: ['byPupil', 'byWeek'] },
     sendsEmail: true,
+  },
+  'sync-mis': {
+    description: 'MIS connector: every 15 minutes, reads each connected school from Wonde and stores it as events',
+    trigger: 'schedule',
+    // Lambda's maximum: a first sync of a large school stops at the budget and resumes next run.
+    timeoutSeconds: 900,
+    // A Wonde page of 1,000 students with contacts is a few MB of JSON (docs/mis-connector.md).
+    memoryMb: 1024,
+    env: [...storage, 'MIS_SECRETS_PREFIX', 'WONDE_BASE_URL'],
+    // GetItem: school, connection, pupil profile (deletions, patterns 1, 21, 23). Query only
+    // on gsi1: MIS_CONNECTIONS (pattern 22). UpdateItem: cursors and state. Put/Update/
+    // PartiQLInsert: the event store's writes, as ingest-events (patterns 3-5).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
+  },
+  'wonde-lifecycle': {
+    description: "Wonde's schoolApproved / accessRevoked webhook: moves a connection between connected and revoked",
+    trigger: 'api',
+    timeoutSeconds: 25,
+    memoryMb: 256,
+    env: [...storage, 'MIS_SECRETS_PREFIX'],
+    // Query only on gsi1: MIS_CONNECTIONS (pattern 22, the school by its Wonde id). UpdateItem: the state (21).
+    table: { actions: ['dynamodb:UpdateItem'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
   },
 };

@@ -25,10 +25,11 @@ import { functionNames, type FunctionName } from '../functions/registry';
 import { table as tableDefinition } from '../shared/domain/table';
 import type { TrackerConfig } from './config';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { MisConnector, misConnectorEnvironment } from './constructs/mis-connector';
 import { TrackerFunction } from './constructs/tracker-function';
 import type { EnvName } from '../shared/adapters/aws/environment';
 import { functionSpecs, storageAttemptMs } from './functions';
-import { acknowledge, acknowledgementReasons } from './nag';
+import { acknowledge, acknowledgementReasons, nagArn } from './nag';
 import { streamDelivery } from './stream-delivery';
 
 /** The stack's outputs; the CLI reads the first five (infra/cli/targets.ts `stackOutputs`). */
@@ -187,6 +188,7 @@ export class TrackerStack extends Stack {
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       TRUST_LEADERS: config.trustLeaders.join(','),
       TRUST_NAME: config.trustName,
+      ...misConnectorEnvironment(this, stage),
     };
     const tableArnFor = (index?: string) => (index ? `${table.tableArn}/index/${index}` : table.tableArn);
 
@@ -417,6 +419,22 @@ export class TrackerStack extends Stack {
     };
     const fiveMinutes = Duration.minutes(5);
 
+    new MisConnector(this, 'MisConnector', {
+      stage,
+      functions: fns,
+      secretsKey,
+      httpApi,
+      scheduleGroup,
+      scheduleTarget: (fn) =>
+        new InvokeUnqualified(fn, {
+          input: scheduler.ScheduleTargetInput.fromObject({}),
+          retryAttempts: delivery.scheduleRetryAttempts,
+          maxEventAge: delivery.scheduleMaxEventAge,
+          deadLetterQueue: deadLettersOf('sync-mis'),
+        }),
+      alarm,
+    });
+
     for (const dlq of this.deadLetterQueues) {
       alarm(
         `${dlq.node.id}Alarm`,
@@ -563,15 +581,6 @@ class InvokeUnqualified extends LambdaInvoke {
   protected override addTargetActionToRole(role: iam.IRole): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }));
   }
-}
-
-/** How cdk-nag prints an ARN in a finding id: pseudo parameters as `<AWS::AccountId>`. */
-function nagArn(stack: Stack, arn: string): string {
-  const resolved = stack.resolve(arn) as string | { 'Fn::Join': [string, unknown[]] };
-  if (typeof resolved === 'string') return resolved;
-  return resolved['Fn::Join'][1]
-    .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
-    .join('');
 }
 
 /** JSON access log lines: who called what and how it went; never a request body. */

@@ -6,6 +6,10 @@ import { systemClock } from '../../shared/adapters/aws/environment';
 import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/secrets-manager';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import { DynamoMisConnectionStore } from '../../shared/adapters/aws/mis-connections';
+import { misSecretsPrefix, SecretsManagerMisTokenStore } from '../../shared/adapters/aws/secrets-manager-mis-tokens';
+import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-store';
+import type { MisConnectionStore, MisTokenStore } from '../../shared/ports/mis';
 import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
 import { credentialsFileName, readLocalCredentials } from '../local/credentials';
 import { localRegion } from '../local/dynamodb-local';
@@ -18,6 +22,8 @@ export interface CliTarget {
   secrets: WebhookSecretStore;
   clock: Clock;
   webhookUrl(schoolId: string): string;
+  /** The MIS connector's connections and tokens (Secrets Manager when deployed). */
+  mis: { connections: MisConnectionStore; tokens: MisTokenStore };
   /** Runs a function as its trigger would (Lambda Invoke, or the local stack's twin). */
   invoke(functionName: string, payload: unknown): Promise<unknown>;
 }
@@ -34,12 +40,15 @@ export const stackOutputs = {
   secretsKey: 'WebhookSecretsKeyArn',
   rollupFunction: 'RollupFunctionName',
   publisherFunction: 'PublisherFunctionName',
+  /** Declared by infra/constructs/mis-connector.ts. */
+  syncFunction: 'SyncMisFunctionName',
 } as const;
 
 /** Functions the CLI may invoke on a deployed stage, by the output naming each. */
 const invocableFunctions: Record<string, string> = {
   'rollup-school': stackOutputs.rollupFunction,
   'publish-stored-events': stackOutputs.publisherFunction,
+  'sync-mis': stackOutputs.syncFunction,
 };
 
 export const stackName = (stage: string) => `InterventionTracker-${stage}`;
@@ -64,6 +73,7 @@ export async function localTarget(port: number): Promise<CliTarget> {
     table,
     schools: new DynamoSchoolDirectory(table),
     secrets: new TableSecretStore(table),
+    mis: { connections: new DynamoMisConnectionStore(table), tokens: new TableMisTokenStore(table) },
     clock: systemClock,
     webhookUrl: (schoolId) => `${base}/v1/schools/${schoolId}/events`,
     async invoke(functionName, payload) {
@@ -106,6 +116,10 @@ export async function stageTarget(
       output(stackOutputs.secretsPrefix),
       output(stackOutputs.secretsKey),
     ),
+    mis: {
+      connections: new DynamoMisConnectionStore(table),
+      tokens: new SecretsManagerMisTokenStore(new SecretsManagerClient({ region }), misSecretsPrefix(stage), output(stackOutputs.secretsKey)),
+    },
     clock: systemClock,
     webhookUrl: (schoolId) => `${apiUrl}/v1/schools/${schoolId}/events`,
     async invoke(functionName, payload) {

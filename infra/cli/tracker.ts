@@ -5,6 +5,7 @@ import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, revokePreviousSecret, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { misOptions, misUsage, runMisCommand } from './mis-commands';
 import { republishCommand } from './republish';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
@@ -18,7 +19,8 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   school revoke-secret --id ID
   rollup --school ID --week YYYY-Www
   pupil export --school ID --pupil PUPIL
-  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]`;
+  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]
+${misUsage}`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -34,6 +36,7 @@ const options = {
   since: { type: 'string' },
   until: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  ...misOptions,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -107,8 +110,11 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const count = Object.values(result.events).reduce((sum, n) => sum + n, 0);
       return { json: result, text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.` };
     }
-    default:
+    default: {
+      const mis = await runMisCommand(command, values, target);
+      if (mis) return mis;
       throw new CliError(`unknown command "${command}"\n${usage}`);
+    }
   }
 }
 

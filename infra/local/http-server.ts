@@ -10,6 +10,8 @@ import { outboxPage } from './outbox-page';
  */
 export interface LocalHttpRoutes {
   webhook: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+  /** Wonde's access lifecycle webhook (`POST /v1/mis/wonde/{key}`). */
+  misWebhook?: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
   invoke: (name: string, payload: unknown) => Promise<unknown>;
   flush: () => Promise<void>;
   stackInfo: () => Record<string, unknown>;
@@ -17,6 +19,7 @@ export interface LocalHttpRoutes {
 }
 
 const webhookPath = /^\/v1\/schools\/([^/]+)\/events$/;
+const misWebhookPath = /^\/v1\/mis\/wonde\/([^/]+)$/;
 const invokePath = /^\/local\/functions\/([a-z-]+)\/invoke$/;
 
 const loopbackHostnames = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -68,18 +71,23 @@ function decodePathParameter(value: string): string {
   }
 }
 
-function apiGatewayEvent(request: IncomingMessage, schoolId: string, body: Buffer): APIGatewayProxyEventV2 {
+function apiGatewayEvent(
+  request: IncomingMessage,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  routeKey = 'POST /v1/schools/{schoolId}/events',
+): APIGatewayProxyEventV2 {
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]),
   );
   const now = Date.now();
   return {
     version: '2.0',
-    routeKey: 'POST /v1/schools/{schoolId}/events',
+    routeKey,
     rawPath: request.url ?? '',
     rawQueryString: '',
     headers,
-    pathParameters: { schoolId },
+    pathParameters,
     isBase64Encoded: true,
     body: body.toString('base64'),
     requestContext: {
@@ -89,7 +97,7 @@ function apiGatewayEvent(request: IncomingMessage, schoolId: string, body: Buffe
       domainPrefix: 'localhost',
       http: { method: 'POST', path: request.url ?? '', protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
       requestId: `local-${now}`,
-      routeKey: 'POST /v1/schools/{schoolId}/events',
+      routeKey,
       stage: '$default',
       time: new Date(now).toISOString(),
       timeEpoch: now,
@@ -109,7 +117,14 @@ export function createLocalHttpServer(routes: LocalHttpRoutes): Server {
           response.setHeader('connection', 'close');
           return send(response, 413, { error: 'body is over 1 MiB' });
         }
-        const result = await routes.webhook(apiGatewayEvent(request, decodePathParameter(webhook[1]!), body));
+        const result = await routes.webhook(apiGatewayEvent(request, { schoolId: decodePathParameter(webhook[1]!) }, body));
+        return send(response, result.statusCode ?? 200, JSON.parse(result.body ?? '{}'));
+      }
+      const misWebhook = misWebhookPath.exec(path);
+      if (misWebhook && routes.misWebhook && request.method === 'POST') {
+        const body = (await readBody(request, 64 * 1024)) ?? Buffer.alloc(0);
+        const event = apiGatewayEvent(request, { key: decodePathParameter(misWebhook[1]!) }, body, 'POST /v1/mis/wonde/{key}');
+        const result = await routes.misWebhook(event);
         return send(response, result.statusCode ?? 200, JSON.parse(result.body ?? '{}'));
       }
       if (path === '/health' && request.method === 'GET') return send(response, 200, { status: 'ok' });

@@ -17,6 +17,10 @@ import { LocalEventBus } from '../../shared/adapters/local/local-bus';
 import { OutboxMailer } from '../../shared/adapters/local/outbox';
 import { makePrivateDir, tightenTree, writePrivateFile } from '../../shared/adapters/local/private-files';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import { DynamoMisConnectionStore, DynamoStoredRoster } from '../../shared/adapters/aws/mis-connections';
+import { outboxAlerts } from '../../shared/adapters/local/mis-alerts';
+import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-store';
+import { WondeSource, wondeDefaultBaseUrl, type WondeSourceOptions } from '../../shared/adapters/wonde/wonde-source';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
 import type { Clock, EventPublisher, EventStore, Mailer, Ports, TrustSettings } from '../../shared/ports';
@@ -53,7 +57,14 @@ export interface LocalStackOptions {
    * socket against it, so under load it fails healthy calls.)
    */
   storageTimeoutMs?: number;
+  /** The Wonde connector's source: base URL (default WONDE_BASE_URL, else Wonde's), retry timing. */
+  wonde?: WondeSourceOptions;
+  /** Who gets the connector's operator alerts in the outbox (default OPS_EMAIL, else ops@localhost). */
+  operators?: string[];
 }
+
+/** The MIS sync runs every 15 minutes, on the minute timer (contract section 9). */
+export const misSyncIntervalMs = 15 * 60_000;
 
 /**
  * Default per-attempt storage timeout: DynamoDB Local answers within it even when saturated
@@ -142,6 +153,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     rollups: new DynamoRollupStore(table),
     notifications: new DynamoNotificationStore(table),
     notificationReads: new DynamoNotificationReads(table),
+    mis: {
+      source: new WondeSource({ baseUrl: process.env.WONDE_BASE_URL || wondeDefaultBaseUrl, ...options.wonde }),
+      connections: new DynamoMisConnectionStore(table),
+      tokens: new TableMisTokenStore(table),
+      alerts: outboxAlerts(mailer, options.operators ?? [process.env.OPS_EMAIL || 'ops@localhost']),
+      roster: new DynamoStoredRoster(table),
+    },
   };
   for (const [name, factory] of Object.entries(functionFactories)) {
     functions[name as FunctionName] = factory(adapters) as (event: unknown) => Promise<unknown>;
@@ -183,11 +201,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       lastRuns[timezone] = week;
       await writePrivateFile(schedulerFile, JSON.stringify(lastRuns));
     }
+    // The deployed schedule's rate(15 minutes), on the same timer.
+    const lastSync = lastRuns['mis-sync'] ? Date.parse(lastRuns['mis-sync']) : 0;
+    if (now.getTime() - lastSync >= misSyncIntervalMs) {
+      lastRuns['mis-sync'] = now.toISOString();
+      await writePrivateFile(schedulerFile, JSON.stringify(lastRuns));
+      // A failing sync is logged, like the deployed function's error; the rollup check above is unaffected.
+      await functions['sync-mis']({}).catch((error: Error) => logger.warn('MIS sync failed', { errorMessage: error.message }));
+    }
   };
   const timer = setInterval(() => tick().catch((error) => logger.warn('scheduler failed', { errorMessage: (error as Error).message })), 60_000);
 
   const server = createLocalHttpServer({
     webhook: functions['ingest-events'] as never,
+    misWebhook: functions['wonde-lifecycle'] as never,
     invoke: async (name, payload) => {
       if (!(name in functions)) throw new Error(`no function named ${name}`);
       return functions[name as FunctionName](payload);

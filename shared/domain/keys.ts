@@ -79,6 +79,8 @@ export const trustSummaryKey = (week: string) => ({ pk: `TRUST#WEEK#${week}`, sk
 
 /** Notification dedup key of a first-day absence: one message per pupil per day, whichever mark. */
 export const absenceDedupKey = (date: string) => `absence#${date}`;
+/** ... and of its correction: at most one per pupil per day too. */
+export const absenceCorrectionDedupKey = (date: string) => `absence-correction#${date}`;
 /** GSI2 entry of a notification decision: the school-week's decisions, for the weekly rollup. */
 export const notificationWeekSortPrefix = 'notification#';
 export const notificationWeekIndex = (schoolId: string, week: string, decidedAtUtc: string, eventId: string, recipient: string) => ({
@@ -97,3 +99,31 @@ export const rollupStateSortKey = (week: string) => `WEEK#${week}`;
 export const rollupStateKey = (schoolId: string, week: string) => ({ pk: rollupStatePartition(schoolId), sk: rollupStateSortKey(week) });
 /** Prefix of a school-week's GSI2 entries of one kind: an event type (`incident.recorded`) or `notification`. */
 export const weekSortPrefix = (kind: string) => `${kind}#`;
+
+/**
+ * Every version of one incident (same incidentId, each eventId): a small item each, so "was
+ * any version a safeguarding concern?" and "which weeks is it filed under?" are one Query.
+ */
+export const incidentPartition = (schoolId: string, incidentId: string) => `SCHOOL#${part(schoolId)}#INCIDENT#${part(incidentId)}`;
+export const incidentVersionKey = (schoolId: string, incidentId: string, occurredAtUtc: string, eventId: string) => ({
+  pk: incidentPartition(schoolId, incidentId),
+  sk: `VERSION#${occurredAtUtc}#${part(eventId)}`,
+});
+
+/**
+ * A school-week that received a record after it ended (a late mark, a correction, an
+ * amended incident): the next rollup re-folds from the oldest such week. One partition per
+ * school, sorted by week, so "every changed week up to W" is one Query.
+ */
+export const changedWeekPartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#CHANGED_WEEKS`;
+export const changedWeekKey = (schoolId: string, week: string) => ({ pk: changedWeekPartition(schoolId), sk: `WEEK#${week}` });
+
+/** A school's MIS connection (Wonde): state, cursors, checkpoint (docs/mis-connector.md). */
+export const misConnectionKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_CONNECTION' });
+/** GSI1 entry listing every school with an MIS connection: the 15-minute sync reads one partition. */
+export const misConnectionIndex = (schoolId: string) => ({ gsi1pk: 'MIS_CONNECTIONS', gsi1sk: `SCHOOL#${part(schoolId)}` });
+export const misConnectionPartition = 'MIS_CONNECTIONS';
+/** The school's MIS token on the local stack only (Secrets Manager when deployed). */
+export const misTokenKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_TOKEN' });
+/** The Wonde lifecycle webhook's URL key, one per deployment (local stack only). */
+export const misWebhookKeyKey = { pk: 'MIS#WONDE', sk: 'WEBHOOK_KEY' } as const;

@@ -4,6 +4,7 @@ import { dateInZone, isoWeekOf } from './calendar';
 import {
   attendanceMarkKey,
   journalKey,
+  incidentVersionKey,
   journalParticipantKey,
   pupilPartition,
   pupilProfileKey,
@@ -36,7 +37,7 @@ export type WritePlan =
   /** Attendance: the mark itself is the idempotency record (its `eventIds`), one write per mark. */
   | { kind: 'mark'; eventId: string; mark: LatestWins }
   /** Everything else: an immutable journal item keyed by eventId, plus what hangs off it. */
-  | { kind: 'journal'; eventId: string; journal: Item; participants: Item[]; profile?: LatestWins };
+  | { kind: 'journal'; eventId: string; journal: Item; participants: Item[]; profile?: LatestWins; incidentVersion?: Item };
 
 export interface SchoolContext {
   schoolId: string;
@@ -60,8 +61,10 @@ export function eventDate(event: TrackerEvent, timezone: string): string {
       // The statutory record belongs to the day it happened, not the day it was posted.
       return dateInZone(new Date(event.data.startedAt), timezone);
     case 'pupil.upserted':
-    case 'incident.recorded':
       return dateInZone(new Date(event.occurredAt), timezone);
+    case 'incident.recorded':
+      // When it happened, not when this version was recorded: amendments file under the same week.
+      return dateInZone(new Date(event.data.happenedAt ?? event.occurredAt), timezone);
   }
 }
 
@@ -151,7 +154,21 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
   }
 
   journal.data = event.data;
-  if (event.type === 'incident.recorded') journal.safeguardingConcern = event.data.safeguardingConcern === true;
+  let incidentVersion: Item | undefined;
+  if (event.type === 'incident.recorded') {
+    journal.safeguardingConcern = event.data.safeguardingConcern === true;
+    incidentVersion = {
+      ...incidentVersionKey(schoolId, event.data.incidentId, occurredAtUtc, event.eventId),
+      recordKind: 'incident-version',
+      schoolId,
+      incidentId: event.data.incidentId,
+      eventId: event.eventId,
+      occurredAtUtc,
+      week,
+      safeguardingConcern: journal.safeguardingConcern,
+      expiresAt: journal.expiresAt,
+    };
+  }
   // Routing flag for the bus (the decision only; the withholding reason stays in `data`).
   if (event.type === 'restrictive.intervention.recorded') journal.parentReport = event.data.parentReport === 'send' ? 'send' : 'withhold';
   // Derived once, from the one cut-off table, so the export, chronology and rollup agree.
@@ -160,6 +177,7 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
     kind: 'journal',
     eventId: event.eventId,
     journal,
+    ...(incidentVersion ? { incidentVersion } : {}),
     // Each further pupil of a restorative session gets a small link item on their own timeline.
     participants: otherPupils.map((pupilId) => ({
       ...journalParticipantKey(schoolId, event.eventId, pupilId),

@@ -12,6 +12,7 @@ import type { RollupStore } from './rollup-store';
 import type { SchoolDirectory } from './schools';
 import type { TrustSettings } from './settings';
 import type { WebhookSecretStore } from './webhook-secrets';
+import type { MisAdapters } from './mis';
 
 export type { Clock } from './clock';
 export type { EventStore, StoreOutcome } from './event-store';
@@ -20,7 +21,7 @@ export type { ClaimResult, DecisionStatus, NotificationDecisionItem, Notificatio
 export type { BusEvent } from '../../events/bus';
 export type { EventPublisher } from './publisher';
 export type { PupilRecords, StoredItem } from './pupil-records';
-export type { RollupStore } from './rollup-store';
+export type { RollupSave, RollupStore } from './rollup-store';
 export type { SchoolDirectory, SchoolProfile } from './schools';
 export type { TrustSettings } from './settings';
 export type { WebhookSecretStore } from './webhook-secrets';
@@ -41,4 +42,6 @@ export interface Ports {
   rollups: RollupStore;
   notifications: NotificationStore;
   notificationReads: NotificationReads;
+  /** The MIS connector's ports (shared/ports/mis.ts). */
+  mis: MisAdapters;
 }

@@ -1,3 +1,4 @@
+import type { IncidentVersion } from '../domain/incident-versions';
 import type { DecisionReason, NotificationKind, Recipient } from '../domain/notification-policy';
 import type { Key, StoredItem } from '../domain/records';
 
@@ -43,4 +44,6 @@ export interface NotificationReads {
   pupilProfile(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
   /** The kind of an intervention, from its start event on the pupil's timeline. */
   interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined>;
+  /** Every stored version of an incident (safeguarding is sticky across them). */
+  incidentVersions(schoolId: string, incidentId: string): Promise<IncidentVersion[]>;
 }

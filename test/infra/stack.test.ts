@@ -57,6 +57,8 @@ const expectedActions: Record<FunctionName, string[]> = {
     'dynamodb:GetItem',
     'dynamodb:PartiQLInsert',
     'dynamodb:PutItem',
+    // An incident's versions, to mark the weeks an amendment changes (issue 11).
+    'dynamodb:Query',
     'dynamodb:UpdateItem',
     'secretsmanager:GetSecretValue',
     ...tableKeyWrite,
@@ -71,10 +73,13 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...dlqSend,
   ],
   'notify-parents': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
-  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
+  // Query: an incident's versions, safeguarding being sticky across them (issue 11).
+  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
   'schedule-rollups': ['dynamodb:Query', 'events:PutEvents', ...tableKeyRead, ...dlqSend],
   'rollup-school': [
     'dynamodb:BatchGetItem',
+    // Clears the changed-week markers it folded (issue 11).
+    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
@@ -93,6 +98,17 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...tableKeyWrite,
     ...dlqSend,
   ],
+  'sync-mis': [
+    'dynamodb:GetItem',
+    'dynamodb:PartiQLInsert',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'secretsmanager:GetSecretValue',
+    ...tableKeyWrite,
+    ...dlqSend,
+  ],
+  'wonde-lifecycle': ['dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', ...tableKeyWrite],
 };
 
 const expectedIndexes: Record<FunctionName, string[]> = {
@@ -103,7 +119,13 @@ const expectedIndexes: Record<FunctionName, string[]> = {
   'schedule-rollups': ['gsi1'],
   'rollup-school': ['gsi2'],
   'trust-summary': ['gsi1', 'gsi2'],
+  'sync-mis': ['gsi1'],
+  'wonde-lifecycle': ['gsi1'],
 };
+const misConnectorFunctions: FunctionName[] = ['sync-mis', 'wonde-lifecycle'];
+/** The weekly rollup schedules (the MIS connector's 15-minute one is tested on its own). */
+const weeklySchedules = (t: Template) =>
+  resourcesOf(t, 'AWS::Scheduler::Schedule').filter(([, s]) => s.Properties.ScheduleExpression === weeklyRollup.scheduleExpression);
 
 describe('stack identity and outputs', () => {
   it('is named InterventionTracker-<stage>, as the CLI looks it up', () => {
@@ -281,9 +303,35 @@ describe('least privilege', () => {
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
     for (const name of functionNames.filter((n) => n !== 'ingest-events')) {
-      expect(json(fns[name].statements), name).not.toContain('secretsmanager');
-      expect(json(fns[name].statements), name).not.toContain(refOf(decrypt.Resource));
+      expect(json(fns[name].statements), name).not.toContain(`intervention-tracker/${stage}/*`);
+      if (!misConnectorFunctions.includes(name)) expect(json(fns[name].statements), name).not.toContain('secretsmanager');
+      if (!misConnectorFunctions.includes(name)) expect(json(fns[name].statements), name).not.toContain(refOf(decrypt.Resource));
     }
+  });
+
+  it('only the MIS connector reads Wonde tokens: their own prefix, decrypting only through Secrets Manager', () => {
+    const fns = deployedFunctions(template);
+    const tokenArn = { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-2:', { Ref: 'AWS::AccountId' }, `:secret:intervention-tracker-mis/${stage}/*`]] };
+    for (const name of misConnectorFunctions) {
+      const statements = fns[name].statements;
+      expect(statements.find((s) => s.Sid === 'ReadMisTokens')!.Resource, name).toEqual(tokenArn);
+      expect(statements.find((s) => s.Sid === 'DecryptMisTokensViaSecretsManager')!.Condition, name).toEqual({
+        StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:SecretARN': tokenArn },
+      });
+    }
+    for (const name of functionNames.filter((n) => !misConnectorFunctions.includes(n))) {
+      expect(json(fns[name].statements), name).not.toContain('intervention-tracker-mis');
+    }
+  });
+
+  it('syncs every 15 minutes through the schedule, and serves the Wonde lifecycle route', () => {
+    const fns = deployedFunctions(template);
+    const schedule = resourcesOf(template, 'AWS::Scheduler::Schedule').find(([, s]) => s.Properties.ScheduleExpression === 'rate(15 minutes)');
+    expect(schedule, 'mis sync schedule').toBeDefined();
+    expect(json(schedule![1].Properties.Target.Arn)).toContain(fns['sync-mis'].logicalId);
+    expect(schedule![1].Properties.Target.DeadLetterConfig).toBeDefined();
+    expect(resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toContain('POST /v1/mis/wonde/{key}');
   });
 
   it('the senders may SendEmail only as MAIL_FROM, with the stack identity and configuration set', () => {
@@ -426,7 +474,7 @@ describe('weekly schedule', () => {
   it('one schedule per distinct timezone, cron from events/schedule.ts, {"timezone"} payload, retries and DLQ', () => {
     const t = synth({ schoolTimezones: 'Europe/London, America/New_York,Europe/London' }).template();
     const fns = deployedFunctions(t);
-    const schedules = resourcesOf(t, 'AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
+    const schedules = weeklySchedules(t).map(([, s]) => s.Properties);
     expect(schedules.map((s) => s.ScheduleExpressionTimezone).sort()).toEqual(['America/New_York', 'Europe/London']);
     for (const schedule of schedules) {
       expect(schedule.ScheduleExpression).toBe(weeklyRollup.scheduleExpression);
@@ -446,7 +494,7 @@ describe('weekly schedule', () => {
   });
 
   it('defaults to one Europe/London schedule', () => {
-    const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule');
+    const schedules = weeklySchedules(template);
     expect(schedules.map(([, s]) => s.Properties.ScheduleExpressionTimezone)).toEqual([weeklyRollup.defaultTimezone]);
   });
 });
@@ -454,7 +502,8 @@ describe('weekly schedule', () => {
 describe('queues', () => {
   it('every queue is encrypted and refuses non-TLS requests', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(6);
+    // One DLQ per asynchronously invoked function (sync-mis included).
+    expect(queues).toHaveLength(7);
     for (const [queueId, queue] of queues) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       expect(queue.Properties.MessageRetentionPeriod).toBe(1_209_600);
@@ -472,7 +521,7 @@ describe('webhook API', () => {
     const fns = deployedFunctions(template);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r.Properties.RouteKey)).toEqual(['POST /v1/schools/{schoolId}/events']);
+    expect(routes.map(([, r]) => r.Properties.RouteKey)).toEqual(['POST /v1/schools/{schoolId}/events', 'POST /v1/mis/wonde/{key}']);
     expect(routes[0]![1].Properties.AuthorizationType).toBe('NONE');
     const integration = resource(template, String(routes[0]![1].Properties.Target['Fn::Join'][1][1].Ref));
     expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
@@ -556,7 +605,8 @@ describe('operability', () => {
     expect(alarms.some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx')).toBe(true);
     const iterator = alarms.find((a) => a.MetricName === 'IteratorAge')!;
     expect(refOf(iterator.Dimensions[0].Value)).toBe(fns['publish-stored-events'].logicalId);
-    expect(alarms).toHaveLength(6 + 2 * functionNames.length + 2);
+    // + the MIS connector's operator-alert alarm (infra/constructs/mis-connector.ts).
+    expect(alarms).toHaveLength(7 + 2 * functionNames.length + 2 + 1);
   });
 
   it('every alarm notifies the KMS-encrypted, TLS-only SNS topic that emails ops', () => {

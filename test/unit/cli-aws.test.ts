@@ -85,7 +85,7 @@ describe('stageTarget: stack outputs via CloudFormation', () => {
     expect(regions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-2']);
   });
 
-  const invokeOnly: string[] = [stackOutputs.rollupFunction, stackOutputs.publisherFunction];
+  const invokeOnly: string[] = [stackOutputs.rollupFunction, stackOutputs.publisherFunction, stackOutputs.syncFunction];
   const eagerOutputs = Object.values(stackOutputs).filter((key) => !invokeOnly.includes(key));
   it.each(eagerOutputs)('a stack without the %s output is a clear CliError', async (missing) => {
     const { [missing]: _dropped, ...rest } = outputs;

@@ -5,6 +5,9 @@ import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { addDays, dateInZone, weekJustEnded, weekStart } from '../../shared/domain/calendar';
 import { sign } from '../../shared/domain/signature';
 import { attendanceMark, incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
+import { DynamoMisConnectionStore } from '../../shared/adapters/aws/mis-connections';
+import { misSyncSchedule } from '../../infra/constructs/mis-connector';
+import { startFakeWonde, wondeContact, wondeStudent, type FakeWonde } from '../support/fake-wonde';
 import { DeployedStack } from './harness';
 import { allowed, grants, grantUsed } from './policy';
 
@@ -35,6 +38,8 @@ const usedByAwsOnTheFunctionsBehalf: { action: RegExp; reason: string }[] = [
 ];
 
 let stack: DeployedStack;
+/** The Wonde sync-mis reads (`-c wondeBaseUrl=`, so the template's WONDE_BASE_URL points here). */
+let wonde: FakeWonde;
 const today = dateInZone(new Date(), timezone);
 const lastWeek = weekJustEnded(new Date(), timezone);
 
@@ -92,7 +97,8 @@ const firstBatch = [
 ];
 
 beforeAll(async () => {
-  stack = await DeployedStack.start();
+  wonde = await startFakeWonde({ schoolId: 'A1930499544' });
+  stack = await DeployedStack.start({ wondeBaseUrl: wonde.baseUrl });
   const schools = new DynamoSchoolDirectory(stack.table);
   await schools.create({ schoolId: school, name: 'Oak Primary', leaders: ['head@oak.example.org'], timezone, dslEmail: 'dsl@oak.example.org', createdAt: occurredAt });
   const prefix = stack.template.functions['ingest-events'].environment.SECRETS_PREFIX;
@@ -101,6 +107,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await wonde?.stop();
 });
 
 const sentMail = () => stack.aws.calls.filter((call) => call.service === 'ses' && call.status === 200).map((call) => ({ caller: call.caller, to: call.body.Destination.ToAddresses as string[], subject: call.body.Content.Simple.Subject.Data as string }));
@@ -146,7 +153,9 @@ describe('the deployed wiring: each function as AWS runs it', () => {
   });
 
   it('schedule-rollups, invoked with the schedule input from the template, asks for one rollup per school', async () => {
-    const schedules = Object.values(stack.template.resources).filter((resource: any) => resource.Type === 'AWS::Scheduler::Schedule');
+    const schedules = Object.values(stack.template.resources).filter(
+      (resource: any) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties.ScheduleExpression !== misSyncSchedule,
+    );
     expect(schedules.length).toBeGreaterThan(0);
     for (const schedule of schedules as any[]) {
       const input = JSON.parse(stack.template.resolve(schedule.Properties.Target.Input));
@@ -172,6 +181,47 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     const retried = await stack.lambdas['trust-summary'].invoke(outcomes[0]!.event);
     expect(retried.error).toBeUndefined();
     expect(sentMail().filter((sent) => sent.caller === 'trust-summary').map((sent) => sent.to)).toEqual([stack.template.functions['trust-summary'].environment.TRUST_LEADERS!.split(',')]);
+  });
+});
+
+describe('the deployed wiring of the MIS connector (Wonde)', () => {
+  it('sync-mis, invoked with its schedule input, reads the connected school from Wonde and stores it through the webhook core', async () => {
+    const { MIS_SECRETS_PREFIX: prefix } = stack.template.functions['sync-mis'].environment;
+    stack.aws.secrets.set(`${prefix}/${school}/wonde`, wonde.token);
+    await new DynamoMisConnectionStore(stack.table).put({ schoolId: school, provider: 'wonde', misSchoolId: wonde.schoolId, state: 'connected', stateChangedAt: occurredAt, cursors: {} });
+    wonde.setCodes([{ id: 'AC1', code: '/' }]);
+    wonde.upsertStudent(wondeStudent('W001', { forename: 'Zebedee', surname: 'Quillfeather', contacts: [wondeContact('WC1', { email: 'guardian.quillfeather@example.org' })] }));
+    wonde.mark({ id: 'WM1', student: 'W001', date: today, session: 'AM', attendance_code: 'AC1' });
+
+    const schedule = Object.values(stack.template.resources).find((resource: any) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties.ScheduleExpression === misSyncSchedule) as any;
+    const result = await stack.lambdas['sync-mis'].call(JSON.parse(stack.template.resolve(schedule.Properties.Target.Input)));
+    expect(result.schools).toEqual([expect.objectContaining({ schoolId: school, status: 'complete', events: { 'pupil.upserted': 1, 'attendance.marked': 1 } })]);
+    const records = await readPupilRecords(stack.table, school, 'W001', today);
+    expect(records.profile?.firstName).toBe('Zebedee');
+    expect(records.attendance.map((mark) => mark.code)).toEqual(['/']);
+    expect(wonde.requests.every((request) => request.status === 200)).toBe(true);
+  });
+
+  it('wonde-lifecycle: a wrong key is 401, accessRevoked revokes the connection', async () => {
+    const { MIS_SECRETS_PREFIX: prefix } = stack.template.functions['wonde-lifecycle'].environment;
+    const key = 'wiring-wonde-webhook-key-0123456789';
+    stack.aws.secrets.set(`${prefix}/wonde-webhook-key`, key);
+    const lifecycle = (pathKey: string, body: unknown) => ({
+      version: '2.0',
+      routeKey: 'POST /v1/mis/wonde/{key}',
+      rawPath: `/v1/mis/wonde/${pathKey}`,
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      pathParameters: { key: pathKey },
+      isBase64Encoded: false,
+      body: JSON.stringify(body),
+    });
+    const revoke = { payload_type: 'accessRevoked', school_id: wonde.schoolId };
+    expect((await stack.lambdas['wonde-lifecycle'].call(lifecycle('wrong-key', revoke))).statusCode).toBe(401);
+    const answer = await stack.lambdas['wonde-lifecycle'].call(lifecycle(key, revoke));
+    expect([answer.statusCode, JSON.parse(answer.body)]).toEqual([200, { status: 'revoked', schoolId: school }]);
+    expect((await new DynamoMisConnectionStore(stack.table).get(school))?.state).toBe('revoked');
+    expect(stack.lambdas['wonde-lifecycle'].log).not.toContain(key);
   });
 });
 
