@@ -159,6 +159,7 @@ export function itemsOf(plan: WritePlan): Item[] {
   return [
     defined(plan.journal) as Item,
     ...plan.participants.map((item) => defined(item) as Item),
+    ...(plan.incidentVersion ? [defined(plan.incidentVersion) as Item] : []),
     ...(plan.profile ? [{ ...plan.profile.key, ...defined(plan.profile.attributes) } as Item] : []),
   ];
 }

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { addDays, weekJustEnded, weekStart } from '../shared/domain/calendar';
+import { addDays, isoWeekOf, weekJustEnded, weekStart } from '../shared/domain/calendar';
 import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
 import { localTarget } from '../infra/cli/targets';
 import { makePrivateDir, writePrivateFile } from '../shared/adapters/local/private-files';
+import { correctionsOf } from './demo-corrections';
 import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
@@ -13,7 +14,20 @@ import { firstNames, incidentAndRestorative, lastNames, random } from './synthet
  * rollup for the week just ended. Seeded, so a re-run posts the same eventIds (all
  * "duplicate"). Every name is invented; every address is @example.org.
  */
-const { values } = parseArgs({ options: { 'no-rollup': { type: 'boolean', default: false } }, strict: false });
+// strict: false, so that a test importing this module (to count what it would post) is not refused its own argv.
+const { values } = parseArgs({
+  options: {
+    'no-rollup': { type: 'boolean', default: false },
+    /** The whole term's registers; by default only the last `weeks` school weeks' marks are posted. */
+    full: { type: 'boolean', default: false },
+    weeks: { type: 'string', default: '2' },
+    /** Webhook requests in flight (an MIS sync sends a few at a time). */
+    concurrency: { type: 'string', default: '4' },
+    /** The MIS connector's demo instead (bench/demo-wonde.ts). */
+    wonde: { type: 'boolean', default: false },
+  },
+  strict: false,
+});
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
 
@@ -36,7 +50,7 @@ export const schools: DemoSchool[] = [
 
 type Event = Record<string, unknown>;
 
-/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions. */
+/** One school's term: roster, two marks a day, interventions, incidents, restorative sessions, and later corrections. */
 export function termOf(school: DemoSchool, termStart: string, lastDay: string): Event[] {
   const rand = random(school.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
@@ -128,7 +142,7 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
       }
     }
   });
-  return events;
+  return [...events, ...correctionsOf(events, random(school.seed + 1))];
 }
 
 const sdqKinds: ReadonlySet<string> = new Set(['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'counselling']);
@@ -171,6 +185,47 @@ async function post(schoolId: string, secret: string, events: Event[]) {
   }
 }
 
+/**
+ * The events posted: every roster and every non-register event of the term (interventions,
+ * incidents, restorative sessions: the content the emails and the summaries show), and the
+ * register marks of the last `weeks` school weeks, or of the whole term with --full. The term
+ * is generated whole either way, so the seeded content and eventIds are the same.
+ */
+function selected(events: Event[], lastDay: string): Event[] {
+  if (values.full) return events;
+  const from = addDays(weekStart(isoWeekOf(lastDay)), -7 * (Math.max(1, Number(values.weeks)) - 1));
+  return events.filter((event) => event.type !== 'attendance.marked' || ((event.data as { date: string }).date >= from));
+}
+
+/** Posts in batches of 500 with `concurrency` requests in flight, rosters first; shows events/s and ETA. */
+async function postAll(school: DemoSchool, secret: string, events: Event[]) {
+  const counts: Record<string, number> = {};
+  const started = performance.now();
+  let done = 0;
+  const progress = () => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = done / Math.max(seconds, 0.001);
+    const eta = rate > 0 ? (events.length - done) / rate : 0;
+    process.stdout.write(`\r  ${school.name}: ${done}/${events.length} events, ${rate.toFixed(0)} events/s, ETA ${eta.toFixed(0)} s   `);
+  };
+  const send = async (batch: Event[]) => {
+    for (const result of await post(school.schoolId, secret, batch)) counts[result.status] = (counts[result.status] ?? 0) + 1;
+    done += batch.length;
+    progress();
+  };
+  // Rosters first, as an MIS sync would, so notifications find contacts.
+  const rosters = events.filter((event) => event.type === 'pupil.upserted');
+  const rest = events.filter((event) => event.type !== 'pupil.upserted');
+  const batches = (list: Event[]) => Array.from({ length: Math.ceil(list.length / 500) }, (_, index) => list.slice(index * 500, index * 500 + 500));
+  for (const batch of batches(rosters)) await send(batch);
+  const queue = batches(rest);
+  await Promise.all(Array.from({ length: Math.max(1, Number(values.concurrency)) }, async () => {
+    for (let batch = queue.shift(); batch; batch = queue.shift()) await send(batch);
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\r  ${school.name}: ${events.length} events in ${seconds.toFixed(1)} s (${(events.length / seconds).toFixed(0)} events/s) — ${Object.entries(counts).map(([status, count]) => `${count} ${status}`).join(', ')}`);
+}
+
 async function main() {
   const target = await localTarget(port);
   const secretsFile = '.local/demo-schools.json';
@@ -179,10 +234,12 @@ async function main() {
   const lastWeek = weekJustEnded(today, 'Europe/London');
   const termStart = '2026-09-02' <= weekStart(lastWeek) ? '2026-09-02' : addDays(weekStart(lastWeek), -70);
   const lastDay = addDays(weekStart(lastWeek), 4);
-  console.log(`Demo term ${termStart} → ${lastDay} (through ISO week ${lastWeek}) on ${base}`);
+  const marks = values.full ? 'every register mark' : `register marks of the last ${values.weeks} weeks (--full for the whole term)`;
+  console.log(`Demo term ${termStart} → ${lastDay} (through ISO week ${lastWeek}) on ${base}: rosters, the term's other events, ${marks}`);
 
   for (const school of schools) {
-    let secret = known[school.schoolId];
+    // A secret from an earlier run is stale once the stack started empty (--fresh, --in-memory).
+    let secret = (await target.schools.get(school.schoolId)) ? known[school.schoolId] : undefined;
     if (!secret) {
       const added = await addSchool({ schoolId: school.schoolId, name: school.name, leaders: school.leaders, dslEmail: school.dsl }, target).catch((error: Error) => {
         throw new Error(`${error.message}. Its secret isn't in ${secretsFile}: restart with \`npm start -- --fresh\` and run the demo again.`);
@@ -193,20 +250,12 @@ async function main() {
       await makePrivateDir('.local');
       await writePrivateFile(secretsFile, JSON.stringify(known, null, 2));
     }
-    const events = termOf(school, termStart, lastDay);
-    // Rosters first, as an MIS sync would, so notifications find contacts.
-    events.sort((a, b) => Number(b.type === 'pupil.upserted') - Number(a.type === 'pupil.upserted'));
-    const counts: Record<string, number> = {};
-    const started = performance.now();
-    for (let index = 0; index < events.length; index += 500) {
-      for (const result of await post(school.schoolId, secret, events.slice(index, index + 500))) counts[result.status] = (counts[result.status] ?? 0) + 1;
-      process.stdout.write(`\r  ${school.name}: ${Math.min(index + 500, events.length)}/${events.length} events posted`);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`\r  ${school.name}: ${events.length} events in ${seconds.toFixed(1)} s — ${Object.entries(counts).map(([status, count]) => `${count} ${status}`).join(', ')}`);
+    await postAll(school, secret, selected(termOf(school, termStart, lastDay), lastDay));
   }
 
+  const flushing = performance.now();
   await fetch(`${base}/local/flush`, { method: 'POST' });
+  console.log(`  notifications and alerts delivered to the outbox in ${((performance.now() - flushing) / 1000).toFixed(1)} s`);
   if (values['no-rollup']) return;
   for (const school of schools) {
     await target.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId: school.schoolId, week: lastWeek, sendEmail: true } });
@@ -216,9 +265,9 @@ async function main() {
   console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
 }
 
-// Run as `npm run demo`; imported (to count what it would post), it only defines the term.
+// Run as `npm run demo` (`-- --wonde`: the MIS connector); imported (to count what it would post), it only defines the term.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: Error) => {
+  (values.wonde ? import('./demo-wonde').then(({ wondeDemo }) => wondeDemo(port)) : main()).catch((error: Error) => {
     console.error(`demo: ${error.message}`);
     process.exit(1);
   });

@@ -37,6 +37,34 @@ export interface FunctionFigure {
   initMsSdkExternal: number;
   /** Largest contributors to the shipped bundle, by package. */
   largestPackages: { name: string; bytes: number }[];
+  /**
+   * The per-client floor: only the SDK clients and commands this bundle contains (read from its
+   * metafile), bundled alone with the same options, and its median import time in the same runs.
+   */
+  floor: { imports: string[]; bundleBytes: number; initMs: number; initCpuMs: number };
+  /** initMs ÷ floor.initMs (goal ≤ 1.2: the project's own code adds at most 20 %). */
+  ratioToFloor: number;
+  ratioToFloorCpu: number;
+}
+
+/** `@aws-sdk/<package>` → the client classes and commands a bundle pulls in from it. */
+function sdkImportsOf(metafile: Metafile): Map<string, Set<string>> {
+  const used = new Map<string, Set<string>>();
+  const shipped = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
+  for (const path of shipped) {
+    const match = /node_modules\/(@aws-sdk\/[^/]+)\/dist-es\/(?:commands\/)?([A-Za-z0-9]+(?:Client|Command))\.js$/.exec(path);
+    // Only what the project imports itself (the credential chain's inner SSO clients come with any client).
+    if (!match || !/^@aws-sdk\/(client|lib)-/.test(match[1]!) || /^@aws-sdk\/client-sso/.test(match[1]!)) continue;
+    used.set(match[1]!, (used.get(match[1]!) ?? new Set()).add(match[2]!));
+  }
+  return used;
+}
+
+/** An entry module that imports exactly those names and keeps them (no tree-shaking them away). */
+function floorSource(used: Map<string, Set<string>>): string {
+  const lines = [...used].map(([pkg, names], index) => `import { ${[...names].map((name) => `${name} as n${index}_${name}`).join(', ')} } from '${pkg}';`);
+  const names = [...used].flatMap(([, names], index) => [...names].map((name) => `n${index}_${name}`));
+  return `${lines.join('\n')}\nglobalThis.__floor = [${names.join(', ')}];\n`;
 }
 
 const outDir = join(import.meta.dirname, '.out', 'functions');
@@ -56,12 +84,15 @@ function largestPackages(metafile: Metafile, count: number) {
   return [...bytes].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, size]) => ({ name, bytes: size }));
 }
 
-async function bundle(name: string, variant: 'cdk' | 'sdk-external') {
+async function bundle(name: string, variant: 'cdk' | 'sdk-external' | 'floor', floor?: string) {
   const dir = join(outDir, variant, name);
   await mkdir(dir, { recursive: true });
   const outfile = join(dir, 'index.mjs');
+  const entry = floor === undefined ? join(import.meta.dirname, '..', 'functions', name, 'index.ts') : join(dir, 'floor.mjs');
+  if (floor !== undefined) await writeFile(entry, floor);
   const result = await build({
-    entryPoints: [join(import.meta.dirname, '..', 'functions', name, 'index.ts')],
+    entryPoints: [entry],
+    nodePaths: [join(import.meta.dirname, '..', 'node_modules')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -72,7 +103,7 @@ async function bundle(name: string, variant: 'cdk' | 'sdk-external') {
     minify: true,
     sourcemap: true,
     sourcesContent: false,
-    external: variant === 'cdk' ? [] : ['@aws-sdk/*'],
+    external: variant === 'sdk-external' ? ['@aws-sdk/*'] : [],
     metafile: true,
     logLevel: 'silent',
   });
@@ -113,8 +144,10 @@ export async function measureFunctions(runs: number, progress: (line: string) =>
   const bundles = [];
   for (const name of functionNames) {
     const [cdk, external] = [await bundle(name, 'cdk'), await bundle(name, 'sdk-external')];
-    bundles.push({ name, cdk, external });
-    progress(`  bundled ${name}: ${(cdk.bytes / 1024).toFixed(0)} KB (SDK external: ${(external.bytes / 1024).toFixed(0)} KB)`);
+    const used = sdkImportsOf(cdk.metafile);
+    const floor = { ...(await bundle(name, 'floor', floorSource(used))), imports: [...used].flatMap(([pkg, names]) => [...names].map((item) => `${pkg}#${item}`)) };
+    bundles.push({ name, cdk, external, floor });
+    progress(`  bundled ${name}: ${(cdk.bytes / 1024).toFixed(0)} KB (SDK external: ${(external.bytes / 1024).toFixed(0)} KB; its SDK clients alone: ${(floor.bytes / 1024).toFixed(0)} KB)`);
   }
   // Interleaved runs, so a busy moment on the machine lands on every function alike.
   const samples = new Map<string, number[]>();
@@ -125,8 +158,9 @@ export async function measureFunctions(runs: number, progress: (line: string) =>
   };
   for (let run = 0; run < runs; run++) {
     await sample('baseline', empty, true);
-    for (const { name, cdk, external } of bundles) {
+    for (const { name, cdk, external, floor } of bundles) {
       await sample(`${name}:cdk`, cdk.outfile, true);
+      await sample(`${name}:floor`, floor.outfile, true);
       if (name === 'ingest-events') await sample(`${name}:nomaps`, cdk.outfile, false);
       await sample(`${name}:external`, external.outfile, true);
     }
@@ -134,9 +168,10 @@ export async function measureFunctions(runs: number, progress: (line: string) =>
   }
   const baselineInitMs = median(samples.get('baseline')!);
   const baselineCpuMs = median(samples.get('baseline:cpu')!);
-  return bundles.map(({ name, cdk, external }) => {
+  return bundles.map(({ name, cdk, external, floor }) => {
     const initMs = median(samples.get(`${name}:cdk`)!);
     const initCpuMs = median(samples.get(`${name}:cdk:cpu`)!);
+    const floorFigures = { imports: floor.imports, bundleBytes: floor.bytes, initMs: median(samples.get(`${name}:floor`)!), initCpuMs: median(samples.get(`${name}:floor:cpu`)!) };
     return {
       name,
       bundleBytes: cdk.bytes,
@@ -151,6 +186,9 @@ export async function measureFunctions(runs: number, progress: (line: string) =>
       bundleBytesSdkExternal: external.bytes,
       initMsSdkExternal: median(samples.get(`${name}:external`)!),
       largestPackages: largestPackages(cdk.metafile, 5),
+      floor: floorFigures,
+      ratioToFloor: initMs / floorFigures.initMs,
+      ratioToFloorCpu: initCpuMs / floorFigures.initCpuMs,
     };
   });
 }

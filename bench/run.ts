@@ -21,6 +21,7 @@ const { measureFunctions } = await import('./functions');
 const { measureIngest, measureWriteCost, runRound } = await import('./ingest');
 const { instrument } = await import('./meter');
 const { measureRollup } = await import('./rollup');
+const { LatencyProbe, measureLatency } = await import('./latency');
 const { goals, render } = await import('./report');
 const { pricesEuWest2, schoolMonthlyCost } = await import('./cost');
 
@@ -55,12 +56,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function withStack<T>(label: string, work: (stack: Stack) => Promise<T>): Promise<T> {
+async function withStack<T>(label: string, work: (stack: Stack) => Promise<T>, options: Partial<Parameters<typeof startLocalStack>[0]> = {}): Promise<T> {
   const dataDir = await mkdtemp(join(tmpdir(), `tracker-bench-${label}-`));
   progress(`starting DynamoDB Local and the local stack (${label})`);
   // The schedule has "already run" this week: the minute timer must not start a rollup mid-measurement.
   await writeFile(join(dataDir, 'scheduler.json'), JSON.stringify({ 'Europe/London': weekJustEnded(new Date(), 'Europe/London') }));
-  const stack = await startLocalStack({ port: 0, dataDir, inMemory: true });
+  const stack = await startLocalStack({ port: 0, dataDir, inMemory: true, ...options });
   const stop = async () => {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -125,15 +126,26 @@ async function main() {
     return { ingest, cost };
   });
 
+  const probe = new LatencyProbe();
+  const latency = await withStack(
+    'latency',
+    async (stack) => {
+      progress('LATENCY: webhook 200 → parent email in the outbox, first-day absences, 1 and 32 requests in flight');
+      const { webhookSecret } = await addSchool({ schoolId: 'bench-latency', name: 'Bench Latency', leaders: ['head@bench-latency.example.org'] }, stack.adapters);
+      return measureLatency(stack, probe, 'bench-latency', webhookSecret, progress);
+    },
+    probe.stackOptions(),
+  );
+
   const rollup = await withStack('rollup', async (stack) => {
     progress('ROLLUP: seeding two 1,000-pupil schools (1 and 30 prior weeks)');
     return measureRollup(stack, { pupils: 1000, priorWeeks: 30, runs: 9, meter: instrument(stack.adapters.table.client), progress });
   });
   rollup.implementation = rollupImplementation();
 
-  const figures = { ingest, cost, functions, rollup };
+  const figures = { ingest, cost, functions, rollup, latency };
   const monthly = schoolMonthlyCost({ cost, rollup });
-  const goalList = goals(ingest, cost, functions, rollup);
+  const goalList = goals(ingest, cost, functions, rollup, latency);
   const machineFigures = { ...machineInfo, loadAverageAtEnd: loadavg().map((value) => Number(value.toFixed(2))) };
   const results = {
     generatedAt: new Date().toISOString(),
@@ -151,6 +163,7 @@ async function main() {
       retried5xx,
       duplicateAnswers,
     })),
+    latency: latency.map((figure) => Object.fromEntries(Object.entries(figure).map(([key, value]) => [key, Math.round(value)]))),
     writeRoundTripsPerEvent: Number(cost.writeRoundTripsPerEvent.toFixed(4)),
     wcuPerEvent: Number(cost.wcuPerEvent.toFixed(4)),
     writeCost: cost,

@@ -20,6 +20,8 @@ export const storedEventDetail = z.object({
   safeguardingConcern: z.boolean(),
   /** Attendance marks only: the DfE code, so the first-day-absence rule can match N, O and U. */
   attendanceCode: z.string().optional(),
+  /** Attendance marks only: the N, O or U this mark replaced, when it no longer is one (a correction). */
+  correctedFromCode: z.string().optional(),
   /** Restrictive interventions only: the parent-report decision (never its reason). */
   parentReport: z.enum(['send', 'withhold']).optional(),
   key: z.object({ pk: z.string(), sk: z.string() }),

@@ -24,6 +24,8 @@ export const rules = {
           detail: { safeguardingConcern: [false] },
         },
         { 'detail-type': ['attendance.marked'], detail: { attendanceCode: [...firstDayAbsenceCodes] } },
+        // An absence corrected after its notice may have gone out (docs/notifications.md).
+        { 'detail-type': ['attendance.marked'], detail: { correctedFromCode: [...firstDayAbsenceCodes] } },
       ],
     },
   },

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logger';
 
 /**
@@ -7,7 +8,8 @@ import { logger } from '../shared/logger';
  * invocation (so importing the bundle needs no environment and does no I/O), then kept
  * for the life of the execution environment. Logs carry the Lambda context.
  */
-export function lambdaHandler<Event, Result>(build: () => (event: Event) => Promise<Result>) {
-  let handle: ((event: Event) => Promise<Result>) | undefined;
-  return middy(async (event: Event) => (handle ??= build())(event)).use(injectLambdaContext(logger));
+export function lambdaHandler<Event, Result>(build: () => (event: Event, context?: Context) => Promise<Result>) {
+  let handle: ((event: Event, context?: Context) => Promise<Result>) | undefined;
+  // The Lambda context goes on to functions that budget their time (sync-mis).
+  return middy(async (event: Event, context: Context) => (handle ??= build())(event, context)).use(injectLambdaContext(logger));
 }

@@ -6,7 +6,10 @@ import { publishStoredEvents } from './publish-stored-events';
 import { recordMailFeedbackHandler } from './record-mail-feedback';
 import { rollupSchool } from './rollup-school';
 import { scheduleRollups } from './schedule-rollups';
+import { staffApi } from './staff-api';
+import { syncMis } from './sync-mis';
 import { trustSummary } from './trust-summary';
+import { wondeLifecycle } from './wonde-lifecycle';
 
 /**
  * Every function, by the name its folder (and its Lambda) has. The CDK stack bundles
@@ -21,6 +24,9 @@ export const functionFactories = {
   'rollup-school': rollupSchool,
   'trust-summary': trustSummary,
   'record-mail-feedback': recordMailFeedbackHandler,
+  'staff-api': staffApi,
+  'sync-mis': syncMis,
+  'wonde-lifecycle': wondeLifecycle,
 } satisfies Record<string, (ports: Ports) => (event: never) => Promise<unknown>>;
 
 export type FunctionName = keyof typeof functionFactories;

@@ -43,6 +43,8 @@ export interface FunctionSpec {
   sendsEmail?: true;
   /** secretsmanager:GetSecretValue on `<prefix>/*` and kms:Decrypt via Secrets Manager. */
   readsWebhookSecrets?: true;
+  /** secretsmanager:GetSecretValue on `<MIS_SECRETS_PREFIX>/*` (granted by infra/constructs/mis-connector.ts). */
+  readsMisSecrets?: true;
 }
 
 /**
@@ -86,7 +88,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // GetItem: the school (pattern 1). Put/Update: conditional writes and
     // TransactWriteItems of journal items, marks and roster (patterns 3-5).
     // PartiQLInsert: new marks and events go as batched put-if-absent INSERTs (docs/performance.md).
-    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'] },
+    // Query: an incident's versions, to mark the weeks a late amendment changes (pattern 19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'] },
     readsWebhookSecrets: true,
   },
   'publish-stored-events': {
@@ -105,8 +108,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     env: [...storage, ...mail],
     // The stored record and pupil profile by key, decisions (patterns 12, 13); an
-    // intervention's start on the pupil's timeline (pattern 7).
-    table: { actions: ['dynamodb:GetItem', ...write], indexes: ['byPupil'] },
+    // intervention's start on the pupil's timeline (pattern 7); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write], indexes: ['byPupil'] },
     sendsEmail: true,
   },
   'alert-dsl': {
@@ -115,8 +118,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 60,
     memoryMb: 512,
     env: [...storage, ...mail],
-    // The stored record and the school by key; the decision (pattern 12).
-    table: { actions: ['dynamodb:GetItem', ...write] },
+    // The stored record and the school by key; the decision (pattern 12); an incident's versions (19).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:Query', ...write] },
     sendsEmail: true,
   },
   'schedule-rollups': {
@@ -137,7 +140,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     // TRUST_NAME: the school summary email names the trust.
     env: [...storage, 'EVENT_BUS_NAME', ...mail, 'TRUST_NAME'],
     // Attendance, week index, rollups (patterns 9, 11, 14, 15), pupils' names (BatchGet).
-    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write], indexes: ['byWeek'] },
+    // DeleteItem: clears the changed-week markers it folded (pattern 20).
+    table: { actions: [...read, 'dynamodb:BatchGetItem', ...write, 'dynamodb:DeleteItem'], indexes: ['byWeek'] },
     publishes: true,
     sendsEmail: true,
   },
@@ -160,10 +164,51 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     memoryMb: 256,
     // SES_CONFIGURATION_SET: feedback on another stack's mail (same account) is ignored.
     env: [...storage, ...mail],
-    // GetItem: the sent message by SES id (pattern 19), school, stored incident, profile.
+    // GetItem: the sent message by SES id (pattern 30), school, stored incident, profile.
     // UpdateItem: the decision's feedback. PutItem: the leaders' warning claimed once, and
     // (TransactWriteItems of Update + Put) marked sent with its own message id.
     table: { actions: ['dynamodb:GetItem', ...write] },
     sendsEmail: true,
+  },
+  'staff-api': {
+    description: 'Staff API: pupil search, chronology, weekly figures and records posted by staff',
+    trigger: 'api',
+    timeoutSeconds: 25,
+    memoryMb: 1024,
+    env: [...storage],
+    // GetItem: school, pupil profile, rollup (patterns 1, 25, 28). BatchGet: a chronology page's
+    // restorative sessions seen through a participant link (26). PutItem, PartiQLInsert: the
+    // webhook core's writes of journal items, participant links and incident versions (3);
+    // Query and UpdateItem: as the webhook, an incident's versions and the changed-week markers
+    // of a late record (19, 20). Index Queries: roster, incidents (gsi1: 24, 27), chronology
+    // (gsi3: 26), a term of school-weeks for caseload and follow-ups (gsi2: 29).
+    table: {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'],
+      indexes: ['byPupil', 'byPupilTime', 'byWeek'],
+    },
+  },
+  'sync-mis': {
+    description: 'MIS connector: every 15 minutes, reads each connected school from Wonde and stores it as events',
+    trigger: 'schedule',
+    // Lambda's maximum: a first sync of a large school stops at the budget and resumes next run.
+    timeoutSeconds: 900,
+    // A Wonde page of 1,000 students with contacts is a few MB of JSON (docs/mis-connector.md).
+    memoryMb: 1024,
+    env: [...storage, 'MIS_SECRETS_PREFIX', 'WONDE_BASE_URL'],
+    // GetItem: school, connection, pupil profile (deletions, patterns 1, 21, 23). Query only
+    // on gsi1: MIS_CONNECTIONS (pattern 22). UpdateItem: cursors and state. Put/Update/
+    // PartiQLInsert: the event store's writes, as ingest-events (patterns 3-5).
+    table: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:PartiQLInsert'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
+  },
+  'wonde-lifecycle': {
+    description: "Wonde's schoolApproved / accessRevoked webhook: moves a connection between connected and revoked",
+    trigger: 'api',
+    timeoutSeconds: 25,
+    memoryMb: 256,
+    env: [...storage, 'MIS_SECRETS_PREFIX'],
+    // Query only on gsi1: MIS_CONNECTIONS (pattern 22, the school by its Wonde id). UpdateItem: the state (21).
+    table: { actions: ['dynamodb:UpdateItem'], indexes: ['byPupil'] },
+    readsMisSecrets: true,
   },
 };

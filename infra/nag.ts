@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Validations, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { FunctionSpec } from './functions';
 
@@ -61,4 +61,13 @@ export function listAcknowledgements(root: IConstruct): Acknowledgement[] {
         })),
       ),
   );
+}
+
+/** How cdk-nag prints an ARN in a finding id: pseudo parameters as `<AWS::AccountId>`. */
+export function nagArn(stack: Stack, arn: string): string {
+  const resolved = stack.resolve(arn) as string | { 'Fn::Join': [string, unknown[]] };
+  if (typeof resolved === 'string') return resolved;
+  return resolved['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
+    .join('');
 }

@@ -23,6 +23,11 @@ export const outputNames = {
   operatorPolicy: 'OperatorPolicyArn',
   customDomainTarget: 'CustomDomainTarget',
   scheduledTimezones: 'ScheduledTimezones',
+  staffUserPoolId: 'StaffUserPoolId',
+  staffUserPoolClientId: 'StaffUserPoolClientId',
+  staffAppBucket: 'StaffAppBucket',
+  staffAppUrl: 'StaffAppUrl',
+  syncFunction: 'SyncMisFunctionName',
 } as const;
 
 /** The outputs `tracker --stage` reads; all of them must exist for the CLI to start. */
@@ -34,4 +39,9 @@ export const cliOutputs = {
   rollupFunction: outputNames.rollupFunction,
   publisherFunction: outputNames.publisherFunction,
   scheduledTimezones: outputNames.scheduledTimezones,
+  staffUserPoolId: outputNames.staffUserPoolId,
+  staffUserPoolClientId: outputNames.staffUserPoolClientId,
+  staffAppBucket: outputNames.staffAppBucket,
+  staffAppUrl: outputNames.staffAppUrl,
+  syncFunction: outputNames.syncFunction,
 } as const;

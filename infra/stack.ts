@@ -1,4 +1,5 @@
 import { CfnOutput, Tags, type StackProps } from 'aws-cdk-lib';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../functions/registry';
 import type { TrackerConfig } from './config';
@@ -9,7 +10,11 @@ import { Mail } from './constructs/mail';
 import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { OperatorAccess } from './constructs/operator-access';
-import { Rollups } from './constructs/rollups';
+import { InvokeUnqualified, Rollups } from './constructs/rollups';
+import { MisConnector } from './constructs/mis-connector';
+import { StaffAccess } from './constructs/staff-access';
+import { StaffAppHosting } from './constructs/staff-app-hosting';
+import { delivery } from './delivery';
 import { SectionedStack } from './constructs/section';
 import { Storage } from './constructs/storage';
 import type { TrackerFunction } from './constructs/tracker-function';
@@ -44,9 +49,27 @@ export class TrackerStack extends SectionedStack {
     const functions = new Functions(this, 'Functions', { config, projectRoot: props.projectRoot, storage, bus: fanOut.bus, mail });
     const notifications = new Notifications(this, 'Notifications', { config, functions });
     fanOut.route(storage, functions, notifications);
-    new Rollups(this, 'Rollups', { config, functions });
+    const rollups = new Rollups(this, 'Rollups', { config, functions });
     const api = new IngestApi(this, 'IngestApi', { config, handler: functions.byName['ingest-events'].function });
+    // Staff sign-in (Cognito) and the staff API's routes behind its JWT authorizer; the app.
+    new StaffAccess(this, 'StaffAccess', { stage, httpApi: api.httpApi, handler: functions.byName['staff-api'].function });
+    new StaffAppHosting(this, 'StaffApp', { stage, httpApi: api.httpApi });
     const observability = new Observability(this, 'Observability', { config, functions, httpApi: api.httpApi });
+    new MisConnector(this, 'MisConnector', {
+      stage,
+      functions: functions.byName,
+      secretsKey: storage.secretsKey,
+      httpApi: api.httpApi,
+      scheduleGroup: rollups.scheduleGroup,
+      scheduleTarget: (fn) =>
+        new InvokeUnqualified(fn, {
+          input: scheduler.ScheduleTargetInput.fromObject({}),
+          retryAttempts: delivery.scheduleRetryAttempts,
+          maxEventAge: delivery.scheduleMaxEventAge,
+          deadLetterQueue: functions.deadLettersOf('sync-mis'),
+        }),
+      alarm: (id, metric, description) => observability.alarm(id, metric, description),
+    });
     const operator = new OperatorAccess(this, 'OperatorAccess', {
       stage,
       storage,

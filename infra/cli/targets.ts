@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -6,6 +7,10 @@ import { systemClock } from '../../shared/adapters/aws/environment';
 import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-directory';
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/secrets-manager';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
+import { DynamoMisConnectionStore } from '../../shared/adapters/aws/mis-connections';
+import { misSecretsPrefix, SecretsManagerMisTokenStore } from '../../shared/adapters/aws/secrets-manager-mis-tokens';
+import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-store';
+import type { MisConnectionStore, MisTokenStore } from '../../shared/ports/mis';
 import type { Clock, SchoolDirectory, WebhookSecretStore } from '../../shared/ports';
 import { credentialsFileName, readLocalCredentials } from '../local/credentials';
 import { localRegion } from '../local/dynamodb-local';
@@ -24,8 +29,24 @@ export interface CliTarget {
    * timezone in use (the local stack). `school add` refuses any other.
    */
   scheduledTimezones?: string[];
+  /** The staff user pool (infra/cli/staff.ts). */
+  staffPool(): StaffPoolRef;
+  /** Where `tracker app publish` uploads the staff app (deployed stages only). */
+  staffAppBucket(): { bucket: string; region: string; url: string };
+  /** The MIS connector's connections and tokens (Secrets Manager when deployed). */
+  mis: { connections: MisConnectionStore; tokens: MisTokenStore };
   /** Runs a function as its trigger would (Lambda Invoke, or the local stack's twin). */
   invoke(functionName: string, payload: unknown): Promise<unknown>;
+}
+
+export interface StaffPoolRef {
+  userPoolId: string;
+  clientId: string;
+  /** Cognito's endpoint: the emulator locally, `https://cognito-idp.<region>.amazonaws.com` deployed. */
+  endpoint: string;
+  region: string;
+  /** Locally, where a new user's invitation goes (Cognito emails it when deployed). */
+  outboxDir?: string;
 }
 
 export class CliError extends Error {
@@ -40,12 +61,13 @@ export const stackName = trackerStackName;
 const invocableFunctions: Record<string, string> = {
   'rollup-school': stackOutputs.rollupFunction,
   'publish-stored-events': stackOutputs.publisherFunction,
+  'sync-mis': stackOutputs.syncFunction,
 };
 
 export async function localTarget(port: number): Promise<CliTarget> {
   const base = `http://127.0.0.1:${port}`;
   const info = await fetch(`${base}/local/stack`)
-    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string; dataDir: string }>)
+    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string; dataDir: string; cognito: { endpoint: string; userPoolId: string; clientId: string } }>)
     .catch(() => {
       throw new CliError(`no local stack answers at ${base}: start it with \`npm start\` (same PORT), or pass --stage NAME`);
     });
@@ -62,8 +84,13 @@ export async function localTarget(port: number): Promise<CliTarget> {
     table,
     schools: new DynamoSchoolDirectory(table),
     secrets: new TableSecretStore(table),
+    mis: { connections: new DynamoMisConnectionStore(table), tokens: new TableMisTokenStore(table) },
     clock: systemClock,
     webhookUrl: (schoolId) => `${base}/v1/schools/${schoolId}/events`,
+    staffPool: () => ({ ...info.cognito, region: localRegion, outboxDir: join(info.dataDir, 'outbox') }),
+    staffAppBucket: () => {
+      throw new CliError(`the local stack serves the staff app from app/dist itself (${base}/app/): publish needs --stage`);
+    },
     async invoke(functionName, payload) {
       const response = await fetch(`${base}/local/functions/${functionName}/invoke`, {
         method: 'POST',
@@ -106,8 +133,19 @@ export async function stageTarget(
       output(stackOutputs.secretsPrefix),
       output(stackOutputs.secretsKey),
     ),
+    mis: {
+      connections: new DynamoMisConnectionStore(table),
+      tokens: new SecretsManagerMisTokenStore(new SecretsManagerClient({ region }), misSecretsPrefix(stage), output(stackOutputs.secretsKey)),
+    },
     clock: systemClock,
     webhookUrl: (schoolId) => `${apiUrl}/v1/schools/${schoolId}/events`,
+    staffPool: () => ({
+      userPoolId: output(stackOutputs.staffUserPoolId),
+      clientId: output(stackOutputs.staffUserPoolClientId),
+      endpoint: `https://cognito-idp.${region}.amazonaws.com`,
+      region,
+    }),
+    staffAppBucket: () => ({ bucket: output(stackOutputs.staffAppBucket), region, url: output(stackOutputs.staffAppUrl) }),
     async invoke(functionName, payload) {
       const outputName = invocableFunctions[functionName];
       if (!outputName) throw new CliError(`the CLI does not invoke ${functionName} on a deployed stage`);

@@ -5,6 +5,9 @@ import { dateInZone } from '../../shared/domain/calendar';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { addSchool, revokePreviousSecret, rotateSecret, SchoolError } from '../../shared/services/schools';
+import { publishApp } from './app-publish';
+import { addStaff, removeStaff, staffToken } from './staff';
+import { misOptions, misUsage, runMisCommand } from './mis-commands';
 import { republishCommand } from './republish';
 import { CliError, localTarget, stageTarget, type CliTarget } from './targets';
 
@@ -18,7 +21,13 @@ const usage = `usage: tracker <command> [--json] [--stage NAME]
   school revoke-secret --id ID
   rollup --school ID --week YYYY-Www
   pupil export --school ID --pupil PUPIL
-  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]`;
+  staff add --email EMAIL --role staff|dsl|leader --school ID [--password P]
+  staff add --email EMAIL --role trust [--password P]
+  staff remove --email EMAIL
+  staff token --email EMAIL --password P [--mfa-code CODE]
+  app publish --stage NAME
+  republish --school ID --since YYYY-MM-DD [--until YYYY-MM-DD]
+${misUsage}`;
 
 const options = {
   json: { type: 'boolean', default: false },
@@ -31,9 +40,14 @@ const options = {
   school: { type: 'string' },
   week: { type: 'string' },
   pupil: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  password: { type: 'string' },
+  'mfa-code': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  ...misOptions,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -102,13 +116,32 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
       const exported = pupilExport(schoolId, pupilId, records, now);
       return { json: exported, text: JSON.stringify(exported, null, 2) };
     }
+    case 'staff add': {
+      const user = await addStaff(values, await target());
+      return { json: user, text: `Added ${user.email} as ${user.role}${user.schoolId ? ` of ${user.schoolId}` : ''} (user ${user.userId}).` };
+    }
+    case 'staff remove': {
+      const removed = await removeStaff(values, await target());
+      return { json: removed, text: `Disabled ${removed.email}: no new sign-in; issued access tokens stop within 15 minutes.` };
+    }
+    case 'staff token': {
+      const token = await staffToken(values, await target());
+      return { json: token, text: JSON.stringify(token) };
+    }
+    case 'app publish': {
+      const published = await publishApp(await target());
+      return { json: published, text: `Published ${published.files} files; the staff app is at ${published.url}` };
+    }
     case 'republish': {
       const result = await republishCommand(await target(), { schoolId: need(values, 'school'), since: need(values, 'since'), until: values.until });
       const count = Object.values(result.events).reduce((sum, n) => sum + n, 0);
       return { json: result, text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.` };
     }
-    default:
+    default: {
+      const mis = await runMisCommand(command, values, target);
+      if (mis) return mis;
       throw new CliError(`unknown command "${command}"\n${usage}`);
+    }
   }
 }
 

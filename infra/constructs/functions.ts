@@ -13,7 +13,9 @@ import { functionSpecs, mailPacing, storageAttemptMs, type FunctionSpec } from '
 import { acknowledge, acknowledgementReasons } from '../nag';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { Mail } from './mail';
-import { metricsNamespace, nagArn, pascal } from './names';
+import { nagArn } from '../nag';
+import { misConnectorEnvironment } from './mis-connector';
+import { metricsNamespace, pascal } from './names';
 import { Section } from './section';
 import type { Storage } from './storage';
 import { TrackerFunction } from './tracker-function';
@@ -47,6 +49,7 @@ export class Functions extends Section {
       SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
       TRUST_LEADERS: config.trustLeaders.join(','),
       TRUST_NAME: config.trustName,
+      ...misConnectorEnvironment(this, config.stage),
     };
     for (const name of functionNames) {
       const spec = functionSpecs[name];

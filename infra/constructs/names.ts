@@ -17,14 +17,6 @@ export function kebab(value: string): string {
     .toLowerCase();
 }
 
-/** How cdk-nag prints an ARN in a finding id: pseudo parameters as `<AWS::AccountId>`. */
-export function nagArn(stack: Stack, arn: string): string {
-  const resolved = stack.resolve(arn) as string | { 'Fn::Join': [string, unknown[]] };
-  if (typeof resolved === 'string') return resolved;
-  return resolved['Fn::Join'][1]
-    .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
-    .join('');
-}
 
 /** Powertools' namespace of the business metrics (POWERTOOLS_METRICS_NAMESPACE). */
 export const metricsNamespace = (stage: string) => `InterventionTracker/${stage}`;

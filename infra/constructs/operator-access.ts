@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { table as tableDefinition } from '../../shared/domain/table';
 import { acknowledge, acknowledgementReasons } from '../nag';
-import { nagArn } from './names';
+import { nagArn } from '../nag';
 import { Section } from './section';
 import type { Storage } from './storage';
 

@@ -62,7 +62,7 @@ export class Rollups extends Section {
  * The Scheduler's Lambda target, granted lambda:InvokeFunction on the function's own ARN
  * only (the L2 grants `<arn>:*` too, every version and alias, which the schedule never uses).
  */
-class InvokeUnqualified extends LambdaInvoke {
+export class InvokeUnqualified extends LambdaInvoke {
   constructor(
     private readonly target: lambda.IFunction,
     props: ConstructorParameters<typeof LambdaInvoke>[1],

@@ -44,7 +44,7 @@ export class Storage extends Section {
     this.table = new dynamodb.TableV2(stack, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: string },
       sortKey: { name: tableDefinition.sortKey, type: string },
-      globalSecondaryIndexes: [byPupil, byWeek].map((index) => ({
+      globalSecondaryIndexes: Object.values(tableDefinition.indexes).map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: string },
         sortKey: { name: index.sortKey, type: string },

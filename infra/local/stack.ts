@@ -1,6 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,14 +20,21 @@ import { OutboxMailer } from '../../shared/adapters/local/outbox';
 import { makePrivateDir, tightenTree, writePrivateFile } from '../../shared/adapters/local/private-files';
 import { TableSecretStore } from '../../shared/adapters/local/table-secret-store';
 import { TallyMetrics } from '../../shared/adapters/local/tally-metrics';
+import { DynamoMisConnectionStore, DynamoStoredRoster } from '../../shared/adapters/aws/mis-connections';
+import { outboxAlerts } from '../../shared/adapters/local/mis-alerts';
+import { TableMisTokenStore } from '../../shared/adapters/local/table-mis-token-store';
+import { WondeSource, wondeDefaultBaseUrl, type WondeSourceOptions } from '../../shared/adapters/wonde/wonde-source';
 import { weekJustEnded } from '../../shared/domain/calendar';
 import { logger } from '../../shared/logger';
 import type { Clock, EventPublisher, EventStore, Mailer, Ports, TrustSettings } from '../../shared/ports';
 import { functionSpecs, mailPacing } from '../functions';
+import { startCognitoLocal } from './cognito-local';
 import { ensureTable } from './create-table';
 import { ensureLocalCredentials, type LocalCredentials } from './credentials';
 import { localRegion, startDynamoDBLocal } from './dynamodb-local';
 import { createLocalHttpServer } from './http-server';
+import { DynamoStaffReads } from '../../shared/adapters/aws/staff-reads';
+import { createStaffAuthorizer } from './staff-authorizer';
 import { streamDelivery } from '../stream-delivery';
 import { StreamPoller } from './stream-poller';
 
@@ -60,7 +68,20 @@ export interface LocalStackOptions {
    * socket against it, so under load it fails healthy calls.)
    */
   storageTimeoutMs?: number;
+  /** Staff access tokens' lifetime in seconds (default 15 minutes; tests shorten it). */
+  accessTokenSeconds?: number;
+  /** The built staff app served at /app/ (default app/dist, built by `npm run build:app`). */
+  appDir?: string;
+  /** The Wonde connector's source: base URL (default WONDE_BASE_URL, else Wonde's), retry timing. */
+  wonde?: WondeSourceOptions;
+  /** Who gets the connector's operator alerts in the outbox (default OPS_EMAIL, else ops@localhost). */
+  operators?: string[];
 }
+
+export const defaultAppDir = fileURLToPath(new URL('../../app/dist', import.meta.url));
+
+/** The MIS sync runs every 15 minutes, on the minute timer (contract section 9). */
+export const misSyncIntervalMs = 15 * 60_000;
 
 /**
  * Default per-attempt storage timeout: DynamoDB Local answers within it even when saturated
@@ -78,6 +99,8 @@ export interface LocalStack {
   /** DynamoDB Local's JVM (fault-injection tests pause it with SIGSTOP/SIGCONT). */
   dynamodbPid: number;
   dataDir: string;
+  /** The local Cognito emulator: the staff user pool and its app client. */
+  cognito: { endpoint: string; userPoolId: string; clientId: string; issuer: string };
   /** Every port, as the local stack wires them, and the table behind them (for tests). */
   adapters: LocalAdapters;
   invoke(name: FunctionName, payload: unknown): Promise<unknown>;
@@ -97,6 +120,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const credentials = await ensureLocalCredentials(dataDir);
 
   const dynamodb = await startDynamoDBLocal({ dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb'), credentials });
+  const cognito = await startCognitoLocal({ dataDir, accessTokenSeconds: options.accessTokenSeconds }).catch(async (error) => {
+    await dynamodb.stop();
+    throw error;
+  });
   const clientConfig = {
     endpoint: dynamodb.endpoint,
     region: localRegion,
@@ -157,6 +184,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     notificationReads: new DynamoNotificationReads(table),
     mailFeedback: new DynamoMailFeedbackStore(table),
     metrics: new TallyMetrics(),
+    staffReads: new DynamoStaffReads(table),
+    mis: {
+      source: new WondeSource({ baseUrl: process.env.WONDE_BASE_URL || wondeDefaultBaseUrl, ...options.wonde }),
+      connections: new DynamoMisConnectionStore(table),
+      tokens: new TableMisTokenStore(table),
+      alerts: outboxAlerts(mailer, options.operators ?? [process.env.OPS_EMAIL || 'ops@localhost']),
+      roster: new DynamoStoredRoster(table),
+    },
   };
   for (const [name, factory] of Object.entries(functionFactories)) {
     functions[name as FunctionName] = factory(adapters) as (event: unknown) => Promise<unknown>;
@@ -210,19 +245,39 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await writePrivateFile(schedulerFile, JSON.stringify(lastRuns));
       }
     }
+    // The deployed schedule's rate(15 minutes), on the same timer.
+    const lastSync = lastRuns['mis-sync'] ? Date.parse(lastRuns['mis-sync']) : 0;
+    if (now.getTime() - lastSync >= misSyncIntervalMs) {
+      lastRuns['mis-sync'] = now.toISOString();
+      await writePrivateFile(schedulerFile, JSON.stringify(lastRuns));
+      // A failing sync is logged, like the deployed function's error; the rollup check above is unaffected.
+      await functions['sync-mis']({}).catch((error: Error) => logger.warn('MIS sync failed', { errorMessage: error.message }));
+    }
   };
   const timer = setInterval(() => tick().catch((error) => logger.warn('scheduler failed', { errorMessage: (error as Error).message })), 60_000);
 
   const server = createLocalHttpServer({
     webhook: functions['ingest-events'] as never,
+    misWebhook: functions['wonde-lifecycle'] as never,
     invoke: async (name, payload) => {
       if (!(name in functions)) throw new Error(`no function named ${name}`);
       return functions[name as FunctionName](payload);
     },
     flush,
     // The CLI reads the key from dataDir's credentials file, never over HTTP.
-    stackInfo: () => ({ tableName: localTableName, dynamodbEndpoint: dynamodb.endpoint, dataDir: resolve(dataDir) }),
+    stackInfo: () => ({
+      tableName: localTableName,
+      dynamodbEndpoint: dynamodb.endpoint,
+      dataDir: resolve(dataDir),
+      cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.clientId },
+    }),
     outboxDir,
+    staff: {
+      handler: functions['staff-api'] as never,
+      authorizer: await createStaffAuthorizer(cognito),
+      appDir: options.appDir ?? defaultAppDir,
+      appConfig: { cognito: { endpoint: cognito.endpoint, clientId: cognito.clientId } },
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -237,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamodbCredentials: credentials,
     dynamodbPid: dynamodb.pid,
     dataDir,
+    cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.clientId, issuer: cognito.issuer },
     adapters,
     invoke: (name, payload) => functions[name](payload),
     flush,
@@ -248,7 +304,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await poller.stop();
       await bus.drain();
       rawClient.destroy();
-      await dynamodb.stop();
+      await Promise.all([dynamodb.stop(), cognito.stop()]);
     },
   };
 }

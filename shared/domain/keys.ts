@@ -79,6 +79,8 @@ export const trustSummaryKey = (week: string) => ({ pk: `TRUST#WEEK#${week}`, sk
 
 /** Notification dedup key of a first-day absence: one message per pupil per day, whichever mark. */
 export const absenceDedupKey = (date: string) => `absence#${date}`;
+/** ... and of its correction: at most one per pupil per day too. */
+export const absenceCorrectionDedupKey = (date: string) => `absence-correction#${date}`;
 /** GSI2 entry of a notification decision: the school-week's decisions, for the weekly rollup. */
 export const notificationWeekSortPrefix = 'notification#';
 export const notificationWeekIndex = (schoolId: string, week: string, decidedAtUtc: string, eventId: string, recipient: string) => ({
@@ -100,6 +102,49 @@ export const weekSortPrefix = (kind: string) => `${kind}#`;
 
 /**
  * A sent message, by SES's message id: which decision sent it, so SES feedback (bounce,
- * complaint) can mark that decision with one GetItem (docs/data-model.md, pattern 19).
+ * complaint) can mark that decision with one GetItem (docs/data-model.md, pattern 30).
  */
 export const sentMessageKey = (messageId: string) => ({ pk: `MAIL#${part(messageId)}`, sk: 'SENT' });
+
+/**
+ * Staff API. The chronology index (GSI3) holds every entry of a pupil's chronology sorted by
+ * time, so "newest first, one page" is one Query whatever the entry's kind. The sort key
+ * starts with the UTC instant; the tail keeps entries of the same instant apart.
+ */
+export const chronologyIndex = (schoolId: string, pupilId: string, instantUtc: string, tail: string) => ({
+  gsi3pk: pupilPartition(schoolId, pupilId),
+  gsi3sk: `${instantUtc}#${part(tail)}`,
+});
+/** A school's roster (GSI1): one entry per pupil profile, for the staff's pupil search. */
+export const rosterPartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#ROSTER`;
+export const rosterIndex = (schoolId: string, pupilId: string) => ({ gsi1pk: rosterPartition(schoolId), gsi1sk: `PUPIL#${part(pupilId)}` });
+/** Journal items of a pupil's incidents on the timeline (GSI1 sort key prefix). */
+export const incidentTimelinePrefix = 'INCIDENT#';
+
+/**
+ * Every version of one incident (same incidentId, each eventId): a small item each, so "was
+ * any version a safeguarding concern?" and "which weeks is it filed under?" are one Query.
+ */
+export const incidentPartition = (schoolId: string, incidentId: string) => `SCHOOL#${part(schoolId)}#INCIDENT#${part(incidentId)}`;
+export const incidentVersionKey = (schoolId: string, incidentId: string, occurredAtUtc: string, eventId: string) => ({
+  pk: incidentPartition(schoolId, incidentId),
+  sk: `VERSION#${occurredAtUtc}#${part(eventId)}`,
+});
+
+/**
+ * A school-week that received a record after it ended (a late mark, a correction, an
+ * amended incident): the next rollup re-folds from the oldest such week. One partition per
+ * school, sorted by week, so "every changed week up to W" is one Query.
+ */
+export const changedWeekPartition = (schoolId: string) => `SCHOOL#${part(schoolId)}#CHANGED_WEEKS`;
+export const changedWeekKey = (schoolId: string, week: string) => ({ pk: changedWeekPartition(schoolId), sk: `WEEK#${week}` });
+
+/** A school's MIS connection (Wonde): state, cursors, checkpoint (docs/mis-connector.md). */
+export const misConnectionKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_CONNECTION' });
+/** GSI1 entry listing every school with an MIS connection: the 15-minute sync reads one partition. */
+export const misConnectionIndex = (schoolId: string) => ({ gsi1pk: 'MIS_CONNECTIONS', gsi1sk: `SCHOOL#${part(schoolId)}` });
+export const misConnectionPartition = 'MIS_CONNECTIONS';
+/** The school's MIS token on the local stack only (Secrets Manager when deployed). */
+export const misTokenKey = (schoolId: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: 'MIS_TOKEN' });
+/** The Wonde lifecycle webhook's URL key, one per deployment (local stack only). */
+export const misWebhookKeyKey = { pk: 'MIS#WONDE', sk: 'WEBHOOK_KEY' } as const;

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import type { StoredItem } from './records';
-import { firstDayAbsenceCodes } from '../../events/attendance-codes';
+import { attendanceCategories, firstDayAbsenceCodes } from '../../events/attendance-codes';
 import type { EventType } from '../../events/catalogue';
 import { incidentRecorded } from '../../events/incident';
 import { interventionEnded, interventionKinds, interventionStarted } from '../../events/intervention';
 import { contact, type Contact, type NotifyForKind } from '../../events/pupil';
 import { restorativeSessionRecorded } from '../../events/restorative';
-import { absenceDedupKey } from './keys';
+import { absenceCorrectionDedupKey, absenceDedupKey } from './keys';
 import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
 /**
@@ -31,7 +31,7 @@ export type InterventionKind = (typeof interventionKinds)[number];
 export type AbsenceCode = (typeof firstDayAbsenceCodes)[number];
 
 /** What a parent message is about. */
-export const parentNoticeKinds = ['force', 'detention', 'intervention-started', 'intervention-ended', 'restorative', 'absence'] as const;
+export const parentNoticeKinds = ['force', 'detention', 'intervention-started', 'intervention-ended', 'restorative', 'absence', 'absence-correction'] as const;
 export type ParentNoticeKind = (typeof parentNoticeKinds)[number];
 /** The `kind` attribute of a decision record (`none`: the event is of no notifying kind). */
 export type NotificationKind = ParentNoticeKind | 'dsl-alert' | 'none' | RestrictiveDecisionKind;
@@ -44,6 +44,7 @@ export const preferenceOf: Record<ParentNoticeKind, NotifyForKind> = {
   'intervention-ended': 'intervention',
   restorative: 'restorative',
   absence: 'absence',
+  'absence-correction': 'absence',
 };
 /** Kinds a contact's `notifyFor` cannot switch off (DfE reasonable-force guidance). */
 export const statutoryKinds: ReadonlySet<ParentNoticeKind> = new Set(['force']);
@@ -51,11 +52,15 @@ export const statutoryKinds: ReadonlySet<ParentNoticeKind> = new Set(['force']);
 /** Reasons that apply to the event as a whole: recorded once per pupil, recipient `none`. */
 export const eventReasons = [
   'safeguarding',
+  /** A restorative session about an incident that was (in any version) a safeguarding concern. */
+  'linked-safeguarding',
   'not-notifiable',
   'no-summary-for-parents',
   'past-date',
   'future-date',
   'absence-corrected',
+  /** An absence notice was sent, and the mark is now an authorised absence (or not a possible session): nothing more is sent. */
+  'absence-now-authorised',
   'no-contacts',
 ] as const;
 export type EventReason = (typeof eventReasons)[number];
@@ -66,6 +71,8 @@ export type ContactReason =
   | 'no-parental-responsibility'
   | 'no-email'
   | 'duplicate-email'
+  /** Absence correction: this contact was not sent the absence notice, so there is nothing to correct. */
+  | 'not-told-of-absence'
   | `opted-out:${NotifyForKind}`;
 
 /** Reasons the service adds when it carries a decision out. */
@@ -118,6 +125,16 @@ export interface ParentPolicyInput {
   today: string;
   /** intervention.ended: the programme's kind from its start event, when it is known. */
   interventionKind?: InterventionKind;
+  /**
+   * Whether any stored version of the incident (incident.recorded: this one's; restorative:
+   * the linked `incidentId`'s) carried `safeguardingConcern: true`. Safeguarding is sticky.
+   */
+  incidentSafeguarding?: boolean;
+  /**
+   * attendance.marked whose absence (N/O/U) was corrected: the contacts who were sent the
+   * first-day absence notice about this very mark (its date and session).
+   */
+  toldOfAbsence?: ReadonlySet<string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +170,9 @@ export type ParentNotice =
       /** summaryForParents with other participants' ids and names redacted. */
       summary: string;
     }
-  | { kind: 'absence'; pupil: PupilName; date: string; session: 'AM' | 'PM'; code: AbsenceCode };
+  | { kind: 'absence'; pupil: PupilName; date: string; session: 'AM' | 'PM'; code: AbsenceCode }
+  /** The mark an absence notice was about now says the pupil was there (present, or approved education off site). */
+  | { kind: 'absence-correction'; pupil: PupilName; date: string; session: 'AM' | 'PM'; now: 'present' | 'approvedOffSite' };
 
 // ---------------------------------------------------------------------------------------------
 // Decisions
@@ -203,9 +222,9 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     case 'incident.recorded': {
       const data = parseData(incidentRecorded, record);
       const kind: NotificationKind = data.physicalIntervention?.used ? 'force' : data.detention ? 'detention' : 'none';
-      if (data.safeguardingConcern === true || record.safeguardingConcern === true) return { notify: false, kind, reason: 'safeguarding' };
+      if (data.safeguardingConcern === true || record.safeguardingConcern === true || input.incidentSafeguarding) return { notify: false, kind, reason: 'safeguarding' };
       if (kind === 'none') return { notify: false, kind, reason: 'not-notifiable' };
-      const base = { occurredAt: String(record.occurredAt), incidentRef: data.incidentId, category: data.category };
+      const base = { occurredAt: data.happenedAt ?? String(record.occurredAt), incidentRef: data.incidentId, category: data.category };
       if (kind === 'force') {
         const force = data.physicalIntervention!;
         return {
@@ -259,6 +278,8 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     }
     case 'restorative.session.recorded': {
       const data = parseData(restorativeSessionRecorded, record);
+      // Its summary would tell parents about an incident the DSL is handling.
+      if (input.incidentSafeguarding) return { notify: false, kind: 'restorative', reason: 'linked-safeguarding' };
       const summary = data.summaryForParents?.trim();
       if (!summary) return { notify: false, kind: 'restorative', reason: 'no-summary-for-parents' };
       return {
@@ -280,6 +301,8 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
       const date = String(record.date);
       const code = String(record.code);
       const session = record.session === 'PM' ? 'PM' : 'AM';
+      // A correction of a notice already sent, whatever the date: the service found who was told.
+      if (input.toldOfAbsence) return judgeCorrection(input.toldOfAbsence, date, session, code);
       if (date < today) return { notify: false, kind: 'absence', reason: 'past-date' };
       if (date > today) return { notify: false, kind: 'absence', reason: 'future-date' };
       // The bus said N/O/U, but the stored mark is the truth now: a correction wins.
@@ -300,6 +323,25 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
   }
 }
 
+/**
+ * A mark corrected after its first-day absence notice went out (docs/notifications.md): the
+ * families told "absent" hear "our records now show they were there" when the pupil was in
+ * school or in approved education off site, whatever the date (a wrong absence notice
+ * worries a family); an authorised code means the family gave the reason, so the notice was
+ * true and nothing more is sent, with the decision recorded.
+ */
+function judgeCorrection(told: ReadonlySet<string>, date: string, session: 'AM' | 'PM', code: string): EventVerdict {
+  if (told.size === 0) return { notify: false, kind: 'absence', reason: 'absence-corrected' };
+  const category = attendanceCategories.present.includes(code as never) ? 'present' : attendanceCategories.approvedOffSite.includes(code as never) ? 'approvedOffSite' : undefined;
+  if (!category) return { notify: false, kind: 'absence-correction', reason: 'absence-now-authorised' };
+  return {
+    notify: true,
+    kind: 'absence-correction',
+    dedupKey: absenceCorrectionDedupKey(date),
+    notice: (pupil) => ({ kind: 'absence-correction', pupil: nameOf(pupil), date, session, now: category }),
+  };
+}
+
 function optedOut(contact: Contact, preference: NotifyForKind): boolean {
   return contact.notifyFor !== undefined && !contact.notifyFor.includes(preference);
 }
@@ -312,6 +354,12 @@ export function contactSuppression(contact: Contact, kind: ParentNoticeKind): Co
   const preference = preferenceOf[kind];
   if (!statutoryKinds.has(kind) && optedOut(contact, preference)) return `opted-out:${preference}`;
   return undefined;
+}
+
+/** A stored mark that replaced an N, O or U with a code that is no longer one: that code. */
+export function correctedAbsenceCode(record: StoredItem): string | undefined {
+  const { code, previousCode } = record as { code?: unknown; previousCode?: unknown };
+  return record.type === 'attendance.marked' && absenceCodes.has(String(previousCode)) && !absenceCodes.has(String(code)) ? String(previousCode) : undefined;
 }
 
 /** The pupils a stored record is about. */
@@ -345,6 +393,7 @@ export function decideParentNotifications(input: ParentPolicyInput): PlannedDeci
     for (const person of profile.contacts) {
       const recipient: Recipient = { contactId: person.contactId, relationship: person.relationship, ...(person.email ? { email: person.email } : {}) };
       let reason: ContactReason | undefined = contactSuppression(person, verdict.kind);
+      if (!reason && verdict.kind === 'absence-correction' && !input.toldOfAbsence?.has(person.contactId)) reason = 'not-told-of-absence';
       const address = person.email?.toLowerCase();
       if (!reason && address && addresses.has(address)) reason = 'duplicate-email';
       if (reason) {
@@ -409,15 +458,18 @@ export interface DslAlert {
   incidentRef: string;
   category: string;
   severity: number;
+  /** An amended version that does not itself say safeguarding: an earlier version did. */
+  amendment?: boolean;
 }
 
 export function dslAlertFor(eventId: string, record: StoredItem, pupilId: string, profile: PupilProfile | undefined): DslAlert {
   const data = parseData(incidentRecorded, record);
   return {
+    ...(isSafeguardingConcern(record) ? {} : { amendment: true }),
     eventId,
     pupilId,
     ...(profile ? { pupilName: `${profile.firstName} ${profile.lastName}` } : {}),
-    occurredAt: String(record.occurredAt),
+    occurredAt: data.happenedAt ?? String(record.occurredAt),
     incidentRef: data.incidentId,
     category: data.category,
     severity: data.severity,

@@ -1,12 +1,16 @@
 import type { EventType, TrackerEvent } from '../../events/catalogue';
 import { pupilIdsOf } from '../../events/catalogue';
 import { dateInZone, isoWeekOf } from './calendar';
+import { attendanceCategory } from '../../events/attendance-codes';
 import {
   attendanceMarkKey,
+  chronologyIndex,
   journalKey,
+  incidentVersionKey,
   journalParticipantKey,
   pupilPartition,
   pupilProfileKey,
+  rosterIndex,
   timelineSortKey,
   weekEventSortKey,
   weekPartition,
@@ -36,7 +40,7 @@ export type WritePlan =
   /** Attendance: the mark itself is the idempotency record (its `eventIds`), one write per mark. */
   | { kind: 'mark'; eventId: string; mark: LatestWins }
   /** Everything else: an immutable journal item keyed by eventId, plus what hangs off it. */
-  | { kind: 'journal'; eventId: string; journal: Item; participants: Item[]; profile?: LatestWins };
+  | { kind: 'journal'; eventId: string; journal: Item; participants: Item[]; profile?: LatestWins; incidentVersion?: Item };
 
 export interface SchoolContext {
   schoolId: string;
@@ -60,8 +64,10 @@ export function eventDate(event: TrackerEvent, timezone: string): string {
       // The statutory record belongs to the day it happened, not the day it was posted.
       return dateInZone(new Date(event.data.startedAt), timezone);
     case 'pupil.upserted':
-    case 'incident.recorded':
       return dateInZone(new Date(event.occurredAt), timezone);
+    case 'incident.recorded':
+      // When it happened, not when this version was recorded: amendments file under the same week.
+      return dateInZone(new Date(event.data.happenedAt ?? event.occurredAt), timezone);
   }
 }
 
@@ -77,7 +83,18 @@ const retentionByType: Record<EventType, RetainedRecord> = {
   'outcome.measure.recorded': 'outcomeMeasure',
 };
 
-export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt: Date): WritePlan {
+/** Absences appear on a pupil's chronology; present and not-possible marks do not. */
+const isAbsence = (code: Parameters<typeof attendanceCategory>[0]) => attendanceCategory(code).endsWith('Absence');
+
+/** Lower-case name and id, so the staff's pupil search is one case-insensitive `contains`. */
+export const rosterSearchText = (pupilId: string, firstName: string, lastName: string) =>
+  `${firstName} ${lastName} ${pupilId}`.toLowerCase();
+
+/**
+ * `recordedBy`: the signed-in user who posted the event through the staff API (never from
+ * the body: the catalogue strips unknown fields); absent for events from the MIS.
+ */
+export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt: Date, recordedBy?: string): WritePlan {
   const { schoolId } = school;
   const occurredAtUtc = new Date(event.occurredAt).toISOString();
   const date = eventDate(event, school.timezone);
@@ -93,6 +110,7 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
     week,
     receivedAt: receivedAt.toISOString(),
     expiresAt: expiresAt(retentionByType[event.type], date),
+    ...(recordedBy ? { recordedBy } : {}),
   };
 
   if (event.type === 'attendance.marked') {
@@ -109,6 +127,10 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
           session: data.session,
           code: data.code,
           minutesLate: data.minutesLate,
+          // A corrected mark that is no longer an absence leaves the chronology (undefined = REMOVE).
+          ...(isAbsence(data.code)
+            ? chronologyIndex(schoolId, event.pupilId, occurredAtUtc, `A#${data.date}#${data.session}`)
+            : { gsi3pk: undefined, gsi3sk: undefined }),
         },
       },
     };
@@ -144,6 +166,8 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
           eventId: event.eventId,
           occurredAtUtc,
           ...event.data,
+          ...rosterIndex(schoolId, event.pupilId),
+          searchText: rosterSearchText(event.pupilId, event.data.firstName, event.data.lastName),
           expiresAt: expiresAt('pupilProfile', date),
         },
       },
@@ -151,7 +175,22 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
   }
 
   journal.data = event.data;
-  if (event.type === 'incident.recorded') journal.safeguardingConcern = event.data.safeguardingConcern === true;
+  Object.assign(journal, chronologyIndex(schoolId, firstPupil, occurredAtUtc, `E#${event.eventId}`));
+  let incidentVersion: Item | undefined;
+  if (event.type === 'incident.recorded') {
+    journal.safeguardingConcern = event.data.safeguardingConcern === true;
+    incidentVersion = {
+      ...incidentVersionKey(schoolId, event.data.incidentId, occurredAtUtc, event.eventId),
+      recordKind: 'incident-version',
+      schoolId,
+      incidentId: event.data.incidentId,
+      eventId: event.eventId,
+      occurredAtUtc,
+      week,
+      safeguardingConcern: journal.safeguardingConcern,
+      expiresAt: journal.expiresAt,
+    };
+  }
   // Routing flag for the bus (the decision only; the withholding reason stays in `data`).
   if (event.type === 'restrictive.intervention.recorded') journal.parentReport = event.data.parentReport === 'send' ? 'send' : 'withhold';
   // Derived once, from the one cut-off table, so the export, chronology and rollup agree.
@@ -160,6 +199,7 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
     kind: 'journal',
     eventId: event.eventId,
     journal,
+    ...(incidentVersion ? { incidentVersion } : {}),
     // Each further pupil of a restorative session gets a small link item on their own timeline.
     participants: otherPupils.map((pupilId) => ({
       ...journalParticipantKey(schoolId, event.eventId, pupilId),
@@ -170,6 +210,7 @@ export function planWrite(event: TrackerEvent, school: SchoolContext, receivedAt
       expiresAt: journal.expiresAt,
       gsi1pk: pupilPartition(schoolId, pupilId),
       gsi1sk: timeline,
+      ...chronologyIndex(schoolId, pupilId, occurredAtUtc, `E#${event.eventId}`),
     })),
   };
 }

@@ -1,5 +1,11 @@
 import { storedEventSource, type BusEvent, type StoredEventDetail } from '../../events/bus';
 import type { EventType } from '../../events/catalogue';
+import { correctedAbsenceCode } from './notification-policy';
+
+const correction = (item: Record<string, unknown>) => {
+  const code = correctedAbsenceCode(item);
+  return code ? { correctedFromCode: code } : {};
+};
 
 /**
  * Turns a stored item (the table stream's new image) into the bus event announcing it.
@@ -18,7 +24,7 @@ export function busEventForStoredItem(item: Record<string, unknown>): BusEvent |
     date: item.date as string,
     week: item.week as string,
     safeguardingConcern: item.safeguardingConcern === true,
-    ...(type === 'attendance.marked' ? { attendanceCode: item.code as string } : {}),
+    ...(type === 'attendance.marked' ? { attendanceCode: item.code as string, ...correction(item) } : {}),
     ...(type === 'restrictive.intervention.recorded' ? { parentReport: item.parentReport === 'send' ? 'send' : 'withhold' } : {}),
     key: { pk: item.pk as string, sk: item.sk as string },
   };

@@ -13,6 +13,8 @@ export const table = {
     byPupil: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** School week: journal events, notification decisions and rollups by ISO week. */
     byWeek: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** Pupil chronology (staff API): every entry about one pupil by time, so a page is one Query. */
+    byPupilTime: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   },
 } as const;
 

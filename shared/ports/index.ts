@@ -12,8 +12,10 @@ import type { NotificationReads, NotificationStore } from './notifications';
 import type { EventPublisher } from './publisher';
 import type { RollupStore } from './rollup-store';
 import type { SchoolDirectory } from './schools';
+import type { StaffReads } from './staff-reads';
 import type { TrustSettings } from './settings';
 import type { WebhookSecretStore } from './webhook-secrets';
+import type { MisAdapters } from './mis';
 
 export type { Clock } from './clock';
 export type { EventStore, StoreOutcome } from './event-store';
@@ -24,8 +26,9 @@ export type { ClaimResult, DecisionStatus, NotificationDecisionItem, Notificatio
 export type { BusEvent } from '../../events/bus';
 export type { EventPublisher } from './publisher';
 export type { PupilRecords, StoredItem } from './pupil-records';
-export type { RollupStore } from './rollup-store';
+export type { RollupSave, RollupStore } from './rollup-store';
 export type { SchoolDirectory, SchoolProfile } from './schools';
+export type { ChronologyItem, ChronologyPage, PupilSummary, StaffReads } from './staff-reads';
 export type { TrustSettings } from './settings';
 export type { WebhookSecretStore } from './webhook-secrets';
 
@@ -49,4 +52,7 @@ export interface Ports {
   mailFeedback: MailFeedbackStore;
   /** Business metrics; absent: nothing is counted. */
   metrics?: BusinessMetrics;
+  staffReads: StaffReads;
+  /** The MIS connector's ports (shared/ports/mis.ts). */
+  mis: MisAdapters;
 }

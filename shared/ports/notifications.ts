@@ -1,3 +1,4 @@
+import type { IncidentVersion } from '../domain/incident-versions';
 import type { DecisionReason, NotificationKind, Recipient } from '../domain/notification-policy';
 import type { Key, StoredItem } from '../domain/records';
 import type { SentMessage } from './mail-feedback';
@@ -27,6 +28,9 @@ export interface NotificationDecisionItem extends Key {
   expiresAt: number;
   gsi2pk: string;
   gsi2sk: string;
+  /** The pupil's chronology (staff API). */
+  gsi3pk: string;
+  gsi3sk: string;
 }
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: Record<string, unknown> };
@@ -46,4 +50,6 @@ export interface NotificationReads {
   pupilProfile(schoolId: string, pupilId: string): Promise<Record<string, unknown> | undefined>;
   /** The kind of an intervention, from its start event on the pupil's timeline. */
   interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined>;
+  /** Every stored version of an incident (safeguarding is sticky across them). */
+  incidentVersions(schoolId: string, incidentId: string): Promise<IncidentVersion[]>;
 }

@@ -1,9 +1,11 @@
 import type { StoredItem } from '../domain/records';
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
-import { notificationKey, notificationWeekIndex } from '../domain/keys';
+import { anySafeguarding } from '../domain/incident-versions';
+import { absenceDedupKey, chronologyIndex, notificationKey, notificationWeekIndex } from '../domain/keys';
 import { dslAlertMessage, parentMessage } from '../domain/messages';
 import {
+  correctedAbsenceCode,
   decideParentNotifications,
   dslAlertFor,
   dslDecisionRecipient,
@@ -95,6 +97,7 @@ export function decisionItem(
   return {
     ...notificationKey(context.schoolId, decision.pupilId, decision.dedupKey, recipientKey),
     ...notificationWeekIndex(context.schoolId, context.week, decidedAt, context.eventId, recipientKey),
+    ...chronologyIndex(context.schoolId, decision.pupilId, decidedAt, `N#${decision.dedupKey}#${recipientKey}`),
     recordKind: 'notification',
     schoolId: context.schoolId,
     pupilId: decision.pupilId,
@@ -194,6 +197,13 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     if (interventionId) interventionKind = await deps.notificationReads.interventionKind(detail.schoolId, pupilIds[0], interventionId);
   }
 
+  // Decided here, as late as possible, from every version stored by now: an amendment that
+  // leaves the flag out is routed here by the bus, and must still be safeguarding.
+  const incidentId = (detail.type === 'incident.recorded' || detail.type === 'restorative.session.recorded') ? (record.data as { incidentId?: string } | undefined)?.incidentId : undefined;
+  const incidentSafeguarding = incidentId ? anySafeguarding(await deps.notificationReads.incidentVersions(detail.schoolId, incidentId)) : false;
+
+  const toldOfAbsence = correctedAbsenceCode(record) ? await contactsToldOfAbsence(detail.schoolId, record, profiles, deps) : undefined;
+
   const planned = decideParentNotifications({
     eventId: detail.eventId,
     type: detail.type,
@@ -201,6 +211,8 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     profiles,
     today: dateInZone(now, school.timezone),
     interventionKind: interventionKind as InterventionKind | undefined,
+    incidentSafeguarding,
+    ...(toldOfAbsence ? { toldOfAbsence } : {}),
   });
 
   const context = decisionContext(detail, school, now, 'parent-notification');
@@ -209,7 +221,25 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
     const { outcome, reason } = await carryOut(decision, context, school, deps);
     count(summary, outcome, reason);
   }
+  // The DSL sees every version of a safeguarding incident, amendments without the flag too.
+  if (detail.type === 'incident.recorded' && incidentSafeguarding && !isSafeguardingConcern(record)) {
+    const alerted = await alertDsl(detail, deps, school, record);
+    for (const [outcome, times] of Object.entries(alerted.outcomes)) for (let n = 0; n < times; n++) count(summary, outcome as DecisionOutcome);
+    summary.toLeaders = alerted.toLeaders;
+  }
   return summary;
+}
+
+/** The contacts sent the day's absence notice about this very mark (one of its eventIds): GetItem per contact. */
+async function contactsToldOfAbsence(schoolId: string, record: StoredItem, profiles: Map<string, PupilProfile | undefined>, deps: NotificationDeps): Promise<Set<string>> {
+  const pupilId = String(record.pupilId);
+  const markEvents = new Set([...((record.eventIds as Iterable<string> | undefined) ?? [])].map(String));
+  const told = new Set<string>();
+  for (const person of profiles.get(pupilId)?.contacts ?? []) {
+    const decision = await deps.notificationReads.storedRecord(notificationKey(schoolId, pupilId, absenceDedupKey(String(record.date)), person.contactId));
+    if (decision?.status === 'sent' && markEvents.has(String(decision.eventId))) told.add(person.contactId);
+  }
+  return told;
 }
 
 async function carryOut(
@@ -238,9 +268,16 @@ async function carryOut(
 
 /** A safeguarding concern to the school's DSL, or its leaders when none is configured (alert-dsl). */
 export async function alertDslOfEvent(detail: StoredEventDetail, deps: NotificationDeps): Promise<NotificationSummary> {
-  const summary = emptySummary(detail.schoolId, detail.eventId);
   const { school, record } = await loadContext(detail, deps);
-  if (!isSafeguardingConcern(record)) return { ...summary, ignored: true };
+  const incidentId = (record.data as { incidentId?: string } | undefined)?.incidentId;
+  const sticky = record.type === 'incident.recorded' && incidentId !== undefined && anySafeguarding(await deps.notificationReads.incidentVersions(detail.schoolId, incidentId));
+  if (!isSafeguardingConcern(record) && !sticky) return { ...emptySummary(detail.schoolId, detail.eventId), ignored: true };
+  return alertDsl(detail, deps, school, record);
+}
+
+/** One DSL alert for a stored incident already judged to be safeguarding. */
+async function alertDsl(detail: StoredEventDetail, deps: NotificationDeps, school: SchoolProfile, record: StoredItem): Promise<NotificationSummary> {
+  const summary = emptySummary(detail.schoolId, detail.eventId);
   const pupilId = pupilIdsOfRecord(record)[0] ?? detail.pupilIds[0];
   if (!pupilId) throw new NotificationInputError(`event ${detail.eventId} names no pupil`);
   const profileItem = await deps.notificationReads.pupilProfile(detail.schoolId, pupilId);

@@ -1,4 +1,5 @@
 import { parseEvent, webhookBody, type FieldError, type TrackerEvent } from '../../events/catalogue';
+import { weeksToMarkChanged } from '../domain/changed-weeks';
 import { planWrite, type WritePlan } from '../domain/records';
 import { verifySignature } from '../domain/signature';
 import { mapWithConcurrency } from '../util/concurrency';
@@ -37,7 +38,7 @@ export interface WebhookDependencies {
 
 const error = <S extends 400 | 401 | 413 | 415>(status: S, message: string) => ({ status, body: { error: message } });
 
-function isJson(contentType: string | undefined): boolean {
+export function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
@@ -67,7 +68,7 @@ const datePath: Record<TrackerEvent['type'], string> = {
   'intervention.started': 'data.startDate',
   'intervention.ended': 'data.endDate',
   'pupil.upserted': 'occurredAt',
-  'incident.recorded': 'occurredAt',
+  'incident.recorded': 'data.happenedAt',
   'restrictive.intervention.recorded': 'data.startedAt',
   'outcome.measure.recorded': 'data.date',
 };
@@ -78,7 +79,8 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
   // event would be stored where no weekly view ever looks.
   const { date, week } = (plan.kind === 'mark' ? plan.mark.attributes : plan.journal) as { date: string; week: string };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{4}-W\d{2}$/.test(week)) {
-    return { path: datePath[event.type], message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
+    const path = event.type === 'incident.recorded' && !event.data.happenedAt ? 'occurredAt' : datePath[event.type];
+    return { path, message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
   }
   const tiny = firstNumber(event.data, 'data', (n) => n !== 0 && Math.abs(n) < smallestStorableNumber);
   if (tiny) return { path: tiny, message: 'must be 0 or at least 1e-130 in magnitude' };
@@ -87,6 +89,67 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
     return { path: 'data', message: `is too large: one event may hold at most ${maxStoredItemBytes} bytes` };
   }
   return undefined;
+}
+
+/**
+ * After the records are stored, and before the answer: the weeks they land in that may
+ * already be rolled up, and for an incident every week its versions are filed under (a
+ * version filed elsewhere may now be superseded). Duplicates count too, so a retry after a
+ * failed mark still marks. A failure here answers 5xx; the retry marks again.
+ */
+async function markChangedWeeks(schoolId: string, plans: WritePlan[], deps: { events: EventStore }, now: Date): Promise<void> {
+  const weeks = plans.map((plan) => String((plan.kind === 'mark' ? plan.mark.attributes : plan.journal).week));
+  const incidentIds = [...new Set(plans.flatMap((plan) => (plan.kind === 'journal' && plan.incidentVersion ? [String(plan.incidentVersion.incidentId)] : [])))];
+  const versionWeeks = await mapWithConcurrency(incidentIds, 8, (incidentId) => deps.events.incidentWeeks(schoolId, incidentId));
+  const changed = weeksToMarkChanged([...weeks, ...versionWeeks.flat()], now);
+  if (changed.length > 0) await deps.events.markWeeksChanged(schoolId, changed, now);
+}
+
+/** What a caller other than the MIS adds (the staff API): who posted, and which types it may not post. */
+export interface StoreOptions {
+  /** Stored on each event as `recordedBy` (shared/domain/records.ts). */
+  recordedBy?: string;
+  /** A reason to reject an event of this type (path `type`), or undefined to accept it. */
+  refuseType?: (type: string) => string | undefined;
+}
+
+/** Contract section 3's status for a batch: 200 all stored, 422 none, 207 some. */
+export function batchAnswer(results: EventResult[]): { status: 200 | 207 | 422; body: { results: EventResult[] } } {
+  const rejected = results.filter((result) => result.status === 'rejected').length;
+  return { status: rejected === 0 ? 200 : rejected === results.length ? 422 : 207, body: { results } };
+}
+
+/**
+ * The core every source of events shares (the webhook, the MIS connector): each raw event is
+ * validated against the catalogue, checked against storage limits and stored once. Results
+ * are in input order; a storage failure throws, and nothing after it is acknowledged. Then,
+ * still before any answer, the weeks the records land in are marked changed (issue 11), so
+ * a correction from any source re-folds the figures it affects.
+ */
+export async function storeEvents(
+  rawEvents: readonly unknown[],
+  context: { schoolId: string; timezone: string },
+  deps: { events: EventStore },
+  now: Date,
+  options: StoreOptions = {},
+): Promise<EventResult[]> {
+  const stored: WritePlan[] = [];
+  const results = await mapWithConcurrency([...rawEvents], writeConcurrency, async (raw): Promise<EventResult> => {
+    const event = parseEvent(raw);
+    // Checked before the rest, so an event of a refused type is refused whatever else is wrong.
+    const type = (raw as { type?: unknown } | null)?.type;
+    const refused = typeof type === 'string' ? options.refuseType?.(type) : undefined;
+    if (refused) return { eventId: event.ok ? event.event.eventId : event.eventId, status: 'rejected', errors: [{ path: 'type', message: refused }] };
+    if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
+    const plan = planWrite(event.event, context, now, options.recordedBy);
+    const tooBig = storageLimitError(event.event, plan);
+    if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
+    const status = await deps.events.store(plan);
+    stored.push(plan);
+    return { eventId: event.event.eventId, status };
+  });
+  await markChangedWeeks(context.schoolId, stored, deps, now);
+  return results;
 }
 
 /**
@@ -128,18 +191,5 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   const shape = webhookBody.safeParse(parsed);
   if (!shape.success) return error(400, 'body must be {"events": [...]} with 1 to 500 events');
 
-  const context = { schoolId: request.schoolId, timezone: school!.timezone };
-  const results = await mapWithConcurrency(shape.data.events, writeConcurrency, async (raw): Promise<EventResult> => {
-    const event = parseEvent(raw);
-    if (!event.ok) return { eventId: event.eventId, status: 'rejected', errors: event.errors };
-    const plan = planWrite(event.event, context, now);
-    const tooBig = storageLimitError(event.event, plan);
-    if (tooBig) return { eventId: event.event.eventId, status: 'rejected', errors: [tooBig] };
-    const status = await deps.events.store(plan);
-    return { eventId: event.event.eventId, status };
-  });
-
-  const rejected = results.filter((result) => result.status === 'rejected').length;
-  const status = rejected === 0 ? 200 : rejected === results.length ? 422 : 207;
-  return { status, body: { results } };
+  return batchAnswer(await storeEvents(shape.data.events, { schoolId: request.schoolId, timezone: school!.timezone }, deps, now));
 }

@@ -1,6 +1,8 @@
 import { rollupSource, type RollupCompletedDetail, type RollupRequestedDetail } from '../../events/bus';
 import { trustSummaryDeadlinePassed } from '../../events/schedule';
 import { dateInZone, isIsoWeek, previousWeek, weekEnd, weekJustEnded } from '../domain/calendar';
+import { refoldStart } from '../domain/changed-weeks';
+import { changedFigures } from '../domain/rollup/revisions';
 import { rebuildLookbackWeeks, rollWeek, weeksBefore, weeksToFold } from '../domain/rollup/roll-week';
 import type { RollupFigures } from '../domain/rollup/types';
 import { renderSchoolSummary } from '../domain/summary-email/school-summary';
@@ -32,34 +34,52 @@ const foldWindow = 4;
 
 export type EmailOutcome = 'sent' | 'already-sent' | 'not-requested' | 'week-not-ended' | 'no-leaders' | 'rejected';
 
-export async function runSchoolRollup(deps: SchoolRollupDeps, request: RollupRequestedDetail): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number }> {
+export async function runSchoolRollup(
+  deps: SchoolRollupDeps,
+  request: RollupRequestedDetail,
+): Promise<{ figures: RollupFigures; email: EmailOutcome; foldedWeeks: number; revisedWeeks: string[] }> {
   const { schoolId, week } = request;
   if (!isIsoWeek(week)) throw new RollupError(`not an ISO week (YYYY-Www): ${week}`);
   const school = await deps.schools.get(schoolId);
   if (!school) throw new RollupError(`no school with id ${schoolId}`);
   const { rollups: store } = deps;
 
-  // The base: last week's state, or the newest within a year, or nothing.
+  // The base: last week's state, or the newest within a year, or nothing; but never a state
+  // from after a week that received records since it ended: re-fold from the oldest such.
   const lastWeek = previousWeek(week);
-  let state = await store.latestState(schoolId, weeksBefore(week, rebuildLookbackWeeks), lastWeek);
+  const floor = weeksBefore(week, rebuildLookbackWeeks);
+  const changed = await store.changedWeeks(schoolId, week);
+  const refoldFrom = refoldStart(week, changed, floor);
+  let state = await store.latestState(schoolId, floor, refoldFrom ? previousWeek(refoldFrom) : lastWeek);
   const fold = weeksToFold(week, state?.week);
+  // Re-folded weeks that were rolled up before are stored again (no email), and compared.
+  const before = refoldFrom && fold.length > 0 ? await store.storedFigures(schoolId, fold[0]!, lastWeek) : {};
+  const now = deps.clock.now();
+  const runAt = now.toISOString();
+  const revisedWeeks: string[] = [];
   for (let index = 0; index < fold.length; index += foldWindow) {
     const weeks = fold.slice(index, index + foldWindow);
-    const records = await Promise.all(weeks.map((gapWeek) => store.readWeek(schoolId, gapWeek, { full: gapWeek === lastWeek })));
-    weeks.forEach((gapWeek, offset) => {
-      state = rollWeek({ schoolId, week: gapWeek, base: state, records: records[offset]! }).state;
-    });
+    const records = await Promise.all(weeks.map((gapWeek) => store.readWeek(schoolId, gapWeek, { full: gapWeek === lastWeek || gapWeek in before })));
+    for (const [offset, gapWeek] of weeks.entries()) {
+      const rolled = rollWeek({ schoolId, week: gapWeek, base: state, records: records[offset]! });
+      state = rolled.state;
+      const stored = before[gapWeek];
+      if (!stored) continue;
+      await store.save({ schoolId, week: gapWeek, figures: rolled.figures, state: rolled.state, runAt, foldedWeeks: 0 });
+      if (changedFigures(stored, rolled.figures).length > 0) revisedWeeks.push(gapWeek);
+    }
   }
-  if (fold.length > 0) logger.info('rollup rebuilt missing weeks', { schoolId, week, from: fold[0], to: fold.at(-1), weeks: fold.length });
+  if (fold.length > 0) logger.info('rollup folded earlier weeks', { schoolId, week, from: fold[0], to: fold.at(-1), weeks: fold.length, changedWeeks: changed.length, revised: revisedWeeks.length });
 
   const { figures, state: next } = rollWeek({ schoolId, week, base: state, records: await store.readWeek(schoolId, week, { full: true }) });
-  const now = deps.clock.now();
-  await store.save({ schoolId, week, figures, state: next, runAt: now.toISOString(), foldedWeeks: fold.length });
+  await store.save({ schoolId, week, figures, state: next, runAt, foldedWeeks: fold.length, revisedWeeks });
+  // Only after the folded figures are stored: a week marked meanwhile keeps its marker.
+  if (changed.length > 0) await store.clearChangedWeeks(schoolId, changed);
 
   // A week that has not ended (a mid-week `tracker rollup`) shows the figures so far: no
   // email, and no rollup.completed, so Monday's email and the trust summary still go out.
   const ended = weekEnd(week) < dateInZone(now, school.timezone);
-  const email = !ended ? 'week-not-ended' : request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures);
+  const email = !ended ? 'week-not-ended' : request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures, revisedWeeks);
   if (ended) {
     await deps.publisher.publish([
       { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
@@ -74,10 +94,10 @@ export async function runSchoolRollup(deps: SchoolRollupDeps, request: RollupReq
     persistentAbsentees: figures.attendance.persistentAbsentees.length,
     pupilsToLookAt: figures.pupilsToLookAt.length,
   });
-  return { figures, email, foldedWeeks: fold.length };
+  return { figures, email, foldedWeeks: fold.length, revisedWeeks };
 }
 
-async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figures: RollupFigures): Promise<EmailOutcome> {
+async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figures: RollupFigures, revisedWeeks: string[]): Promise<EmailOutcome> {
   const { rollups: store } = deps;
   const { schoolId, week } = figures;
   if (school.leaders.length === 0) {
@@ -89,7 +109,7 @@ async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figur
   try {
     const named = [...figures.pupilsToLookAt, ...(figures.restrictive?.repeatPupils ?? [])].map((pupil) => pupil.pupilId);
     const pupils = await store.pupilNames(schoolId, named);
-    const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils });
+    const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils, revisedWeeks });
     sent = await deps.mailer.send({ to: school.leaders, subject: email.subject, text: email.text, html: email.html, category: 'leader-summary' });
   } catch (error) {
     if (error instanceof PermanentMailError) {

@@ -54,13 +54,16 @@ export async function addSchool(input: NewSchool, deps: SchoolServiceDeps): Prom
     );
   }
   const webhookSecret = newWebhookSecret();
-  // Secret first: a school without a secret can't be half-registered, and a taken id fails here.
+  const taken = () => new SchoolError(`school ${school.schoolId} already exists; nothing was changed`);
+  // Secret first: a school without a secret can't be half-registered, and a taken id fails
+  // here. A refused create that holds our own new secret (or profile) is our own write,
+  // retried by the SDK after a timeout: that is success, not a taken id.
   if (!(await deps.secrets.create(school.schoolId, { current: webhookSecret }))) {
-    throw new SchoolError(`school ${school.schoolId} already exists; nothing was changed`);
+    if ((await deps.secrets.get(school.schoolId, { fresh: true }))?.current !== webhookSecret) throw taken();
   }
   const profile: SchoolProfile = { ...school, createdAt: deps.clock.now().toISOString() };
   if (!(await deps.schools.create(profile))) {
-    throw new SchoolError(`school ${school.schoolId} already exists; nothing was changed`);
+    if ((await deps.schools.get(school.schoolId))?.createdAt !== profile.createdAt) throw taken();
   }
   return { profile, webhookSecret };
 }

@@ -36,6 +36,8 @@ const expectedActions: Record<FunctionName, string[]> = {
     'dynamodb:GetItem',
     'dynamodb:PartiQLInsert',
     'dynamodb:PutItem',
+    // An incident's versions, to mark the weeks an amendment changes (issue 11).
+    'dynamodb:Query',
     'dynamodb:UpdateItem',
     'secretsmanager:GetSecretValue',
     ...tableKeyWrite,
@@ -50,10 +52,13 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...dlqSend,
   ],
   'notify-parents': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...queueConsume],
-  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...queueConsume],
+  // Query: an incident's versions, safeguarding being sticky across them (issue 11).
+  'alert-dsl': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...queueConsume],
   'schedule-rollups': ['dynamodb:Query', 'events:PutEvents', ...tableKeyRead, ...dlqSend],
   'rollup-school': [
     'dynamodb:BatchGetItem',
+    // Clears the changed-week markers it folded (issue 11).
+    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
@@ -73,6 +78,18 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...dlqSend,
   ],
   'record-mail-feedback': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
+  'staff-api': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...tableKeyWrite],
+  'sync-mis': [
+    'dynamodb:GetItem',
+    'dynamodb:PartiQLInsert',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'secretsmanager:GetSecretValue',
+    ...tableKeyWrite,
+    ...dlqSend,
+  ],
+  'wonde-lifecycle': ['dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', ...tableKeyWrite],
 };
 
 const expectedIndexes: Record<FunctionName, string[]> = {
@@ -84,7 +101,11 @@ const expectedIndexes: Record<FunctionName, string[]> = {
   'rollup-school': ['gsi2'],
   'trust-summary': ['gsi1', 'gsi2'],
   'record-mail-feedback': [],
+  'staff-api': ['gsi1', 'gsi2', 'gsi3'],
+  'sync-mis': ['gsi1'],
+  'wonde-lifecycle': ['gsi1'],
 };
+const misConnectorFunctions: FunctionName[] = ['sync-mis', 'wonde-lifecycle'];
 
 describe('stack identity and outputs', () => {
   it('is named InterventionTracker-<stage>, as the CLI looks it up', () => {
@@ -262,9 +283,35 @@ describe('least privilege', () => {
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
     for (const name of functionNames.filter((n) => n !== 'ingest-events')) {
-      expect(json(fns[name].statements), name).not.toContain('secretsmanager');
-      expect(json(fns[name].statements), name).not.toContain(refOf(decrypt.Resource));
+      expect(json(fns[name].statements), name).not.toContain(`intervention-tracker/${stage}/*`);
+      if (!misConnectorFunctions.includes(name)) expect(json(fns[name].statements), name).not.toContain('secretsmanager');
+      if (!misConnectorFunctions.includes(name)) expect(json(fns[name].statements), name).not.toContain(refOf(decrypt.Resource));
     }
+  });
+
+  it('only the MIS connector reads Wonde tokens: their own prefix, decrypting only through Secrets Manager', () => {
+    const fns = deployedFunctions(template);
+    const tokenArn = { 'Fn::Join': ['', ['arn:aws:secretsmanager:eu-west-2:', { Ref: 'AWS::AccountId' }, `:secret:intervention-tracker-mis/${stage}/*`]] };
+    for (const name of misConnectorFunctions) {
+      const statements = fns[name].statements;
+      expect(statements.find((s) => s.Sid === 'ReadMisTokens')!.Resource, name).toEqual(tokenArn);
+      expect(statements.find((s) => s.Sid === 'DecryptMisTokensViaSecretsManager')!.Condition, name).toEqual({
+        StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:SecretARN': tokenArn },
+      });
+    }
+    for (const name of functionNames.filter((n) => !misConnectorFunctions.includes(n))) {
+      expect(json(fns[name].statements), name).not.toContain('intervention-tracker-mis');
+    }
+  });
+
+  it('syncs every 15 minutes through the schedule, and serves the Wonde lifecycle route', () => {
+    const fns = deployedFunctions(template);
+    const schedule = resourcesOf(template, 'AWS::Scheduler::Schedule').find(([, s]) => s.Properties.ScheduleExpression === 'rate(15 minutes)');
+    expect(schedule, 'mis sync schedule').toBeDefined();
+    expect(json(schedule![1].Properties.Target.Arn)).toContain(fns['sync-mis'].logicalId);
+    expect(schedule![1].Properties.Target.DeadLetterConfig).toBeDefined();
+    expect(resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toContain('POST /v1/mis/wonde/{key}');
   });
 
   it('the senders may SendEmail only as MAIL_FROM, with the stack identity and configuration set', () => {
@@ -439,8 +486,9 @@ describe('webhook API', () => {
   it('is an HTTP API with the contract route, proxied to ingest-events (payload 2.0), no authorizer', () => {
     const fns = deployedFunctions(template);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r.Properties.RouteKey)).toEqual(['POST /v1/schools/{schoolId}/events']);
+    // The staff routes (test/infra/staff-access.test.ts) all have the JWT authorizer.
+    const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.AuthorizationType !== 'JWT');
+    expect(routes.map(([, r]) => r.Properties.RouteKey)).toEqual(['POST /v1/schools/{schoolId}/events', 'POST /v1/mis/wonde/{key}']);
     expect(routes[0]![1].Properties.AuthorizationType).toBe('NONE');
     const integration = resource(template, String(routes[0]![1].Properties.Target['Fn::Join'][1][1].Ref));
     expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
@@ -538,7 +586,8 @@ describe('operability', () => {
       ['alert-dsl', 'record-mail-feedback'].map((service) => ({ Namespace: `InterventionTracker/${stage}`, MetricName: 'DslAlertUndelivered', Dimensions: [{ Name: 'service', Value: service }] })),
     );
     expect(dslUndelivered.Threshold).toBe(1);
-    expect(alarms).toHaveLength(functionNames.filter((name) => functionSpecs[name].trigger !== 'api').length + 2 * functionNames.length + 3);
+    // + the MIS connector's operator-alert alarm (infra/constructs/mis-connector.ts).
+    expect(alarms).toHaveLength(functionNames.filter((name) => functionSpecs[name].trigger !== 'api').length + 2 * functionNames.length + 3 + 1);
   });
 
   it('every alarm notifies the KMS-encrypted, TLS-only SNS topic that emails ops', () => {

@@ -174,7 +174,7 @@ describe('the local stack exposes nothing beyond this machine', () => {
     await rm(join(dataDir, credentialsFileName));
     expect(await restart()).toBe(true);
     expect(stack.dynamodbCredentials.accessKeyId).not.toBe(key.accessKeyId);
-  });
+  }, 240_000);
 
   it('.local/ and everything in it is owner-only (older 755/644 entries tightened)', async () => {
     const entries = await walk(dataDir);

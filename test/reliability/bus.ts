@@ -297,7 +297,7 @@ export function busTests(scale: BusScale) {
     });
     afterAll(() => stack?.cleanup());
 
-    it('each healthy contact gets exactly one email despite failures and re-deliveries; an unreachable one ends in the dead-letter file', async (context) => {
+    it('each healthy contact gets exactly one email despite failures and re-deliveries; an unreachable one ends in the dead-letter file', async () => {
       const pupils = Array.from({ length: 6 }, (_, n) => `M${n}`);
       const email = (pupilId: string) => `carer.${pupilId.toLowerCase()}@example.org`;
       const unreachable = 'unreachable.m0@example.org';
@@ -336,9 +336,7 @@ export function busTests(scale: BusScale) {
 
       const outbox = await stack.outbox();
       const decisions = (await Promise.all(pupils.map((pupilId) => readPupilRecords(stack.adapters.table, 'oak', pupilId, now.slice(0, 10))))).flatMap((records) => records.notifications);
-      if (outbox.length === 0 && decisions.length === 0) {
-        context.skip('notify-parents sends nothing yet (issue 4): the end-to-end mail checks wait for it');
-      }
+      expect(outbox.length + decisions.length, 'notify-parents sent and recorded').toBeGreaterThan(0);
 
       // The bus delivers at least once: hand every event to notify-parents again, twice.
       for (const incident of incidents) {

@@ -727,6 +727,10 @@ export class FakeEventStore implements EventStore {
     this.stored.set(plan.eventId, plan);
     return 'accepted';
   }
+  async incidentWeeks(): Promise<string[]> {
+    return [];
+  }
+  async markWeeksChanged(): Promise<void> {}
 }
 
 export function memoryPorts(now: Date, secrets: Secrets) {

@@ -42,6 +42,8 @@ export class StorageFaults {
   }
 
   readonly wrap = (inner: EventStore): EventStore => ({
+    incidentWeeks: (schoolId, incidentId) => inner.incidentWeeks(schoolId, incidentId),
+    markWeeksChanged: (schoolId, weeks, at) => inner.markWeeksChanged(schoolId, weeks, at),
     store: async (plan: WritePlan): Promise<StoreOutcome> => {
       const call = ++this.calls;
       const { throttleEvery, ackLostEvery, maxFaults = Infinity } = this.plan;

@@ -86,8 +86,9 @@ describe('stageTarget: stack outputs via CloudFormation', () => {
     expect(regions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-2']);
   });
 
-  const invokeOnly: string[] = [stackOutputs.rollupFunction, stackOutputs.publisherFunction];
-  const eagerOutputs = Object.values(stackOutputs).filter((key) => !invokeOnly.includes(key));
+  // Read when a command needs them: invoked functions, the staff pool and app bucket (tracker staff …, app publish).
+  const lazyOutputs: string[] = [stackOutputs.rollupFunction, stackOutputs.publisherFunction, stackOutputs.syncFunction, stackOutputs.staffUserPoolId, stackOutputs.staffUserPoolClientId, stackOutputs.staffAppBucket, stackOutputs.staffAppUrl];
+  const eagerOutputs = Object.values(stackOutputs).filter((key) => !lazyOutputs.includes(key));
   it.each(eagerOutputs)('a stack without the %s output is a clear CliError', async (missing) => {
     const { [missing]: _dropped, ...rest } = outputs;
     deployedStack(rest);

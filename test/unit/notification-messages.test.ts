@@ -132,6 +132,12 @@ describe('what each message says', () => {
     expect(late.text).toContain('after the afternoon register closed');
   });
 
+  it('absence correction: which register, what the records now show, and an apology (issue 11)', () => {
+    const message = parentMessage({ kind: 'absence-correction', pupil: { firstName: 'Alex', lastName: 'Taylor' }, date: '2026-11-23', session: 'AM', now: 'present' }, oak);
+    expect(message.subject).toBe("Oak Primary: correction about Alex's attendance on Monday 23 November 2026");
+    expect(message.text).toContain('We wrote to you that Alex Taylor was absent for the morning register on Monday 23 November 2026. Our records now show Alex was in school for that session.');
+  });
+
   it('HTML is a simple inline-styled table layout with both parts', () => {
     const message = parentMessage(noticesFor(events.detention)[0]!, oak);
     expect(message.html).toMatch(/^<!DOCTYPE html>/);

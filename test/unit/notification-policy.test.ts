@@ -60,7 +60,10 @@ const eventCases: Record<ParentNoticeKind, { raw: unknown; excluded: string }> =
     excluded: 'absence',
   },
   absence: { raw: attendanceMark({ eventId: 'E-abs', code: 'N', date: today }), excluded: 'force' },
+  // The contact 'C' was sent the absence notice this mark was about; the mark is now present.
+  'absence-correction': { raw: attendanceMark({ eventId: 'E-corr', code: '/', date: today }), excluded: 'force' },
 };
+const toldOfAbsence = (raw: unknown) => ((raw as { eventId?: string }).eventId === 'E-corr' ? { toldOfAbsence: new Set(['C']) } : {});
 
 function decide(raw: unknown, profiles: Record<string, PupilProfile | undefined>, options: { today?: string; record?: StoredItem } = {}): PlannedDecision[] {
   const event = parse(raw);
@@ -70,6 +73,7 @@ function decide(raw: unknown, profiles: Record<string, PupilProfile | undefined>
     record: options.record ?? stored(raw),
     profiles: new Map(Object.entries(profiles)),
     today: options.today ?? today,
+    ...toldOfAbsence(raw),
   });
 }
 
@@ -80,6 +84,7 @@ const preference: Record<ParentNoticeKind, string> = {
   'intervention-ended': 'intervention',
   restorative: 'restorative',
   absence: 'absence',
+  'absence-correction': 'absence',
 };
 
 describe('policy table: kind × contact', () => {
@@ -87,7 +92,7 @@ describe('policy table: kind × contact', () => {
     for (const [label, contact] of Object.entries(contactCases)) {
       const excluded = label === 'notifyFor excludes the kind' || label === 'notifyFor empty';
       // The absence case needs a list without 'absence'.
-      const person = label === 'notifyFor excludes the kind' && kind === 'absence' ? { ...contact, notifyFor: ['force' as const] } : contact;
+      const person = label === 'notifyFor excludes the kind' && preference[kind] === 'absence' ? { ...contact, notifyFor: ['force' as const] } : contact;
       const expected =
         label === 'eligible' || label === 'notifyFor includes the kind'
           ? { action: 'send' }
@@ -108,7 +113,7 @@ describe('policy table: kind × contact', () => {
         if (expected.action === 'send') {
           expect(decision!.notice).toMatchObject({ kind, pupil: { firstName: 'Alex', lastName: 'Taylor' } });
           expect(decision!.recipient.email).toBe('sam@example.org');
-          expect(decision!.dedupKey).toBe(kind === 'absence' ? `absence#${today}` : parse(raw).eventId);
+          expect(decision!.dedupKey).toBe(kind === 'absence' || kind === 'absence-correction' ? `${kind}#${today}` : parse(raw).eventId);
         } else {
           expect(decision!.notice).toBeUndefined();
           expect(decision!.dedupKey).toBe(parse(raw).eventId);
@@ -262,5 +267,34 @@ describe('DSL recipients', () => {
       to: ['head@oak.example.org', 'deputy@oak.example.org'],
       reason: 'no-dsl-configured',
     });
+  });
+});
+
+describe('an absence corrected after its notice (issue 11)', () => {
+  const told = (raw: unknown, contactIds: string[], contacts: Partial<Contact>[]) =>
+    decideParentNotifications({
+      eventId: parse(raw).eventId,
+      type: 'attendance.marked',
+      record: stored(raw),
+      profiles: new Map([['P001', profileOf('P001', contacts)]]),
+      today: '2026-11-30', // days later: a correction is not a first-day notice, the date does not matter
+      toldOfAbsence: new Set(contactIds),
+    });
+  const mum = { ...base, contactId: 'C' };
+  const dad = { ...base, contactId: 'D', email: 'dad@example.org' };
+
+  it('to present or approved off site: a correction to the contacts who were told, and no one else', () => {
+    const decisions = told(attendanceMark({ code: 'K', date: today }), ['C'], [mum, dad]);
+    expect(decisions.map((decision) => [decision.recipient.contactId, decision.action, decision.reason ?? null])).toEqual([
+      ['C', 'send', null],
+      ['D', 'suppress', 'not-told-of-absence'],
+    ]);
+    expect(decisions[0]!.notice).toEqual({ kind: 'absence-correction', pupil: { firstName: 'Alex', lastName: 'Taylor' }, date: today, session: 'AM', now: 'approvedOffSite' });
+  });
+  it('to an authorised code: nothing, with the reason', () => {
+    expect(told(attendanceMark({ code: 'I', date: today }), ['C'], [mum])).toEqual([expect.objectContaining({ action: 'suppress', reason: 'absence-now-authorised', recipient: { contactId: 'none' } })]);
+  });
+  it('when no one was told: nothing to correct', () => {
+    expect(told(attendanceMark({ code: '/', date: today }), [], [mum])).toEqual([expect.objectContaining({ action: 'suppress', reason: 'absence-corrected' })]);
   });
 });

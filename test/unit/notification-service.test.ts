@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEventDetail } from '../../events/bus';
 import { parseEvent } from '../../events/catalogue';
+import type { IncidentVersion } from '../../shared/domain/incident-versions';
 import { busEventForStoredItem } from '../../shared/domain/stored-events';
 import { planWrite } from '../../shared/domain/records';
 import {
@@ -71,6 +72,8 @@ function setup(options: { now?: string; school?: Partial<SchoolProfile> } = {}) 
       storedRecord: async (key) => records.get(`${key.pk}|${key.sk}`),
       pupilProfile: async (schoolId, pupilId) => records.get(`SCHOOL#${schoolId}#PUPIL#${pupilId}|PROFILE`),
       interventionKind: async () => undefined,
+      incidentVersions: async (_schoolId, incidentId) =>
+        [...records.values()].filter((item) => item.recordKind === 'incident-version' && item.incidentId === incidentId) as unknown as IncidentVersion[],
     },
   };
   /** Stores the event as ingest would; returns the bus detail the stream would publish. */
@@ -84,6 +87,7 @@ function setup(options: { now?: string; school?: Partial<SchoolProfile> } = {}) 
       return busEventForStoredItem(item)!.detail as StoredEventDetail;
     }
     records.set(`${plan.journal.pk}|${plan.journal.sk}`, plan.journal);
+    if (plan.incidentVersion) records.set(`${plan.incidentVersion.pk}|${plan.incidentVersion.sk}`, plan.incidentVersion);
     if (plan.profile) records.set(`${plan.profile.key.pk}|${plan.profile.key.sk}`, { ...plan.profile.key, ...plan.profile.attributes });
     return busEventForStoredItem(plan.journal)!.detail as StoredEventDetail;
   };
@@ -223,6 +227,9 @@ describe('decision records', () => {
       sk: 'NOTIFICATION#E-77#C1',
       gsi2pk: 'SCHOOL#oak#WEEK#2026-W48',
       gsi2sk: 'notification#2026-11-23T09:00:00.000Z#E-77#C1',
+      // The pupil's chronology (staff API).
+      gsi3pk: 'SCHOOL#oak#PUPIL#P7',
+      gsi3sk: '2026-11-23T09:00:00.000Z#N%23E-77%23C1',
       recordKind: 'notification',
       schoolId: 'oak',
       pupilId: 'P7',
@@ -286,5 +293,48 @@ describe('DSL alerts', () => {
     const { deps, mailer, put } = setup({ school: { dslEmail: 'dsl@oak.example.org' } });
     expect((await alertDslOfEvent(put(detention()), deps)).ignored).toBe(true);
     expect(mailer.sent).toHaveLength(0);
+  });
+});
+
+describe('safeguarding is sticky across versions of an incident (issue 11)', () => {
+  const original = (incidentId: string) =>
+    incident({ occurredAt: '2026-11-23T08:00:00Z', data: { incidentId, safeguardingConcern: true, detention: { date: '2026-11-24', minutes: 30 } } });
+  const amendment = (incidentId: string) =>
+    incident({ occurredAt: '2026-11-23T08:30:00Z', data: { incidentId, happenedAt: '2026-11-23T08:00:00Z', detention: { date: '2026-11-24', minutes: 45 } } });
+
+  it('an amendment without the flag tells no parent, and the DSL sees it as an amendment', async () => {
+    const { deps, store, mailer, put } = setup({ school: { dslEmail: 'dsl@oak.example.org' } });
+    put(pupil({ data: { contacts } }));
+    put(original('I-STICKY'));
+    const summary = await notifyParentsOfEvent(put(amendment('I-STICKY')), deps);
+    expect(summary.reasons).toEqual({ safeguarding: 1 });
+    expect(mailer.sent).toEqual([expect.objectContaining({ to: ['dsl@oak.example.org'], category: 'dsl-alert' })]);
+    expect(mailer.sent[0]!.text).toContain('amended version');
+    expect(store.all().map((item) => [item.kind, item.status, item.reason ?? null])).toEqual([
+      ['detention', 'suppressed', 'safeguarding'],
+      ['dsl-alert', 'sent', null],
+    ]);
+  });
+
+  it('alert-dsl acts on an amendment too (it is a safeguarding concern by its history)', async () => {
+    const { deps, mailer, put } = setup({ school: { dslEmail: 'dsl@oak.example.org' } });
+    put(original('I-STICKY2'));
+    expect((await alertDslOfEvent(put(amendment('I-STICKY2')), deps)).outcomes.sent).toBe(1);
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('a restorative session linked to such an incident sends no summary, and the decision says why', async () => {
+    const { deps, store, mailer, put } = setup();
+    put(pupil({ data: { contacts } }));
+    put(original('I-LINKED'));
+    const session = put({
+      eventId: 'rs-linked',
+      type: 'restorative.session.recorded',
+      occurredAt: '2026-11-23T10:00:00Z',
+      data: { sessionId: 'RS-L', date: '2026-11-23', format: 'conversation', incidentId: 'I-LINKED', participants: [{ pupilId: 'P001', role: 'responsible' }], summaryForParents: 'Talked it through.' },
+    });
+    expect((await notifyParentsOfEvent(session, deps)).reasons).toEqual({ 'linked-safeguarding': 1 });
+    expect(mailer.sent).toHaveLength(0);
+    expect(store.all()).toEqual([expect.objectContaining({ kind: 'restorative', status: 'suppressed', reason: 'linked-safeguarding' })]);
   });
 });

@@ -161,6 +161,15 @@ describe('incidents', () => {
     const amended = record('incident.recorded', '2026-11-24', ['P1'], { incidentId: 'I-X', category: 'defiance', severity: 4 }, '2026-11-24T12:00:00.000Z');
     expect(incidentWeek([amended, first], null).figures).toMatchObject({ total: 1, byCategory: { defiance: 1 }, change: null, previousWeekTotal: null });
   });
+
+  it('counts an incident only in the week of its latest version, wherever its other versions are filed', () => {
+    const here = record('incident.recorded', '2026-11-24', ['P1'], { incidentId: 'I-Y', category: 'disruption', severity: 2 }, '2026-11-24T10:00:00.000Z');
+    const version = (eventId: string, occurredAtUtc: string, week: string) => ({ incidentId: 'I-Y', eventId, occurredAtUtc, week, safeguardingConcern: false });
+    const movedLater = { 'I-Y': [version(here.eventId, here.occurredAtUtc, '2026-W48'), version('later', '2026-12-02T09:00:00.000Z', '2026-W49')] };
+    expect(incidentWeek([here], null, movedLater).figures.total).toBe(0);
+    const olderElsewhere = { 'I-Y': [version('older', '2026-11-20T09:00:00.000Z', '2026-W47'), version(here.eventId, here.occurredAtUtc, '2026-W48')] };
+    expect(incidentWeek([here], null, olderElsewhere).figures.total).toBe(1);
+  });
 });
 
 describe('notifications', () => {

@@ -1,72 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { addDays, weekStart } from '../../shared/domain/calendar';
-import type { RollupFigures, RollupState, WeekRecords } from '../../shared/domain/rollup/types';
 import { PermanentMailError, type BusEvent, type MailMessage, type SchoolProfile } from '../../shared/ports';
-import type { RollupStore } from '../../shared/ports';
 import { runSchoolRollup, runTrustSummary, type SchoolRollupDeps } from '../../shared/services/rollups';
+import { MemoryStore } from '../support/memory-rollup-store';
 
 /**
  * The rollup use cases over an in-memory store: what is read (and how much), when the
  * leaders' email goes out, and the trust summary's once-only send. The DynamoDB store's own
  * conditions are exercised against DynamoDB Local in test/integration/rollup.test.ts.
  */
-class MemoryStore implements RollupStore {
-  records = new Map<string, WeekRecords>();
-  states = new Map<string, RollupState>();
-  figures = new Map<string, RollupFigures>();
-  emails = new Map<string, { claimed: boolean; sent: boolean }>();
-  trust = new Map<string, { sent: boolean }>();
-  reads: { week: string; full: boolean }[] = [];
-
-  async readWeek(schoolId: string, week: string, options: { full: boolean }) {
-    this.reads.push({ week, full: options.full });
-    const records = this.records.get(`${schoolId}#${week}`) ?? { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] };
-    return options.full ? records : { ...records, incidents: [], notifications: [] };
-  }
-  async latestState(schoolId: string, from: string, to: string) {
-    const weeks = [...this.states.keys()].filter((key) => key.startsWith(`${schoolId}#`)).map((key) => key.slice(schoolId.length + 1)).filter((week) => week >= from && week <= to).sort();
-    const week = weeks.at(-1);
-    return week ? structuredClone(this.states.get(`${schoolId}#${week}`)) : undefined;
-  }
-  async save(input: { schoolId: string; week: string; figures: RollupFigures; state: RollupState }) {
-    this.states.set(`${input.schoolId}#${input.week}`, structuredClone(input.state));
-    this.figures.set(`${input.schoolId}#${input.week}`, structuredClone(input.figures));
-  }
-  async claimEmail(schoolId: string, week: string) {
-    const email = this.emails.get(`${schoolId}#${week}`);
-    if (email?.claimed || email?.sent) return false;
-    this.emails.set(`${schoolId}#${week}`, { claimed: true, sent: false });
-    return true;
-  }
-  async markEmailSent(schoolId: string, week: string) {
-    this.emails.set(`${schoolId}#${week}`, { claimed: true, sent: true });
-  }
-  async markEmailFailed() {}
-  async releaseEmail(schoolId: string, week: string) {
-    this.emails.delete(`${schoolId}#${week}`);
-  }
-  async pupilNames() {
-    return { P1: { firstName: 'Amelia', lastName: 'Smith', yearGroup: '8' } };
-  }
-  async weekRollups(week: string) {
-    return [...this.figures.entries()].filter(([key]) => key.endsWith(`#${week}`)).map(([, figures]) => ({ schoolId: figures.schoolId, figures }));
-  }
-  async claimTrustSummary(week: string) {
-    if (this.trust.has(week)) return false;
-    this.trust.set(week, { sent: false });
-    return true;
-  }
-  async markTrustSummarySent(week: string) {
-    this.trust.set(week, { sent: true });
-  }
-  async markTrustSummaryFailed(week: string) {
-    this.trust.set(week, { sent: false });
-  }
-  async releaseTrustSummary(week: string) {
-    this.trust.delete(week);
-  }
-}
-
 const school = (schoolId: string, leaders = [`head@${schoolId}.example.org`]): SchoolProfile => ({ schoolId, name: `School ${schoolId}`, leaders, timezone: 'Europe/London', createdAt: '2026-09-01T00:00:00Z' });
 
 function setup(options: { schools?: SchoolProfile[]; trustLeaders?: string[]; send?: (message: MailMessage) => Promise<{ messageId: string }> } = {}) {

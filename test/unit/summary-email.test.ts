@@ -77,6 +77,13 @@ describe('the school leaders\' summary', () => {
     expect(rendered.text).toContain('- Attendance this week: 80.0%, down 20.0 points on last week (100.0%)');
   });
 
+  it('names the earlier weeks whose figures a re-fold revised, and says why (issue 11)', () => {
+    const revised = renderSchoolSummary({ schoolName: 'Oak', trustName: 'Test Trust', timezone: 'Europe/London', figures: figures(), pupils: names, revisedWeeks: ['2026-W46', '2026-W47'] });
+    expect(revised.text).toContain('REVISED FIGURES\nFigures revised for 2 earlier weeks: Week 46: Monday 9 – Sunday 15 November 2026; Week 47: Monday 16 – Sunday 22 November 2026.');
+    expect(revised.html).toContain('Revised figures');
+    expect(rendered.text).not.toContain('REVISED');
+  });
+
   it('names the pupils to look at (escaped), and only them', () => {
     expect(rendered.html).toContain('Oliver Jones');
     expect(rendered.html).toContain('&lt;b&gt;Zoë&lt;/b&gt; O&#39;Brien &amp; Co');

@@ -7,6 +7,9 @@ import { sesFeedbackRecord } from '../../shared/domain/mail-feedback';
 import { sign } from '../../shared/domain/signature';
 import { matchesEventPattern } from '../../shared/adapters/local/event-pattern';
 import { attendanceMark, incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
+import { DynamoMisConnectionStore } from '../../shared/adapters/aws/mis-connections';
+import { misSyncSchedule } from '../../infra/constructs/mis-connector';
+import { startFakeWonde, wondeContact, wondeStudent, type FakeWonde } from '../support/fake-wonde';
 import { DeployedStack } from './harness';
 import { allowed, grants, grantUsed } from './policy';
 
@@ -41,6 +44,8 @@ const usedByAwsOnTheFunctionsBehalf: { action: RegExp; reason: string }[] = [
 ];
 
 let stack: DeployedStack;
+/** The Wonde sync-mis reads (`-c wondeBaseUrl=`, so the template's WONDE_BASE_URL points here). */
+let wonde: FakeWonde;
 const today = dateInZone(new Date(), timezone);
 const lastWeek = weekJustEnded(new Date(), timezone);
 
@@ -98,7 +103,8 @@ const firstBatch = [
 ];
 
 beforeAll(async () => {
-  stack = await DeployedStack.start();
+  wonde = await startFakeWonde({ schoolId: 'A1930499544' });
+  stack = await DeployedStack.start({ wondeBaseUrl: wonde.baseUrl });
   const schools = new DynamoSchoolDirectory(stack.table);
   await schools.create({ schoolId: school, name: 'Oak Primary', leaders: ['head@oak.example.org'], timezone, dslEmail: 'dsl@oak.example.org', createdAt: occurredAt });
   const prefix = stack.template.functions['ingest-events'].environment.SECRETS_PREFIX;
@@ -107,6 +113,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await wonde?.stop();
 });
 
 const sentMail = () => stack.aws.calls.filter((call) => call.service === 'ses' && call.status === 200).map((call) => ({ caller: call.caller, to: call.body.Destination.ToAddresses as string[], subject: call.body.Content.Simple.Subject.Data as string }));
@@ -217,6 +224,107 @@ describe('the deployed wiring: each function as AWS runs it', () => {
       expect(['already-sent', 'waiting']).toContain(outcome.status);
     }
     expect(sentMail().filter((sent) => sent.caller === 'trust-summary')).toHaveLength(1);
+  });
+});
+
+/** What API Gateway hands staff-api after its JWT authorizer: claims as strings, groups as `[a b]`. */
+function staffRequest(routeKey: string, pathParameters: Record<string, string>, options: { role?: string; query?: Record<string, string>; body?: unknown } = {}) {
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: '/',
+    rawQueryString: '',
+    headers: body ? { 'content-type': 'application/json' } : {},
+    queryStringParameters: options.query,
+    pathParameters,
+    isBase64Encoded: false,
+    body,
+    requestContext: {
+      accountId: '111122223333',
+      apiId: 'wiring',
+      authorizer: { jwt: { claims: { sub: 'user-wiring-1', token_use: 'access', 'cognito:groups': `[role:${options.role ?? 'staff'} school:${school}]` }, scopes: null } },
+      domainName: 'wiring.execute-api.eu-west-2.amazonaws.com',
+      domainPrefix: 'wiring',
+      http: { method: routeKey.split(' ')[0], path: '/', protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'staff-app' },
+      requestId: `wiring-${now}`,
+      routeKey,
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+    },
+  };
+}
+
+describe('the staff API as AWS runs it (behind the JWT authorizer)', () => {
+  it('staff-api searches, reads a restricted chronology, figures and caseload, and stores records with recordedBy', async () => {
+    const staffApi = stack.lambdas['staff-api'];
+    const search = await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/pupils', { schoolId: school }, { query: { q: 'quill' } }));
+    expect(JSON.parse(search.body).pupils.map((p: { pupilId: string }) => p.pupilId).sort()).toEqual(['P001', 'P002']);
+    // P002: the safeguarding incident is restricted for a leader; the restorative session comes through its participant link.
+    const chronology = JSON.parse((await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/pupils/{pupilId}/chronology', { schoolId: school, pupilId: 'P002' }, { role: 'leader' }))).body);
+    expect(chronology.entries.map((entry: { kind: string }) => entry.kind)).toEqual(expect.arrayContaining(['restricted', 'restorative.session.recorded']));
+    expect(JSON.stringify(chronology)).not.toContain('safeguardingConcern');
+    const figures = await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/weeks/{week}/figures', { schoolId: school, week: lastWeek }, { role: 'dsl' }));
+    expect(figures.statusCode).toBe(200);
+    const posted = await staffApi.call(
+      staffRequest('POST /v1/schools/{schoolId}/records', { schoolId: school }, {
+        body: {
+          events: [
+            // Dated last week: the core marks that week changed, as for the webhook.
+            incident({ pupilId: 'P001', occurredAt: `${lastMonday}T10:00:00Z`, data: { notes: 'NOTE-NEVER-LOGGED' } }),
+            interventionStarted({ pupilId: 'P002', data: { interventionId: 'STAFF-INT', startDate: today } }),
+            restorativeSession({ data: { date: today } }),
+          ],
+        },
+      }),
+    );
+    expect(JSON.parse(posted.body).results.map((result: { status: string }) => result.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    const caseload = JSON.parse((await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/caseload', { schoolId: school }))).body);
+    expect(caseload.interventions.map((item: { interventionId: string }) => item.interventionId)).toEqual(['STAFF-INT']);
+    expect((await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/pupils', { schoolId: 'elm' }))).statusCode).toBe(403);
+  });
+});
+
+describe('the deployed wiring of the MIS connector (Wonde)', () => {
+  it('sync-mis, invoked with its schedule input, reads the connected school from Wonde and stores it through the webhook core', async () => {
+    const { MIS_SECRETS_PREFIX: prefix } = stack.template.functions['sync-mis'].environment;
+    stack.aws.secrets.set(`${prefix}/${school}/wonde`, wonde.token);
+    await new DynamoMisConnectionStore(stack.table).put({ schoolId: school, provider: 'wonde', misSchoolId: wonde.schoolId, state: 'connected', stateChangedAt: occurredAt, cursors: {} });
+    wonde.setCodes([{ id: 'AC1', code: '/' }]);
+    wonde.upsertStudent(wondeStudent('W001', { forename: 'Zebedee', surname: 'Quillfeather', contacts: [wondeContact('WC1', { email: 'guardian.quillfeather@example.org' })] }));
+    wonde.mark({ id: 'WM1', student: 'W001', date: today, session: 'AM', attendance_code: 'AC1' });
+
+    const schedule = Object.values(stack.template.resources).find((resource: any) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties.ScheduleExpression === misSyncSchedule) as any;
+    const result = await stack.lambdas['sync-mis'].call(JSON.parse(stack.template.resolve(schedule.Properties.Target.Input)));
+    expect(result.schools).toEqual([expect.objectContaining({ schoolId: school, status: 'complete', events: { 'pupil.upserted': 1, 'attendance.marked': 1 } })]);
+    const records = await readPupilRecords(stack.table, school, 'W001', today);
+    expect(records.profile?.firstName).toBe('Zebedee');
+    expect(records.attendance.map((mark) => mark.code)).toEqual(['/']);
+    expect(wonde.requests.every((request) => request.status === 200)).toBe(true);
+  });
+
+  it('wonde-lifecycle: a wrong key is 401, accessRevoked revokes the connection', async () => {
+    const { MIS_SECRETS_PREFIX: prefix } = stack.template.functions['wonde-lifecycle'].environment;
+    const key = 'wiring-wonde-webhook-key-0123456789';
+    stack.aws.secrets.set(`${prefix}/wonde-webhook-key`, key);
+    const lifecycle = (pathKey: string, body: unknown) => ({
+      version: '2.0',
+      routeKey: 'POST /v1/mis/wonde/{key}',
+      rawPath: `/v1/mis/wonde/${pathKey}`,
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      pathParameters: { key: pathKey },
+      isBase64Encoded: false,
+      body: JSON.stringify(body),
+    });
+    const revoke = { payload_type: 'accessRevoked', school_id: wonde.schoolId };
+    expect((await stack.lambdas['wonde-lifecycle'].call(lifecycle('wrong-key', revoke))).statusCode).toBe(401);
+    const answer = await stack.lambdas['wonde-lifecycle'].call(lifecycle(key, revoke));
+    expect([answer.statusCode, JSON.parse(answer.body)]).toEqual([200, { status: 'revoked', schoolId: school }]);
+    expect((await new DynamoMisConnectionStore(stack.table).get(school))?.state).toBe('revoked');
+    expect(stack.lambdas['wonde-lifecycle'].log).not.toContain(key);
   });
 });
 

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { table as tableDefinition } from '../../domain/table';
 import { requiredEnv } from './environment';
 
 /** The table every adapter talks to: a real one in AWS, DynamoDB Local on one machine. */
@@ -113,4 +114,15 @@ export async function collect<T>(pages: AsyncGenerator<T[]>): Promise<T[]> {
   const all: T[] = [];
   for await (const page of pages) all.push(...page);
   return all;
+}
+
+/** Every item of one GSI1 "registry" partition (`SCHOOLS`, `MIS_CONNECTIONS`): one Query, however many pages. */
+export function queryByPupilPartition(ref: TableRef, partition: string): Promise<Record<string, unknown>[]> {
+  const { byPupil } = tableDefinition.indexes;
+  return queryAll(ref, {
+    IndexName: byPupil.name,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': byPupil.partitionKey },
+    ExpressionAttributeValues: { ':pk': partition },
+  });
 }

@@ -14,7 +14,10 @@ export type EnvName =
   | 'MAIL_FROM'
   | 'SES_CONFIGURATION_SET'
   | 'TRUST_LEADERS'
-  | 'TRUST_NAME';
+  | 'TRUST_NAME'
+  /** The MIS connector: Secrets Manager prefix of Wonde tokens, and Wonde's base URL. */
+  | 'MIS_SECRETS_PREFIX'
+  | 'WONDE_BASE_URL';
 
 export function requiredEnv(name: EnvName): string {
   const value = process.env[name];

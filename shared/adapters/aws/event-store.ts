@@ -4,7 +4,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Item, LatestWins, WritePlan } from '../../domain/records';
 import { logger } from '../../logger';
 import type { EventStore, StoreOutcome } from '../../ports';
+import { weekEnd } from '../../domain/calendar';
+import { weeksOfVersions } from '../../domain/incident-versions';
+import { changedWeekKey } from '../../domain/keys';
+import { expiresAt } from '../../domain/retention';
 import { attributeUpdates, conditionalWrite, type TableRef } from './dynamodb';
+import { readIncidentVersions } from './incident-versions';
 
 const newerThanStored = '(attribute_not_exists(pk) OR occurredAtUtc < :occurredAtUtc)';
 
@@ -44,6 +49,9 @@ interface QueuedInsert {
   reject: (error: unknown) => void;
 }
 
+/** A journal event stored as one item (no roster profile, participant links or incident version). */
+const isSingleItem = (plan: Extract<WritePlan, { kind: 'journal' }>) => !plan.profile && !plan.incidentVersion && plan.participants.length === 0;
+
 const isAccessDenied = (name: string | undefined) => name === 'AccessDeniedException' || name === 'AccessDenied';
 
 /**
@@ -65,12 +73,40 @@ export class DynamoEventStore implements EventStore {
 
   constructor(private readonly table: TableRef) {}
 
+  async incidentWeeks(schoolId: string, incidentId: string): Promise<string[]> {
+    return weeksOfVersions(await readIncidentVersions(this.table, schoolId, incidentId));
+  }
+
+  /** One UpdateItem per week; `changes` is a counter, so a rollup clears only what it folded. */
+  async markWeeksChanged(schoolId: string, weeks: string[], at: Date): Promise<void> {
+    await Promise.all(
+      weeks.map((week) =>
+        this.table.client.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: changedWeekKey(schoolId, week),
+            UpdateExpression: 'SET recordKind = :kind, schoolId = :school, #week = :week, changedAt = :at, expiresAt = :expires ADD changes :one',
+            ExpressionAttributeNames: { '#week': 'week' },
+            ExpressionAttributeValues: {
+              ':kind': 'week-changed',
+              ':school': schoolId,
+              ':week': week,
+              ':at': at.toISOString(),
+              ':expires': expiresAt('rollup', weekEnd(week)),
+              ':one': 1,
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
   async store(plan: WritePlan): Promise<StoreOutcome> {
     if (plan.kind === 'mark') {
       const storeOne = () => this.storeMark(plan.eventId, plan.mark);
       return this.insertFirst(newMarkItem(plan.eventId, plan.mark), storeOne, storeOne);
     }
-    if (!plan.profile && plan.participants.length === 0) {
+    if (isSingleItem(plan)) {
       // INSERT's DuplicateItem is the same answer as the Put's attribute_not_exists(pk) failing.
       return this.insertFirst(plan.journal, async () => 'duplicate', () => this.storeJournal(plan));
     }
@@ -146,11 +182,14 @@ export class DynamoEventStore implements EventStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: mark.key,
-          UpdateExpression: `SET ${sets.join(', ')} ADD eventIds :eventIds${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          // previousCode: the code this mark replaces (operands read the item before the update),
+          // so a first-day absence corrected later can be told apart from a plain mark.
+          UpdateExpression: `SET ${sets.join(', ')}, previousCode = if_not_exists(#storedCode, :noCode) ADD eventIds :eventIds${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: `${newerThanStored} AND NOT contains(eventIds, :eventId)`,
-          ExpressionAttributeNames: names,
+          ExpressionAttributeNames: { ...names, '#storedCode': 'code' },
           ExpressionAttributeValues: {
             ...values,
+            ':noCode': '-',
             ':eventIds': new Set([eventId]),
             ':eventId': eventId,
             ':occurredAtUtc': mark.occurredAtUtc,
@@ -181,7 +220,7 @@ export class DynamoEventStore implements EventStore {
   private async storeJournal(plan: Extract<WritePlan, { kind: 'journal' }>, attempt = 0): Promise<StoreOutcome> {
     const { tableName, client } = this.table;
     const journalPut = { TableName: tableName, Item: plan.journal, ConditionExpression: 'attribute_not_exists(pk)' };
-    if (!plan.profile && plan.participants.length === 0) {
+    if (isSingleItem(plan)) {
       return (await conditionalWrite(client.send(new PutCommand(journalPut)))) ? 'accepted' : 'duplicate';
     }
     const profile = plan.profile;
@@ -190,7 +229,8 @@ export class DynamoEventStore implements EventStore {
         new TransactWriteCommand({
           TransactItems: [
             { Put: journalPut },
-            ...plan.participants.map((item) => ({ Put: { TableName: tableName, Item: item } })),
+            // Participant links and an incident's version entry: written with the journal item or not at all.
+            ...[...plan.participants, ...(plan.incidentVersion ? [plan.incidentVersion] : [])].map((item) => ({ Put: { TableName: tableName, Item: item } })),
             ...(profile
               ? [
                   {

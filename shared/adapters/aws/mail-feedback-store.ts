@@ -4,7 +4,7 @@ import type { Key } from '../../domain/records';
 import type { FeedbackUpdate, MailFeedbackStore, SentMessage } from '../../ports/mail-feedback';
 import type { TableRef } from './dynamodb';
 
-/** Sent messages by SES message id (pattern 19) and the feedback on their decisions. */
+/** Sent messages by SES message id (pattern 30) and the feedback on their decisions. */
 export class DynamoMailFeedbackStore implements MailFeedbackStore {
   constructor(private readonly table: TableRef) {}
 

@@ -7,6 +7,7 @@ import type { Key } from '../../domain/records';
 import { table } from '../../domain/table';
 import type { ClaimResult, NotificationDecisionItem, NotificationReads, NotificationStore } from '../../ports';
 import type { TableRef } from './dynamodb';
+import { readIncidentVersions } from './incident-versions';
 
 /**
  * Notification decisions in the single table (docs/data-model.md, patterns 12 to 14).
@@ -94,6 +95,10 @@ export class DynamoNotificationReads implements NotificationReads {
 
   pupilProfile(schoolId: string, pupilId: string) {
     return this.get(pupilProfileKey(schoolId, pupilId));
+  }
+
+  incidentVersions(schoolId: string, incidentId: string) {
+    return readIncidentVersions(this.table, schoolId, incidentId);
   }
 
   async interventionKind(schoolId: string, pupilId: string, interventionId: string): Promise<string | undefined> {

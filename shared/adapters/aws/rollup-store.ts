@@ -8,8 +8,11 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { weekEnd } from '../../domain/calendar';
+import type { ChangedWeek } from '../../domain/changed-weeks';
 import {
   attendancePartition,
+  changedWeekKey,
+  changedWeekPartition,
   pupilProfileKey,
   rollupKey,
   rollupStatePartition,
@@ -25,8 +28,10 @@ import { expiresAt } from '../../domain/retention';
 import type { JournalRecord, MarkRecord, NotificationRecord, RollupFigures, RollupState, WeekRecords } from '../../domain/rollup/types';
 import type { ListedPupil } from '../../domain/summary-email/school-summary';
 import { table } from '../../domain/table';
-import type { RollupStore } from '../../ports';
+import type { RollupSave, RollupStore } from '../../ports';
+import { mapWithConcurrency } from '../../util/concurrency';
 import { attributeUpdates, batchGetAll, conditionalWrite, queryAll, type TableRef } from './dynamodb';
+import { readIncidentVersions } from './incident-versions';
 
 /**
  * Rollups in the single table (docs/rollups.md, docs/data-model.md patterns 9, 11, 14–17):
@@ -93,7 +98,11 @@ export class DynamoRollupStore implements RollupStore {
       this.journal(schoolId, week, 'outcome.measure.recorded'),
     ]);
     const senByPupil = options.full && restrictive.length ? await this.pupilSen(schoolId, restrictive.flatMap((record) => record.pupilIds)) : {};
-    return { marks, interventions, restorative, incidents, notifications, restrictive, measures, senByPupil };
+    // Each incident's versions, wherever filed, so it is counted once (pattern 19; a few per week).
+    const incidentIds = [...new Set(incidents.map((record) => String((record.data as { incidentId?: unknown }).incidentId)))];
+    const versions = await mapWithConcurrency(incidentIds, 8, (incidentId) => readIncidentVersions(this.ref, schoolId, incidentId));
+    const incidentVersions = Object.fromEntries(incidentIds.map((incidentId, index) => [incidentId, versions[index]!]));
+    return { marks, interventions, restorative, incidents, incidentVersions, notifications, restrictive, measures, senByPupil };
   }
 
   /** The roster's SEN status of the pupils named (BatchGetItem, `sen` only). */
@@ -104,6 +113,47 @@ export class DynamoRollupStore implements RollupStore {
       ExpressionAttributeNames: { '#id': 'pupilId', '#sen': 'sen' },
     });
     return Object.fromEntries(items.map((item) => [item.pupilId, item.sen ?? 'none']));
+  }
+
+  /** Pattern 20: every week marked changed up to `upTo`, one Query of the school's marker partition. */
+  async changedWeeks(schoolId: string, upTo: string): Promise<ChangedWeek[]> {
+    return this.query<ChangedWeek>({
+      KeyConditionExpression: 'pk = :pk AND sk <= :upTo',
+      ProjectionExpression: '#week, changes',
+      ExpressionAttributeNames: { '#week': 'week' },
+      ExpressionAttributeValues: { ':pk': changedWeekPartition(schoolId), ':upTo': changedWeekKey(schoolId, upTo).sk },
+      ConsistentRead: true,
+    });
+  }
+
+  /** Deletes the markers a rollup folded, unless marked again meanwhile (their count moved on). */
+  async clearChangedWeeks(schoolId: string, folded: ChangedWeek[]): Promise<void> {
+    await Promise.all(
+      folded.map((marker) =>
+        conditionalWrite(
+          this.ref.client.send(
+            new DeleteCommand({
+              TableName: this.ref.tableName,
+              Key: changedWeekKey(schoolId, marker.week),
+              ConditionExpression: 'changes = :seen',
+              ExpressionAttributeValues: { ':seen': marker.changes },
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** The stored figures of the weeks in [from, to] that were rolled up (pattern 15, as a range). */
+  async storedFigures(schoolId: string, from: string, to: string): Promise<Record<string, RollupFigures>> {
+    const items = await this.query<{ week: string; figures: RollupFigures }>({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ProjectionExpression: '#week, figures',
+      ExpressionAttributeNames: { '#week': 'week' },
+      ExpressionAttributeValues: { ':pk': rollupKey(schoolId, from).pk, ':from': rollupKey(schoolId, from).sk, ':to': rollupKey(schoolId, to).sk },
+      ConsistentRead: true,
+    });
+    return Object.fromEntries(items.map((item) => [item.week, item.figures]));
   }
 
   async latestState(schoolId: string, from: string, to: string): Promise<RollupState | undefined> {
@@ -122,7 +172,7 @@ export class DynamoRollupStore implements RollupStore {
     return item ? (item.state as RollupState) : undefined;
   }
 
-  async save(input: { schoolId: string; week: string; figures: RollupFigures; state: RollupState; runAt: string; foldedWeeks: number }): Promise<void> {
+  async save(input: RollupSave): Promise<void> {
     const { schoolId, week } = input;
     const end = weekEnd(week);
     await this.ref.client.send(
@@ -149,6 +199,7 @@ export class DynamoRollupStore implements RollupStore {
                   lastRunAt: input.runAt,
                   foldedWeeks: input.foldedWeeks,
                   expiresAt: expiresAt('rollup', end),
+                  ...(input.revisedWeeks?.length ? { revisedWeeks: input.revisedWeeks } : {}),
                 },
                 { firstRunAt: input.runAt },
               ),

@@ -1,9 +1,7 @@
-
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { schoolKey, schoolRegistryIndex, schoolRegistryPartition } from '../../domain/keys';
-import { table } from '../../domain/table';
 import type { SchoolDirectory, SchoolProfile } from '../../ports';
-import { collect, conditionalWrite, queryPages, type TableRef } from './dynamodb';
+import { conditionalWrite, queryByPupilPartition, type TableRef } from './dynamodb';
 
 const profileFields = ['schoolId', 'name', 'leaders', 'timezone', 'dslEmail', 'createdAt'] as const;
 
@@ -34,21 +32,6 @@ export class DynamoSchoolDirectory implements SchoolDirectory {
   }
 
   async list(): Promise<SchoolProfile[]> {
-    const { byPupil } = table.indexes;
-    const items = await collect(
-      queryPages<Record<string, unknown>>((start) =>
-        this.table.client.send(
-          new QueryCommand({
-            TableName: this.table.tableName,
-            IndexName: byPupil.name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': byPupil.partitionKey },
-            ExpressionAttributeValues: { ':pk': schoolRegistryPartition },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      ),
-    );
-    return items.map(toProfile);
+    return (await queryByPupilPartition(this.table, schoolRegistryPartition)).map(toProfile);
   }
 }

@@ -25,6 +25,9 @@ export function dslAlertMessage(
           ]
         : []),
       `A safeguarding concern has been recorded for a pupil at ${school.name} and needs the attention of the designated safeguarding lead.`,
+      ...(alert.amendment
+        ? ['This is an amended version of an incident that an earlier version recorded as a safeguarding concern. This version does not repeat the flag, so it is treated as safeguarding too: its parents were not told.']
+        : []),
     ],
     details: [
       ['Pupil', pupil],

@@ -168,6 +168,25 @@ export function parentMessage(notice: ParentNotice, school: SchoolForMessage): R
       };
       break;
     }
+    case 'absence-correction': {
+      const session = sessionPhrase[notice.session];
+      const day = longDate(notice.date);
+      const where = notice.now === 'present' ? 'in school' : 'attending approved education away from the school site';
+      content = {
+        ...common,
+        subject: `${school.name}: correction about ${first}'s attendance on ${day}`,
+        heading: 'A correction to our earlier message',
+        paragraphs: [
+          `We wrote to you that ${full} was absent for the ${session} register on ${day}. Our records now show ${first} was ${where} for that session. Please disregard our earlier message; we are sorry for any worry it caused.`,
+        ],
+        details: [
+          ['Date', day],
+          ['Register', capitalise(session)],
+        ],
+        after: [contactUs],
+      };
+      break;
+    }
   }
   return renderEmail(content);
 }

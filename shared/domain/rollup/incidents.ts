@@ -1,9 +1,11 @@
 import type { IncidentRecorded } from '../../../events/incident';
+import { latestVersion, type IncidentVersion } from '../incident-versions';
 import { latestPerKey, recordOrder } from './order';
 import type { IncidentFigures, JournalRecord } from './types';
 
 /**
- * Incidents of one week (one per incidentId: the latest record wins): total, by category
+ * Incidents of one week (one per incidentId: the latest version wins, and counts only in the
+ * week it is filed under, its happenedAt's): total, by category
  * and severity (1..5), reasonable force (physicalIntervention.used) and how often with an
  * injury, distinct pupils, and the change from last week's total. Notes are never read.
  */
@@ -13,11 +15,15 @@ export interface IncidentWeek {
   byPupil: Record<string, number>;
 }
 
-export function incidentWeek(records: JournalRecord[], previousWeekTotal: number | null): IncidentWeek {
+export function incidentWeek(records: JournalRecord[], previousWeekTotal: number | null, versions: Record<string, IncidentVersion[]> = {}): IncidentWeek {
   const incidents = latestPerKey(
     records.filter((record) => record.type === 'incident.recorded').sort(recordOrder),
     (record) => (record.data as IncidentRecorded).incidentId,
-  );
+  ).filter((record) => {
+    // A later version filed under another week (a changed happenedAt) counts there, not here.
+    const latest = latestVersion(versions[(record.data as IncidentRecorded).incidentId] ?? []);
+    return !latest || latest.eventId === record.eventId;
+  });
   const byCategory: Record<string, number> = {};
   const bySeverity: IncidentFigures['bySeverity'] = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
   const byPupil: Record<string, number> = {};

@@ -29,7 +29,7 @@ export function rollWeek(input: { schoolId: string; week: string; base: RollupSt
   const attendance = attendanceWeek({ marks: records.marks, before, yearStart, weekEnd: end });
   const interventions = interventionWeek(base?.interventions ?? [], records.interventions);
   const restorative = restorativeWeek(base?.followUps ?? [], records.restorative, end);
-  const incidents = incidentWeek(records.incidents, base ? base.headline.incidents : null);
+  const incidents = incidentWeek(records.incidents, base ? base.headline.incidents : null, records.incidentVersions);
   const notifications = notificationFigures(records.notifications);
   const restrictive = restrictiveWeek({
     records: records.restrictive ?? [],

@@ -4,6 +4,7 @@
  */
 import type { interventionOutcomes, interventionKinds } from '../../../events/intervention';
 import type { restorativeFormats } from '../../../events/restorative';
+import type { IncidentVersion } from '../incident-versions';
 import type { RestrictiveFigures, SdqImpactFigures, SdqPoint } from './restrictive-sdq-types';
 
 // ---------------------------------------------------------------------------------------------
@@ -41,6 +42,11 @@ export interface WeekRecords {
   interventions: JournalRecord[];
   restorative: JournalRecord[];
   incidents: JournalRecord[];
+  /**
+   * Every stored version of each incident above, by incidentId, wherever filed: an incident
+   * counts once, where its latest version is (absent for records stored before versions were).
+   */
+  incidentVersions?: Record<string, IncidentVersion[]>;
   notifications: NotificationRecord[];
   /** v2: restrictive.intervention.recorded and outcome.measure.recorded of the week. */
   restrictive?: JournalRecord[];

@@ -41,6 +41,15 @@ export interface SchoolSummaryInput {
   figures: RollupFigures;
   /** Names of the pupils to look at, by pupilId (from the roster). */
   pupils: Record<string, ListedPupil>;
+  /** Earlier weeks whose stored figures this rollup revised (records that arrived late). */
+  revisedWeeks?: string[];
+}
+
+/** Why earlier figures changed, in words leaders can act on; empty when none did. */
+function revisionNote(weeks: readonly string[]): string {
+  if (weeks.length === 0) return '';
+  const named = weeks.map(weekTitle).join('; ');
+  return `Figures revised for ${weeks.length === 1 ? 'an earlier week' : `${weeks.length} earlier weeks`}: ${named}. Records dated in ${weeks.length === 1 ? 'it' : 'them'} arrived after ${weeks.length === 1 ? 'its' : 'their'} summary (register corrections, amended incidents), so ${weeks.length === 1 ? 'its' : 'their'} stored figures and the year-to-date figures below now include them.`;
 }
 
 export interface RenderedEmail {
@@ -136,6 +145,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
   const year = attendance.yearToDate;
   const lookAt = orderPupils(figures.pupilsToLookAt, pupils);
   const listed = lookAt.slice(0, maxPupilsListed);
+  const revision = revisionNote(input.revisedWeeks ?? []);
   // v2 sections (absent from figures stored before v2).
   const restrictive = figures.restrictive && restrictiveSection(figures.restrictive, (pupilId) => nameOf(pupilId, pupils));
   const impact = figures.sdqImpact && sdqImpactSection(figures.sdqImpact.byKind, 'school');
@@ -278,6 +288,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
 
   const body = [
     html.banner({ kicker: `${input.trustName} · Weekly summary`, title: input.schoolName, subtitle: weekTitle(figures.week) }),
+    ...(revision ? [html.section('Revised figures', html.paragraph(escapeHtml(revision)))] : []),
     html.section('At a glance', cards),
     html.section('Attendance', attendanceHtml),
     html.section('Pupils to look at', pupilsHtml),
@@ -298,6 +309,7 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     input.schoolName,
     weekTitle(figures.week),
     '',
+    ...(revision ? ['REVISED FIGURES', revision, ''] : []),
     'AT A GLANCE',
     `- Attendance this week: ${heads.attendance.value}, ${heads.attendance.change.text}`,
     `- Persistent absentees this year: ${heads.persistent.value}, ${heads.persistent.change.text}; ${heads.persistent.note}`,

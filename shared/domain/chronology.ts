@@ -1,0 +1,135 @@
+import type { EventType } from '../../events/catalogue';
+import type { StaffRole } from './staff-access';
+
+/**
+ * A pupil's chronology (contract section 6): what each stored item becomes as an entry, and
+ * what each role may see of it. Pure: the staff API's adapter reads items, this decides.
+ */
+
+/** A stored item on the chronology index: a journal event, an absence mark or a notification decision. */
+export type ChronologyItem = Record<string, unknown> & { recordKind?: unknown; type?: unknown };
+
+type RecordedType = Exclude<EventType, 'pupil.upserted' | 'attendance.marked'>;
+
+/**
+ * Every event type on the chronology, and the incident it belongs to (if any), which decides
+ * safeguarding restriction. A `Record` over the catalogue's types: a new event type does not
+ * compile until it has its line here.
+ */
+const none = () => undefined;
+const eventKinds: Record<RecordedType, { incidentOf: (data: Record<string, unknown>) => unknown; derived?: (item: ChronologyItem) => Record<string, unknown> }> = {
+  'intervention.started': { incidentOf: none },
+  'intervention.session.recorded': { incidentOf: none },
+  'intervention.ended': { incidentOf: none },
+  'restorative.session.recorded': { incidentOf: (data) => data.incidentId },
+  'incident.recorded': { incidentOf: (data) => data.incidentId },
+  // Restricted with the incident it follows, when that incident is a safeguarding one.
+  'restrictive.intervention.recorded': { incidentOf: (data) => data.incidentId },
+  // Shown with what the system derived from the scale scores (contract section 8).
+  'outcome.measure.recorded': { incidentOf: none, derived: (item) => ({ totalDifficulties: item.totalDifficulties, bands: item.bands }) },
+};
+
+export type ChronologyEntry =
+  | { kind: RecordedType; occurredAt: string; eventId: string; recordedBy?: string; data: Record<string, unknown>; totalDifficulties?: unknown; bands?: unknown }
+  | { kind: 'absence'; occurredAt: string; eventId: string; date: string; session: string; code: string; minutesLate?: number }
+  | {
+      kind: 'notification';
+      occurredAt: string;
+      eventId: string;
+      eventType: string;
+      notice: string;
+      category: string;
+      status: string;
+      reason?: string;
+      recipient: unknown;
+    }
+  | { kind: 'restricted'; occurredAt: string };
+
+export type EntryKind = ChronologyEntry['kind'];
+export const entryKinds = [...(Object.keys(eventKinds) as RecordedType[]), 'absence', 'notification'] as const;
+
+const isRecordedType = (type: unknown): type is RecordedType => typeof type === 'string' && Object.hasOwn(eventKinds, type);
+
+/** The entry a stored item shows as, before visibility; undefined for anything else. */
+export function toEntry(item: ChronologyItem): ChronologyEntry | undefined {
+  if (item.recordKind === 'notification') {
+    return {
+      kind: 'notification',
+      occurredAt: String(item.decidedAt),
+      eventId: String(item.eventId),
+      eventType: String(item.eventType),
+      notice: String(item.kind),
+      category: String(item.category),
+      status: String(item.status),
+      ...(item.reason ? { reason: String(item.reason) } : {}),
+      recipient: item.recipient,
+    };
+  }
+  if (item.recordKind !== 'event') return undefined;
+  if (item.type === 'attendance.marked') {
+    return {
+      kind: 'absence',
+      occurredAt: String(item.occurredAt),
+      eventId: String(item.eventId),
+      date: String(item.date),
+      session: String(item.session),
+      code: String(item.code),
+      ...(typeof item.minutesLate === 'number' ? { minutesLate: item.minutesLate } : {}),
+    };
+  }
+  if (!isRecordedType(item.type)) return undefined;
+  return {
+    kind: item.type,
+    occurredAt: String(item.occurredAt),
+    eventId: String(item.eventId),
+    ...(typeof item.recordedBy === 'string' ? { recordedBy: item.recordedBy } : {}),
+    data: (item.data as Record<string, unknown> | undefined) ?? {},
+    ...eventKinds[item.type].derived?.(item),
+  };
+}
+
+/** Incidents with a safeguarding concern in any stored version, and every event id of those versions. */
+export interface Restricted {
+  incidents: ReadonlySet<string>;
+  events: ReadonlySet<string>;
+}
+
+/** From every incident journal item of a pupil (all versions). */
+export function restrictedIncidents(items: ChronologyItem[]): Restricted {
+  const incidentOf = (item: ChronologyItem) => String((item.data as Record<string, unknown> | undefined)?.incidentId);
+  const concern = (item: ChronologyItem) => item.safeguardingConcern === true || (item.data as Record<string, unknown> | undefined)?.safeguardingConcern === true;
+  const incidents = new Set(items.filter((item) => item.type === 'incident.recorded' && concern(item)).map(incidentOf));
+  const events = new Set(items.filter((item) => item.type === 'incident.recorded' && incidents.has(incidentOf(item))).map((item) => String(item.eventId)));
+  return { incidents, events };
+}
+
+export const nothingRestricted: Restricted = { incidents: new Set(), events: new Set() };
+
+/** Whether an entry touches safeguarding: then only the DSL sees it in full. */
+function isSafeguarding(entry: ChronologyEntry, restricted: Restricted): boolean {
+  switch (entry.kind) {
+    case 'notification':
+      // A DSL alert, a notice held back for safeguarding, or any decision about a restricted
+      // incident reveals the concern itself.
+      return entry.category === 'dsl-alert' || entry.reason === 'safeguarding' || restricted.events.has(entry.eventId);
+    case 'absence':
+    case 'restricted':
+      return false;
+    default: {
+      const incidentId = eventKinds[entry.kind].incidentOf(entry.data);
+      return (entry.kind === 'incident.recorded' && entry.data.safeguardingConcern === true) ||
+        (typeof incidentId === 'string' && restricted.incidents.has(incidentId));
+    }
+  }
+}
+
+/**
+ * Safeguarding visibility, decided here and nowhere else: `dsl` sees everything; `staff` and
+ * `leader` see a safeguarding entry as `{kind: "restricted", occurredAt}` with nothing else;
+ * `trust` may not read a chronology at all (undefined: the API answers 403).
+ */
+export function presentFor(role: StaffRole, entries: ChronologyEntry[], restricted: Restricted): ChronologyEntry[] | undefined {
+  if (role === 'trust') return undefined;
+  if (role === 'dsl') return entries;
+  return entries.map((entry) => (isSafeguarding(entry, restricted) ? { kind: 'restricted', occurredAt: entry.occurredAt } : entry));
+}
