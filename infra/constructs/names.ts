@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+
 
 /** `notify-parents` → `NotifyParents`: construct ids from function and rule names. */
 export function pascal(value: string): string {

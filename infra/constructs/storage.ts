@@ -39,7 +39,6 @@ export class Storage extends Section {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const { byPupil, byWeek } = tableDefinition.indexes;
     const string = dynamodb.AttributeType.STRING;
     this.table = new dynamodb.TableV2(stack, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: string },
