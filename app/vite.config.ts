@@ -16,7 +16,9 @@ function jsBudget(): Plugin {
     },
     closeBundle() {
       const assets = join(outDir, 'assets');
-      const sizes = readdirSync(assets).filter((file) => file.endsWith('.js')).map((file) => gzipSync(readFileSync(join(assets, file)), { level: 9 }).length);
+      const sizes = readdirSync(assets)
+        .filter((file) => file.endsWith('.js'))
+        .map((file) => gzipSync(readFileSync(join(assets, file)), { level: 9 }).length);
       const total = sizes.reduce((sum, size) => sum + size, 0);
       console.log(`staff app JavaScript: ${(total / 1024).toFixed(1)} KB gzipped in ${sizes.length} file(s) (budget ${jsBudgetBytes / 1024} KB)`);
       if (total > jsBudgetBytes) throw new Error(`staff app JavaScript is ${total} bytes gzipped, over the ${jsBudgetBytes}-byte budget`);

@@ -34,7 +34,10 @@ export async function batchInsert(table: TableRef, items: Item[], concurrency: n
   let next = 0;
   const statement = (item: Item) => {
     const names = Object.keys(item).filter((name) => item[name] !== undefined);
-    return { Statement: `INSERT INTO "${table.tableName}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`, Parameters: names.map((name) => item[name]) };
+    return {
+      Statement: `INSERT INTO "${table.tableName}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+      Parameters: names.map((name) => item[name]),
+    };
   };
   const worker = async () => {
     while (next < chunks.length) {

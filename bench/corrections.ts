@@ -40,14 +40,33 @@ function recordsOf(schoolId: string) {
     if (plan.kind === 'mark') {
       type MarkItem = MarkRecord & { week: string; occurredAtUtc: string };
       const { pupilId, date, session, code, minutesLate, week, occurredAtUtc } = plan.mark.attributes as unknown as MarkItem;
-      marks.push({ key: plan.mark.key.sk, week, occurredAtUtc, arrivesAt: occurredAtUtc, record: { pupilId, date, session, code, ...(minutesLate !== undefined ? { minutesLate } : {}) } });
+      marks.push({
+        key: plan.mark.key.sk,
+        week,
+        occurredAtUtc,
+        arrivesAt: occurredAtUtc,
+        record: { pupilId, date, session, code, ...(minutesLate !== undefined ? { minutesLate } : {}) },
+      });
       continue;
     }
     const item = plan.journal as Record<string, unknown>;
     if (item.type === 'pupil.upserted') continue;
-    const record: JournalRecord = { eventId: String(item.eventId), type: String(item.type), date: String(item.date), occurredAtUtc: String(item.occurredAtUtc), pupilIds: item.pupilIds as string[], data: item.data as Record<string, unknown> };
+    const record: JournalRecord = {
+      eventId: String(item.eventId),
+      type: String(item.type),
+      date: String(item.date),
+      occurredAtUtc: String(item.occurredAtUtc),
+      pupilIds: item.pupilIds as string[],
+      data: item.data as Record<string, unknown>,
+    };
     const occurredWeek = isoWeekOf(dateInZone(new Date(record.occurredAtUtc), timezone));
-    journal.push({ week: String(item.week), occurredWeek, arrivesAt: record.occurredAtUtc, record, ...(plan.incidentVersion ? { version: plan.incidentVersion as unknown as IncidentVersion } : {}) });
+    journal.push({
+      week: String(item.week),
+      occurredWeek,
+      arrivesAt: record.occurredAtUtc,
+      record,
+      ...(plan.incidentVersion ? { version: plan.incidentVersion as unknown as IncidentVersion } : {}),
+    });
   }
   return { marks, journal };
 }
@@ -60,7 +79,9 @@ function weekRecords(data: ReturnType<typeof recordsOf>, week: string, cutoff: s
     const stored = latest.get(mark.key);
     if (!stored || stored.occurredAtUtc < mark.occurredAtUtc) latest.set(mark.key, mark);
   }
-  const journal = data.journal.filter((entry) => entry.arrivesAt < cutoff && (entry.record.type === 'incident.recorded' && filing === 'occurred' ? entry.occurredWeek : entry.week) === week);
+  const journal = data.journal.filter(
+    (entry) => entry.arrivesAt < cutoff && (entry.record.type === 'incident.recorded' && filing === 'occurred' ? entry.occurredWeek : entry.week) === week,
+  );
   const incidents = journal.filter((entry) => entry.record.type === 'incident.recorded');
   const versions: Record<string, IncidentVersion[]> = {};
   if (filing === 'happened') {
@@ -109,6 +130,12 @@ for (const { schoolId } of schools) {
   const count = Object.values(bySection).reduce((sum, n) => sum + n, 0);
   const amended = data.marks.filter((mark) => mark.arrivesAt > `${mark.record.date}T23:59`).length;
   const resent = data.journal.filter((entry) => entry.record.eventId.endsWith(':v2')).length;
-  console.log(`${schoolId}: ${amended} register amendments and ${resent} re-sent incidents arrived after their day; ${count} figures changed in ${changedWeeks.length} of ${weeks.length} weeks (${Object.entries(bySection).map(([section, n]) => `${section} ${n}`).join(', ')})`);
+  console.log(
+    `${schoolId}: ${amended} register amendments and ${resent} re-sent incidents arrived after their day; ${count} figures changed in ${changedWeeks.length} of ${weeks.length} weeks (${Object.entries(
+      bySection,
+    )
+      .map(([section, n]) => `${section} ${n}`)
+      .join(', ')})`,
+  );
 }
 console.log(`Demo term ${termStart} → ${lastDay}: ${total} stored figures changed once corrections were folded in.`);

@@ -51,23 +51,39 @@ export function schoolMonthlyCost(input: { cost: WriteCost; rollup: RollupFigure
   const ingestGbSeconds = (2 * 2 * 5 * weeks * cost.requestMs) / 1000 + (others * 30) / 1000;
   const notifyInvocations = (marks * (cost.requests.PutItem ?? 0)) / cost.marks + parentEmails;
   const publishInvocations = (marks + others) / 10;
-  const lambdaGbSeconds =
-    ingestGbSeconds * 1 +
-    (publishInvocations * 0.05 * 0.5) +
-    (notifyInvocations * 0.15 * 0.5) +
-    rollups * rollup.secondsWith30PriorWeeks * 1;
+  const lambdaGbSeconds = ingestGbSeconds * 1 + publishInvocations * 0.05 * 0.5 + notifyInvocations * 0.15 * 0.5 + rollups * rollup.secondsWith30PriorWeeks * 1;
   const lambdaInvocations = ingestRequests + publishInvocations + notifyInvocations + rollups * 2;
 
   const lines: CostLine[] = [
-    { item: 'DynamoDB writes', units: `${Math.round(writeUnits).toLocaleString('en-GB')} WRU`, usdPerMonth: (writeUnits / 1e6) * p.dynamodbWriteRequestUnitPerMillion },
-    { item: 'DynamoDB reads', units: `${Math.round(readUnits).toLocaleString('en-GB')} RRU`, usdPerMonth: (readUnits / 1e6) * p.dynamodbReadRequestUnitPerMillion },
+    {
+      item: 'DynamoDB writes',
+      units: `${Math.round(writeUnits).toLocaleString('en-GB')} WRU`,
+      usdPerMonth: (writeUnits / 1e6) * p.dynamodbWriteRequestUnitPerMillion,
+    },
+    {
+      item: 'DynamoDB reads',
+      units: `${Math.round(readUnits).toLocaleString('en-GB')} RRU`,
+      usdPerMonth: (readUnits / 1e6) * p.dynamodbReadRequestUnitPerMillion,
+    },
     { item: 'DynamoDB storage (steady state under retention)', units: `${storedGb.toFixed(2)} GB`, usdPerMonth: storedGb * p.dynamodbStoragePerGbMonth },
     { item: 'Lambda compute (arm64)', units: `${lambdaGbSeconds.toFixed(0)} GB-s`, usdPerMonth: lambdaGbSeconds * p.lambdaArmGbSecond },
-    { item: 'Lambda requests', units: `${Math.round(lambdaInvocations).toLocaleString('en-GB')}`, usdPerMonth: (lambdaInvocations / 1e6) * p.lambdaRequestsPerMillion },
+    {
+      item: 'Lambda requests',
+      units: `${Math.round(lambdaInvocations).toLocaleString('en-GB')}`,
+      usdPerMonth: (lambdaInvocations / 1e6) * p.lambdaRequestsPerMillion,
+    },
     { item: 'API Gateway HTTP API', units: `${Math.round(ingestRequests)} requests`, usdPerMonth: (ingestRequests / 1e6) * p.httpApiRequestsPerMillion },
-    { item: 'EventBridge (one event per stored event)', units: `${Math.round(marks + others).toLocaleString('en-GB')} events`, usdPerMonth: ((marks + others) / 1e6) * p.eventBridgeEventsPerMillion },
-    { item: 'SES (parent emails + weekly summary)', units: `${Math.round(parentEmails + rollups)} emails`, usdPerMonth: ((parentEmails + rollups) / 1000) * p.sesPerThousandEmails },
-    { item: 'Secrets Manager (the school\'s webhook secret)', units: '1 secret', usdPerMonth: p.secretsManagerPerSecretMonth },
+    {
+      item: 'EventBridge (one event per stored event)',
+      units: `${Math.round(marks + others).toLocaleString('en-GB')} events`,
+      usdPerMonth: ((marks + others) / 1e6) * p.eventBridgeEventsPerMillion,
+    },
+    {
+      item: 'SES (parent emails + weekly summary)',
+      units: `${Math.round(parentEmails + rollups)} emails`,
+      usdPerMonth: ((parentEmails + rollups) / 1000) * p.sesPerThousandEmails,
+    },
+    { item: "Secrets Manager (the school's webhook secret)", units: '1 secret', usdPerMonth: p.secretsManagerPerSecretMonth },
   ];
   return {
     lines,

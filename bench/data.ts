@@ -13,7 +13,8 @@ export type ContractEvent = Record<string, unknown> & { eventId: string; type: s
 
 const presentOrAbsent = (rand: () => number, absenceRate: number) => {
   const roll = rand();
-  if (roll < absenceRate) return rand() < 0.6 ? (['I', 'I', 'M', 'C'] as const)[Math.floor(rand() * 4)]! : (['O', 'G', 'N', 'U'] as const)[Math.floor(rand() * 4)]!;
+  if (roll < absenceRate)
+    return rand() < 0.6 ? (['I', 'I', 'M', 'C'] as const)[Math.floor(rand() * 4)]! : (['O', 'G', 'N', 'U'] as const)[Math.floor(rand() * 4)]!;
   return rand() < 0.03 ? 'L' : rand() < 0.004 ? 'K' : '/';
 };
 
@@ -44,7 +45,6 @@ export interface BenchPupil {
   absenceRate: number;
   behaviourRisk: number;
 }
-
 
 /** A school's roll: most pupils attend well, ~12% persistently and ~2% severely absent. */
 export function pupilsOf(schoolId: string, count: number, seed: number): BenchPupil[] {
@@ -78,8 +78,26 @@ export function rosterEvents(schoolId: string, pupils: BenchPupil[], occurredAt:
         pupilPremium: rand() < 0.25,
         lookedAfter: rand() < 0.02,
         contacts: [
-          { contactId: `${pupilId}-C1`, name: `${pick(firstNames)} ${lastName}`, relationship: 'mother', parentalResponsibility: true, email: `${pupilId.toLowerCase()}.parent@example.org`, notify: rand() > 0.05 },
-          ...(rand() < 0.4 ? [{ contactId: `${pupilId}-C2`, name: `${pick(firstNames)} ${lastName}`, relationship: 'father', parentalResponsibility: true, email: `${pupilId.toLowerCase()}.parent2@example.org`, notify: true }] : []),
+          {
+            contactId: `${pupilId}-C1`,
+            name: `${pick(firstNames)} ${lastName}`,
+            relationship: 'mother',
+            parentalResponsibility: true,
+            email: `${pupilId.toLowerCase()}.parent@example.org`,
+            notify: rand() > 0.05,
+          },
+          ...(rand() < 0.4
+            ? [
+                {
+                  contactId: `${pupilId}-C2`,
+                  name: `${pick(firstNames)} ${lastName}`,
+                  relationship: 'father',
+                  parentalResponsibility: true,
+                  email: `${pupilId.toLowerCase()}.parent2@example.org`,
+                  notify: true,
+                },
+              ]
+            : []),
         ],
       },
     };
@@ -102,9 +120,17 @@ export function weekEvents(schoolId: string, pupils: BenchPupil[], week: string,
   for (let day = 0; day < 5; day++) {
     const date = addDays(monday, day);
     for (const pupil of pupils) {
-      for (const session of ['AM', 'PM'] as const) marks.push(attendanceEvent(schoolId, pupil.pupilId, date, session, presentOrAbsent(rand, pupil.absenceRate), rand));
+      for (const session of ['AM', 'PM'] as const)
+        marks.push(attendanceEvent(schoolId, pupil.pupilId, date, session, presentOrAbsent(rand, pupil.absenceRate), rand));
       if (rand() < pupil.behaviourRisk) {
-        const { incident, restorative, restrictive } = incidentAndRestorative(rand, { schoolId: schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.25, statutoryRecord: true });
+        const { incident, restorative, restrictive } = incidentAndRestorative(rand, {
+          schoolId: schoolId,
+          pupilId: pupil.pupilId,
+          otherPupilId: pick(pupils).pupilId,
+          date,
+          restorativeChance: 0.25,
+          statutoryRecord: true,
+        });
         others.push(incident);
         if (restrictive) others.push(restrictive);
         if (restorative) others.push(restorative);
@@ -118,7 +144,21 @@ export function weekEvents(schoolId: string, pupils: BenchPupil[], week: string,
     const targets = [{ targetId: 'T1', area: 'behavioural', description: 'Uses calm-down plan when upset', baseline: 3, goal: 8 }];
     const date = addDays(monday, index % 5);
     if (index % 48 === 0) {
-      others.push({ eventId: id('intervention', pupil.pupilId, week, 'start'), type: 'intervention.started', occurredAt: at(date, '09:00'), pupilId: pupil.pupilId, data: { interventionId, kind: pick(['mentoring', 'semh_group', 'reintegration', 'literacy']), title: 'Support programme', staffId: 'STAFF-12', startDate: date, plannedSessions: 8, targets } });
+      others.push({
+        eventId: id('intervention', pupil.pupilId, week, 'start'),
+        type: 'intervention.started',
+        occurredAt: at(date, '09:00'),
+        pupilId: pupil.pupilId,
+        data: {
+          interventionId,
+          kind: pick(['mentoring', 'semh_group', 'reintegration', 'literacy']),
+          title: 'Support programme',
+          staffId: 'STAFF-12',
+          startDate: date,
+          plannedSessions: 8,
+          targets,
+        },
+      });
     }
     for (const day of [0, 2, 4]) {
       const sessionDate = addDays(monday, day);
@@ -128,16 +168,32 @@ export function weekEvents(schoolId: string, pupils: BenchPupil[], week: string,
         type: 'intervention.session.recorded',
         occurredAt: at(sessionDate, '14:00'),
         pupilId: pupil.pupilId,
-        data: { interventionId, sessionId: `S-${week}-${day}`, date: sessionDate, durationMinutes: 30, attended, ...(attended ? { engagement: 2 + Math.floor(rand() * 4), targetScores: [{ targetId: 'T1', score: 3 + Math.floor(rand() * 6) }] } : {}), notes: 'Staff note: session reflections.' },
+        data: {
+          interventionId,
+          sessionId: `S-${week}-${day}`,
+          date: sessionDate,
+          durationMinutes: 30,
+          attended,
+          ...(attended ? { engagement: 2 + Math.floor(rand() * 4), targetScores: [{ targetId: 'T1', score: 3 + Math.floor(rand() * 6) }] } : {}),
+          notes: 'Staff note: session reflections.',
+        },
       });
     }
     if (index % 48 === 24) {
-      others.push({ eventId: id('intervention', pupil.pupilId, week, 'end'), type: 'intervention.ended', occurredAt: at(addDays(date, 0), '15:00'), pupilId: pupil.pupilId, data: { interventionId, endDate: date, outcome: pick(['achieved', 'partially_achieved', 'not_achieved']), notes: 'Staff note: review outcome.' } });
+      others.push({
+        eventId: id('intervention', pupil.pupilId, week, 'end'),
+        type: 'intervention.ended',
+        occurredAt: at(addDays(date, 0), '15:00'),
+        pupilId: pupil.pupilId,
+        data: { interventionId, endDate: date, outcome: pick(['achieved', 'partially_achieved', 'not_achieved']), notes: 'Staff note: review outcome.' },
+      });
     }
   });
   // Roster changes (a new contact, a year group fix, SEN status): ~15% of pupils a week.
   const changed = pupils.filter(() => rand() < 0.15);
-  others.push(...rosterEvents(schoolId, changed, at(addDays(monday, 2), '07:00'), seed + 1).map((event) => ({ ...event, eventId: `${event.eventId}:${week}` })));
+  others.push(
+    ...rosterEvents(schoolId, changed, at(addDays(monday, 2), '07:00'), seed + 1).map((event) => ({ ...event, eventId: `${event.eventId}:${week}` })),
+  );
   return { marks, others };
 }
 

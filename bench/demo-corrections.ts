@@ -19,14 +19,23 @@ export function correctionsOf(events: Event[], rand: () => number): Event[] {
     const data = event.data as Record<string, unknown>;
     if (event.type === 'attendance.marked' && data.code === 'N' && rand() < 0.5) {
       const roll = rand();
-      out.push({ ...event, eventId: `${event.eventId}:amended`, occurredAt: later(String(data.date), 2 + Math.floor(rand() * 3)), data: { ...data, code: roll < 0.7 ? 'I' : roll < 0.85 ? 'M' : '/' } });
+      out.push({
+        ...event,
+        eventId: `${event.eventId}:amended`,
+        occurredAt: later(String(data.date), 2 + Math.floor(rand() * 3)),
+        data: { ...data, code: roll < 0.7 ? 'I' : roll < 0.85 ? 'M' : '/' },
+      });
     }
     if (event.type === 'incident.recorded' && rand() < 0.2) {
       const date = String(event.occurredAt).slice(0, 10);
       const severity = Math.min(5, Number(data.severity) + (rand() < 0.4 ? 1 : 0));
-      out.push({ ...event, eventId: `${event.eventId}:v2`, occurredAt: later(date, 1 + Math.floor(rand() * 3)), data: { ...data, happenedAt: event.occurredAt, severity } });
+      out.push({
+        ...event,
+        eventId: `${event.eventId}:v2`,
+        occurredAt: later(date, 1 + Math.floor(rand() * 3)),
+        data: { ...data, happenedAt: event.occurredAt, severity },
+      });
     }
   }
   return out;
 }
-

@@ -50,7 +50,18 @@ export async function wondeDemo(port: number) {
       for (const id of ids) {
         for (const session of ['AM', 'PM'] as const) {
           const roll = rand();
-          const code = roll < 0.9 ? (session === 'AM' ? 'AC-PRESENT' : 'AC-PRESENT-PM') : roll < 0.94 ? 'AC-LATE' : roll < 0.97 ? 'AC-ILL' : roll < 0.995 ? 'AC-UNAUTH' : 'AC-LEGACY';
+          const code =
+            roll < 0.9
+              ? session === 'AM'
+                ? 'AC-PRESENT'
+                : 'AC-PRESENT-PM'
+              : roll < 0.94
+                ? 'AC-LATE'
+                : roll < 0.97
+                  ? 'AC-ILL'
+                  : roll < 0.995
+                    ? 'AC-UNAUTH'
+                    : 'AC-LEGACY';
           fake.mark({ id: `${id}-${date}-${session}`, student: id, date, session, attendance_code: code });
         }
       }
@@ -73,11 +84,17 @@ export async function wondeDemo(port: number) {
     const first = await syncSchool(schoolId, deps, { full: true });
     const seconds = (performance.now() - started) / 1000;
     const stored = Object.values(first.events).reduce((a, b) => a + b, 0) + Object.values(first.duplicates).reduce((a, b) => a + b, 0);
-    console.log(JSON.stringify({ schoolId, events: first.events, cursor: first.cursor, status: first.status, duplicates: first.duplicates, pages: first.pages }, null, 2));
-    console.log(`  ${stored} events in ${seconds.toFixed(1)} s (${Math.round(stored / seconds)} events/s); ${first.problems.length} records reported, e.g. ${first.problems[0]?.ref}: ${first.problems[0]?.reason}`);
+    console.log(
+      JSON.stringify({ schoolId, events: first.events, cursor: first.cursor, status: first.status, duplicates: first.duplicates, pages: first.pages }, null, 2),
+    );
+    console.log(
+      `  ${stored} events in ${seconds.toFixed(1)} s (${Math.round(stored / seconds)} events/s); ${first.problems.length} records reported, e.g. ${first.problems[0]?.ref}: ${first.problems[0]?.reason}`,
+    );
     const second = await syncSchool(schoolId, deps);
     // The cursor re-reads the 5 minutes before the last pass (clock skew costs duplicates, never losses).
-    console.log(`  second sync (from the cursor, 5 minutes' overlap): stored ${JSON.stringify(second.events)}, duplicates ${JSON.stringify(second.duplicates)}`);
+    console.log(
+      `  second sync (from the cursor, 5 minutes' overlap): stored ${JSON.stringify(second.events)}, duplicates ${JSON.stringify(second.duplicates)}`,
+    );
     await fetch(`http://127.0.0.1:${port}/local/flush`, { method: 'POST' });
     console.log(`Done. Try: npx tracker pupil export --school ${schoolId} --pupil ${ids[2]}`);
   } finally {

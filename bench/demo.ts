@@ -31,7 +31,16 @@ const { values } = parseArgs({
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
 
-const interventionKinds = ['mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management', 'reintegration', 'counselling', 'literacy'] as const;
+const interventionKinds = [
+  'mentoring',
+  'semh_group',
+  'emotional_literacy',
+  'social_skills',
+  'anger_management',
+  'reintegration',
+  'counselling',
+  'literacy',
+] as const;
 
 interface DemoSchool {
   schoolId: string;
@@ -44,8 +53,24 @@ interface DemoSchool {
 }
 
 export const schools: DemoSchool[] = [
-  { schoolId: 'oak-primary', name: 'Oak Primary School', pupils: 210, yearGroups: ['R', '1', '2', '3', '4', '5', '6'], leaders: ['head@oak-primary.example.org'], dsl: 'dsl@oak-primary.example.org', seed: 11 },
-  { schoolId: 'riverside-academy', name: 'Riverside Academy', pupils: 600, yearGroups: ['7', '8', '9', '10', '11'], leaders: ['head@riverside.example.org', 'deputy@riverside.example.org'], dsl: 'dsl@riverside.example.org', seed: 29 },
+  {
+    schoolId: 'oak-primary',
+    name: 'Oak Primary School',
+    pupils: 210,
+    yearGroups: ['R', '1', '2', '3', '4', '5', '6'],
+    leaders: ['head@oak-primary.example.org'],
+    dsl: 'dsl@oak-primary.example.org',
+    seed: 11,
+  },
+  {
+    schoolId: 'riverside-academy',
+    name: 'Riverside Academy',
+    pupils: 600,
+    yearGroups: ['7', '8', '9', '10', '11'],
+    leaders: ['head@riverside.example.org', 'deputy@riverside.example.org'],
+    dsl: 'dsl@riverside.example.org',
+    seed: 29,
+  },
 ];
 
 type Event = Record<string, unknown>;
@@ -65,15 +90,41 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
     const absenceRate = roll < 0.02 ? 0.55 : roll < 0.14 ? 0.12 + rand() * 0.1 : rand() * 0.05;
     const lastName = pick(lastNames);
     const contacts = [
-      { contactId: `${pupilId}-C1`, name: `${pick(firstNames)} ${lastName}`, relationship: pick(['mother', 'father', 'carer']), parentalResponsibility: true, email: `${pupilId.toLowerCase()}.parent@example.org`, notify: rand() > 0.05 },
-      ...(rand() < 0.4 ? [{ contactId: `${pupilId}-C2`, name: `${pick(firstNames)} ${pick(lastNames)}`, relationship: 'grandparent', parentalResponsibility: false, email: `${pupilId.toLowerCase()}.gp@example.org`, notify: true }] : []),
+      {
+        contactId: `${pupilId}-C1`,
+        name: `${pick(firstNames)} ${lastName}`,
+        relationship: pick(['mother', 'father', 'carer']),
+        parentalResponsibility: true,
+        email: `${pupilId.toLowerCase()}.parent@example.org`,
+        notify: rand() > 0.05,
+      },
+      ...(rand() < 0.4
+        ? [
+            {
+              contactId: `${pupilId}-C2`,
+              name: `${pick(firstNames)} ${pick(lastNames)}`,
+              relationship: 'grandparent',
+              parentalResponsibility: false,
+              email: `${pupilId.toLowerCase()}.gp@example.org`,
+              notify: true,
+            },
+          ]
+        : []),
     ];
     events.push({
       eventId: id('roster', pupilId, 1),
       type: 'pupil.upserted',
       occurredAt: at(termStart, '06:00'),
       pupilId,
-      data: { firstName: pick(firstNames), lastName, yearGroup: pick(school.yearGroups), sen: rand() < 0.15 ? 'support' : rand() < 0.03 ? 'ehcp' : 'none', pupilPremium: rand() < 0.25, lookedAfter: rand() < 0.02, contacts },
+      data: {
+        firstName: pick(firstNames),
+        lastName,
+        yearGroup: pick(school.yearGroups),
+        sen: rand() < 0.15 ? 'support' : rand() < 0.03 ? 'ehcp' : 'none',
+        pupilPremium: rand() < 0.25,
+        lookedAfter: rand() < 0.02,
+        contacts,
+      },
     });
     return { pupilId, absenceRate, behaviourRisk: rand() < 0.08 ? 0.15 : 0.01 };
   });
@@ -84,7 +135,16 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
     for (const pupil of pupils) {
       for (const session of ['AM', 'PM'] as const) {
         const roll = rand();
-        const code = roll < pupil.absenceRate ? (rand() < 0.6 ? pick(['I', 'I', 'M', 'C']) : pick(['O', 'G', 'N', 'U'])) : rand() < 0.03 ? 'L' : rand() < 0.004 ? 'K' : '/';
+        const code =
+          roll < pupil.absenceRate
+            ? rand() < 0.6
+              ? pick(['I', 'I', 'M', 'C'])
+              : pick(['O', 'G', 'N', 'U'])
+            : rand() < 0.03
+              ? 'L'
+              : rand() < 0.004
+                ? 'K'
+                : '/';
         events.push({
           eventId: id('mark', pupil.pupilId, date, session),
           type: 'attendance.marked',
@@ -94,7 +154,14 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
         });
       }
       if (rand() < pupil.behaviourRisk) {
-        const { incident, restorative, restrictive } = incidentAndRestorative(rand, { schoolId: school.schoolId, pupilId: pupil.pupilId, otherPupilId: pick(pupils).pupilId, date, restorativeChance: 0.5, statutoryRecord: true });
+        const { incident, restorative, restrictive } = incidentAndRestorative(rand, {
+          schoolId: school.schoolId,
+          pupilId: pupil.pupilId,
+          otherPupilId: pick(pupils).pupilId,
+          date,
+          restorativeChance: 0.5,
+          statutoryRecord: true,
+        });
         events.push(incident);
         if (restrictive) events.push(restrictive);
         if (restorative) events.push(restorative);
@@ -111,10 +178,22 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
     const start = addDays(termStart, 7 + (index % 21));
     const kind = pupil.absenceRate > 0.1 ? 'reintegration' : pick(interventionKinds);
     const targets = [
-      { targetId: 'T1', area: pupil.absenceRate > 0.1 ? 'learning' : 'behavioural', description: pupil.absenceRate > 0.1 ? 'Arrives on time every day' : 'Uses calm-down plan when upset', baseline: 2 + Math.floor(rand() * 3), goal: 8 },
+      {
+        targetId: 'T1',
+        area: pupil.absenceRate > 0.1 ? 'learning' : 'behavioural',
+        description: pupil.absenceRate > 0.1 ? 'Arrives on time every day' : 'Uses calm-down plan when upset',
+        baseline: 2 + Math.floor(rand() * 3),
+        goal: 8,
+      },
       { targetId: 'T2', area: 'social', description: 'Builds positive relationships with peers', baseline: 3, goal: 7 },
     ];
-    events.push({ eventId: `${interventionId}:start`, type: 'intervention.started', occurredAt: at(start, '09:00'), pupilId: pupil.pupilId, data: { interventionId, kind, title: `${kind.replace(/_/g, ' ')} programme`, staffId: 'STAFF-12', startDate: start, plannedSessions: 8, targets } });
+    events.push({
+      eventId: `${interventionId}:start`,
+      type: 'intervention.started',
+      occurredAt: at(start, '09:00'),
+      pupilId: pupil.pupilId,
+      data: { interventionId, kind, title: `${kind.replace(/_/g, ' ')} programme`, staffId: 'STAFF-12', startDate: start, plannedSessions: 8, targets },
+    });
     let sessions = 0;
     for (let date = addDays(start, 2); date <= lastDay && sessions < 8; date = addDays(date, 7)) {
       sessions++;
@@ -124,20 +203,44 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
         type: 'intervention.session.recorded',
         occurredAt: at(date, '14:00'),
         pupilId: pupil.pupilId,
-        data: { interventionId, sessionId: `S${sessions}`, date, durationMinutes: 30, attended, ...(attended ? { engagement: 2 + Math.floor(rand() * 4), targetScores: targets.map((target) => ({ targetId: target.targetId, score: Math.min(10, target.baseline + Math.floor(sessions * rand())) })) } : {}), notes: 'Staff note: session reflections.' },
+        data: {
+          interventionId,
+          sessionId: `S${sessions}`,
+          date,
+          durationMinutes: 30,
+          attended,
+          ...(attended
+            ? {
+                engagement: 2 + Math.floor(rand() * 4),
+                targetScores: targets.map((target) => ({ targetId: target.targetId, score: Math.min(10, target.baseline + Math.floor(sessions * rand())) })),
+              }
+            : {}),
+          notes: 'Staff note: session reflections.',
+        },
       });
     }
     // A teacher SDQ before most social, emotional and behavioural programmes (not for attendance
     // or academic ones), and again at the end: the "did it help?" figures.
     const measured = sdqKinds.has(kind) && sdqRand() < 0.7;
     const before = measured ? 13 + Math.floor(sdqRand() * 12) : 0;
-    if (measured) events.push(sdqEvent(id('sdq', pupil.pupilId, 'before'), pupil.pupilId, addDays(start, -Math.floor(sdqRand() * 5)), before, sdqRand, interventionId));
+    if (measured)
+      events.push(sdqEvent(id('sdq', pupil.pupilId, 'before'), pupil.pupilId, addDays(start, -Math.floor(sdqRand() * 5)), before, sdqRand, interventionId));
     if (sessions === 8) {
       const endDate = addDays(start, 60) > lastDay ? lastDay : addDays(start, 60);
       const outcome = pick(['achieved', 'partially_achieved', 'partially_achieved', 'not_achieved'] as const);
-      events.push({ eventId: `${interventionId}:end`, type: 'intervention.ended', occurredAt: at(addDays(start, 60), '15:00'), pupilId: pupil.pupilId, data: { interventionId, endDate, outcome, notes: 'Staff note: review outcome.' } });
+      events.push({
+        eventId: `${interventionId}:end`,
+        type: 'intervention.ended',
+        occurredAt: at(addDays(start, 60), '15:00'),
+        pupilId: pupil.pupilId,
+        data: { interventionId, endDate, outcome, notes: 'Staff note: review outcome.' },
+      });
       if (measured) {
-        const change = { achieved: -3 - Math.floor(sdqRand() * 5), partially_achieved: -Math.floor(sdqRand() * 4), not_achieved: Math.floor(sdqRand() * 4) - 1 }[outcome];
+        const change = {
+          achieved: -3 - Math.floor(sdqRand() * 5),
+          partially_achieved: -Math.floor(sdqRand() * 4),
+          not_achieved: Math.floor(sdqRand() * 4) - 1,
+        }[outcome];
         events.push(sdqEvent(id('sdq', pupil.pupilId, 'after'), pupil.pupilId, endDate, Math.max(0, before + change), sdqRand, interventionId));
       }
     }
@@ -163,7 +266,13 @@ function sdqEvent(eventId: string, pupilId: string, date: string, total: number,
     type: 'outcome.measure.recorded',
     occurredAt: `${date}T16:00:00+00:00`,
     pupilId,
-    data: { measureId: eventId, instrument: 'sdq_teacher', date, interventionId, scores: { emotional, conduct, hyperactivity, peer, prosocial: 3 + Math.floor(rand() * 6) } },
+    data: {
+      measureId: eventId,
+      instrument: 'sdq_teacher',
+      date,
+      interventionId,
+      scores: { emotional, conduct, hyperactivity, peer, prosocial: 3 + Math.floor(rand() * 6) },
+    },
   };
 }
 
@@ -194,7 +303,7 @@ async function post(schoolId: string, secret: string, events: Event[]) {
 function selected(events: Event[], lastDay: string): Event[] {
   if (values.full) return events;
   const from = addDays(weekStart(isoWeekOf(lastDay)), -7 * (Math.max(1, Number(values.weeks)) - 1));
-  return events.filter((event) => event.type !== 'attendance.marked' || ((event.data as { date: string }).date >= from));
+  return events.filter((event) => event.type !== 'attendance.marked' || (event.data as { date: string }).date >= from);
 }
 
 /** Posts in batches of 500 with `concurrency` requests in flight, rosters first; shows events/s and ETA. */
@@ -219,11 +328,17 @@ async function postAll(school: DemoSchool, secret: string, events: Event[]) {
   const batches = (list: Event[]) => Array.from({ length: Math.ceil(list.length / 500) }, (_, index) => list.slice(index * 500, index * 500 + 500));
   for (const batch of batches(rosters)) await send(batch);
   const queue = batches(rest);
-  await Promise.all(Array.from({ length: Math.max(1, Number(values.concurrency)) }, async () => {
-    for (let batch = queue.shift(); batch; batch = queue.shift()) await send(batch);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Number(values.concurrency)) }, async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) await send(batch);
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
-  console.log(`\r  ${school.name}: ${events.length} events in ${seconds.toFixed(1)} s (${(events.length / seconds).toFixed(0)} events/s) — ${Object.entries(counts).map(([status, count]) => `${count} ${status}`).join(', ')}`);
+  console.log(
+    `\r  ${school.name}: ${events.length} events in ${seconds.toFixed(1)} s (${(events.length / seconds).toFixed(0)} events/s) — ${Object.entries(counts)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(', ')}`,
+  );
 }
 
 async function main() {
@@ -241,9 +356,11 @@ async function main() {
     // A secret from an earlier run is stale once the stack started empty (--fresh, --in-memory).
     let secret = (await target.schools.get(school.schoolId)) ? known[school.schoolId] : undefined;
     if (!secret) {
-      const added = await addSchool({ schoolId: school.schoolId, name: school.name, leaders: school.leaders, dslEmail: school.dsl }, target).catch((error: Error) => {
-        throw new Error(`${error.message}. Its secret isn't in ${secretsFile}: restart with \`npm start -- --fresh\` and run the demo again.`);
-      });
+      const added = await addSchool({ schoolId: school.schoolId, name: school.name, leaders: school.leaders, dslEmail: school.dsl }, target).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}. Its secret isn't in ${secretsFile}: restart with \`npm start -- --fresh\` and run the demo again.`);
+        },
+      );
       secret = added.webhookSecret;
       known[school.schoolId] = secret;
       // Webhook secrets: owner-only, like the rest of .local/.
@@ -258,7 +375,11 @@ async function main() {
   console.log(`  notifications and alerts delivered to the outbox in ${((performance.now() - flushing) / 1000).toFixed(1)} s`);
   if (values['no-rollup']) return;
   for (const school of schools) {
-    await target.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId: school.schoolId, week: lastWeek, sendEmail: true } });
+    await target.invoke('rollup-school', {
+      source: 'tracker.rollups',
+      'detail-type': 'rollup.requested',
+      detail: { schoolId: school.schoolId, week: lastWeek, sendEmail: true },
+    });
     console.log(`  rollup ${school.schoolId} ${lastWeek}: stored and emailed to ${school.leaders.join(', ')}`);
   }
   await fetch(`${base}/local/flush`, { method: 'POST' });

@@ -50,7 +50,11 @@ export interface FunctionFigure {
 /** `@aws-sdk/<package>` → the client classes and commands a bundle pulls in from it. */
 function sdkImportsOf(metafile: Metafile): Map<string, Set<string>> {
   const used = new Map<string, Set<string>>();
-  const shipped = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
+  const shipped = Object.values(metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  );
   for (const path of shipped) {
     const match = /node_modules\/(@aws-sdk\/[^/]+)\/dist-es\/(?:commands\/)?([A-Za-z0-9]+(?:Client|Command))\.js$/.exec(path);
     // Only what the project imports itself (the credential chain's inner SSO clients come with any client).
@@ -81,7 +85,10 @@ function largestPackages(metafile: Metafile, count: number) {
   for (const output of Object.values(metafile.outputs)) {
     for (const [path, input] of Object.entries(output.inputs)) bytes.set(packageOf(path), (bytes.get(packageOf(path)) ?? 0) + input.bytesInOutput);
   }
-  return [...bytes].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, size]) => ({ name, bytes: size }));
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, size]) => ({ name, bytes: size }));
 }
 
 async function bundle(name: string, variant: 'cdk' | 'sdk-external' | 'floor', floor?: string) {
@@ -127,7 +134,9 @@ function importTime(file: string, sourceMaps: boolean): Promise<{ wall: number; 
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`importing ${file} failed: ${err.trim().split('\n').slice(-3).join(' ')}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`importing ${file} failed: ${err.trim().split('\n').slice(-3).join(' ')}`)),
+    );
   });
 }
 
@@ -145,9 +154,14 @@ export async function measureFunctions(runs: number, progress: (line: string) =>
   for (const name of functionNames) {
     const [cdk, external] = [await bundle(name, 'cdk'), await bundle(name, 'sdk-external')];
     const used = sdkImportsOf(cdk.metafile);
-    const floor = { ...(await bundle(name, 'floor', floorSource(used))), imports: [...used].flatMap(([pkg, names]) => [...names].map((item) => `${pkg}#${item}`)) };
+    const floor = {
+      ...(await bundle(name, 'floor', floorSource(used))),
+      imports: [...used].flatMap(([pkg, names]) => [...names].map((item) => `${pkg}#${item}`)),
+    };
     bundles.push({ name, cdk, external, floor });
-    progress(`  bundled ${name}: ${(cdk.bytes / 1024).toFixed(0)} KB (SDK external: ${(external.bytes / 1024).toFixed(0)} KB; its SDK clients alone: ${(floor.bytes / 1024).toFixed(0)} KB)`);
+    progress(
+      `  bundled ${name}: ${(cdk.bytes / 1024).toFixed(0)} KB (SDK external: ${(external.bytes / 1024).toFixed(0)} KB; its SDK clients alone: ${(floor.bytes / 1024).toFixed(0)} KB)`,
+    );
   }
   // Interleaved runs, so a busy moment on the machine lands on every function alike.
   const samples = new Map<string, number[]>();
@@ -171,7 +185,12 @@ export async function measureFunctions(runs: number, progress: (line: string) =>
   return bundles.map(({ name, cdk, external, floor }) => {
     const initMs = median(samples.get(`${name}:cdk`)!);
     const initCpuMs = median(samples.get(`${name}:cdk:cpu`)!);
-    const floorFigures = { imports: floor.imports, bundleBytes: floor.bytes, initMs: median(samples.get(`${name}:floor`)!), initCpuMs: median(samples.get(`${name}:floor:cpu`)!) };
+    const floorFigures = {
+      imports: floor.imports,
+      bundleBytes: floor.bytes,
+      initMs: median(samples.get(`${name}:floor`)!),
+      initCpuMs: median(samples.get(`${name}:floor:cpu`)!),
+    };
     return {
       name,
       bundleBytes: cdk.bytes,

@@ -51,7 +51,14 @@ export interface PostStats {
  * (the whole request, after a short pause). Throws if an event is rejected (`expect:
  * 'acknowledged'`) or a request never gets a final answer.
  */
-export async function postAll(stack: LocalStack, schoolId: string, secret: string, batches: ContractEvent[][], concurrency: number, expect: 'acknowledged' | 'any' = 'acknowledged'): Promise<PostStats> {
+export async function postAll(
+  stack: LocalStack,
+  schoolId: string,
+  secret: string,
+  batches: ContractEvent[][],
+  concurrency: number,
+  expect: 'acknowledged' | 'any' = 'acknowledged',
+): Promise<PostStats> {
   const url = `${stack.url}/v1/schools/${schoolId}/events`;
   const bodies = batches.map((events) => JSON.stringify({ events }));
   const stats: PostStats = { requests: bodies.length, retries: 0, statuses: {}, latenciesMs: [] };
@@ -67,7 +74,8 @@ export async function postAll(stack: LocalStack, schoolId: string, secret: strin
           await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
           continue;
         }
-        if (status !== 200 && (expect === 'acknowledged' || !json.results)) throw new Error(`webhook answered ${status}: ${JSON.stringify(json).slice(0, 300)}`);
+        if (status !== 200 && (expect === 'acknowledged' || !json.results))
+          throw new Error(`webhook answered ${status}: ${JSON.stringify(json).slice(0, 300)}`);
         for (const result of json.results as { status: string }[]) stats.statuses[result.status] = (stats.statuses[result.status] ?? 0) + 1;
         stats.latenciesMs.push(performance.now() - sent);
         break;
@@ -109,7 +117,14 @@ const sideLabels: Record<Side, string> = { webhook: 'A webhook          ', batch
  * (B, the storage ceiling), or as PartiQL INSERTs 25 to a BatchExecuteStatement (C: the
  * cheapest write that is still conditional, which is what idempotent storage needs).
  */
-export async function runRound(stack: LocalStack, schoolId: string, secret: string, side: Side, concurrency: number, marks: number): Promise<{ seconds: number; stats?: PostStats }> {
+export async function runRound(
+  stack: LocalStack,
+  schoolId: string,
+  secret: string,
+  side: Side,
+  concurrency: number,
+  marks: number,
+): Promise<{ seconds: number; stats?: PostStats }> {
   const school = { schoolId, timezone: 'Europe/London' };
   // A school day four weeks ago: marks for earlier dates notify no one, so storage is what is timed.
   const date = addDays(dateInZone(new Date(), school.timezone), -28);
@@ -148,7 +163,9 @@ export async function measureIngest(stack: LocalStack, schoolId: string, secret:
         retries += stats?.retries ?? 0;
         duplicates += stats?.statuses.duplicate ?? 0;
         const notes = stats?.retries ? ` (${stats.retries} requests answered 5xx and were re-sent)` : '';
-        options.progress(`  c=${String(concurrency).padStart(2)} ${sideLabels[side]} ${String(marksPerRound).padStart(6)} marks in ${seconds.toFixed(2)} s = ${perSecond.toFixed(0)}/s${notes}`);
+        options.progress(
+          `  c=${String(concurrency).padStart(2)} ${sideLabels[side]} ${String(marksPerRound).padStart(6)} marks in ${seconds.toFixed(2)} s = ${perSecond.toFixed(0)}/s${notes}`,
+        );
         await stack.flush();
       }
     }
@@ -207,13 +224,31 @@ export async function measureWriteCost(stack: LocalStack, meter: Meter, schoolId
   await stack.flush();
   const rand = random(9);
   const marks = (['AM', 'PM'] as const).flatMap((session) =>
-    pupils.map((pupil) => attendanceEvent(schoolId, pupil.pupilId, today, session, rand() < 0.05 ? (['N', 'O', 'U', 'I', 'M'] as const)[Math.floor(rand() * 5)]! : rand() < 0.03 ? 'L' : '/', rand)),
+    pupils.map((pupil) =>
+      attendanceEvent(
+        schoolId,
+        pupil.pupilId,
+        today,
+        session,
+        rand() < 0.05 ? (['N', 'O', 'U', 'I', 'M'] as const)[Math.floor(rand() * 5)]! : rand() < 0.03 ? 'L' : '/',
+        rand,
+      ),
+    ),
   );
   meter.reset();
   const latencies: number[] = [];
   for (const session of ['AM', 'PM']) {
     // The register is taken, then sent: one session at a time, like an MIS would.
-    const stats = await postAll(stack, schoolId, secret, chunk(marks.filter((mark) => (mark.data as { session: string }).session === session), batchSize), 1);
+    const stats = await postAll(
+      stack,
+      schoolId,
+      secret,
+      chunk(
+        marks.filter((mark) => (mark.data as { session: string }).session === session),
+        batchSize,
+      ),
+      1,
+    );
     latencies.push(...stats.latenciesMs);
     await stack.flush();
   }

@@ -128,7 +128,13 @@ async function round(stack: LocalStack, probe: LatencyProbe, schoolId: string, s
   };
 }
 
-export async function measureLatency(stack: LocalStack, probe: LatencyProbe, schoolId: string, secret: string, progress: (line: string) => void): Promise<LatencyFigure[]> {
+export async function measureLatency(
+  stack: LocalStack,
+  probe: LatencyProbe,
+  schoolId: string,
+  secret: string,
+  progress: (line: string) => void,
+): Promise<LatencyFigure[]> {
   await round(stack, probe, schoolId, secret, 4, 16); // warm-up, untimed
   const figures: LatencyFigure[] = [];
   for (const [concurrency, requests] of [
@@ -136,7 +142,9 @@ export async function measureLatency(stack: LocalStack, probe: LatencyProbe, sch
     [32, 96],
   ] as const) {
     const figure = await round(stack, probe, schoolId, secret, concurrency, requests);
-    progress(`  ${concurrency} in flight: p50 ${figure.p50Ms.toFixed(0)} ms, p95 ${figure.p95Ms.toFixed(0)} ms (200 → bus p50 ${figure.toPublishedP50Ms.toFixed(0)} ms, bus → outbox p50 ${figure.publishedToEmailP50Ms.toFixed(0)} ms; request sent → email p50 ${figure.sentToEmailP50Ms.toFixed(0)} ms; ${figure.emails}/${figure.requests} emails)`);
+    progress(
+      `  ${concurrency} in flight: p50 ${figure.p50Ms.toFixed(0)} ms, p95 ${figure.p95Ms.toFixed(0)} ms (200 → bus p50 ${figure.toPublishedP50Ms.toFixed(0)} ms, bus → outbox p50 ${figure.publishedToEmailP50Ms.toFixed(0)} ms; request sent → email p50 ${figure.sentToEmailP50Ms.toFixed(0)} ms; ${figure.emails}/${figure.requests} emails)`,
+    );
     figures.push(figure);
   }
   return figures;

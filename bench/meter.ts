@@ -58,13 +58,26 @@ const empty = (): MeterSnapshot => ({
 /** Item size by AWS's rules (names + values; numbers ~1 byte per 2 digits + 1; list/map 3 + 1 per element). */
 export function itemSizeBytes(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/[.e+-]/g, '').replace(/^0+/, '').length / 2) + 1;
+  if (typeof value === 'number')
+    return (
+      Math.ceil(
+        String(Math.abs(value))
+          .replace(/[.e+-]/g, '')
+          .replace(/^0+/, '').length / 2,
+      ) + 1
+    );
   if (typeof value === 'boolean' || value === null) return 1;
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Set) return [...value].reduce((sum: number, member) => sum + itemSizeBytes(member), 0);
   if (Array.isArray(value)) return 3 + value.reduce((sum: number, member) => sum + itemSizeBytes(member) + 1, 0);
   if (typeof value === 'object') {
-    return 3 + Object.entries(value as Record<string, unknown>).reduce((sum, [name, member]) => sum + (member === undefined ? 0 : Buffer.byteLength(name) + itemSizeBytes(member) + 1), 0);
+    return (
+      3 +
+      Object.entries(value as Record<string, unknown>).reduce(
+        (sum, [name, member]) => sum + (member === undefined ? 0 : Buffer.byteLength(name) + itemSizeBytes(member) + 1),
+        0,
+      )
+    );
   }
   return 0;
 }

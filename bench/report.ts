@@ -27,7 +27,13 @@ export const goalTargets = {
 
 const worst = <T>(list: T[], by: (item: T) => number) => list.reduce((best, item) => (by(item) > by(best) ? item : best), list[0]!);
 
-export function goals(ingest: IngestFigure[], cost: WriteCost, functions: FunctionFigure[], rollup: RollupFigure | undefined, latency: LatencyFigure[] = []): Goal[] {
+export function goals(
+  ingest: IngestFigure[],
+  cost: WriteCost,
+  functions: FunctionFigure[],
+  rollup: RollupFigure | undefined,
+  latency: LatencyFigure[] = [],
+): Goal[] {
   const highest = worst(ingest, (figure) => figure.concurrency);
   const lowestConditional = worst(ingest, (figure) => -figure.ratioToConditionalCeiling);
   const largest = worst(functions, (figure) => figure.bundleBytes);
@@ -35,21 +41,71 @@ export function goals(ingest: IngestFigure[], cost: WriteCost, functions: Functi
   const overFloor = worst(functions, (figure) => figure.ratioToFloor);
   const overFloorCpu = worst(functions, (figure) => figure.ratioToFloorCpu);
   const list: Goal[] = [
-    { goal: `ingest ratio at concurrency ${highest.concurrency}`, target: `≥ ${goalTargets.ingestRatio}`, measured: highest.ratio.toFixed(2), met: highest.ratio >= goalTargets.ingestRatio },
-    { goal: `ingest ÷ put-if-absent ceiling, lowest (concurrency ${lowestConditional.concurrency})`, target: `≥ ${goalTargets.conditionalRatio}`, measured: lowestConditional.ratioToConditionalCeiling.toFixed(2), met: lowestConditional.ratioToConditionalCeiling >= goalTargets.conditionalRatio },
-    { goal: `import ÷ its SDK clients alone, highest (${overFloor.name})`, target: `≤ ${goalTargets.floorRatio}`, measured: overFloor.ratioToFloor.toFixed(2), met: overFloor.ratioToFloor <= goalTargets.floorRatio },
-    { goal: `same in CPU time, highest (${overFloorCpu.name})`, target: `≤ ${goalTargets.floorRatio}`, measured: overFloorCpu.ratioToFloorCpu.toFixed(2), met: overFloorCpu.ratioToFloorCpu <= goalTargets.floorRatio },
-    { goal: 'WCU per attendance mark', target: `≤ ${goalTargets.wcuPerMark}`, measured: cost.wcuPerEvent.toFixed(3), met: cost.wcuPerEvent <= goalTargets.wcuPerMark },
-    { goal: `largest bundle (${largest.name})`, target: '≤ 250 KB', measured: `${(largest.bundleBytes / 1024).toFixed(0)} KB`, met: largest.bundleBytes <= goalTargets.bundleBytes },
-    { goal: `slowest import over empty module (${slowest.name})`, target: `≤ ${goalTargets.initOverBaselineMs} ms`, measured: `${slowest.initOverBaselineMs.toFixed(0)} ms`, met: slowest.initOverBaselineMs <= goalTargets.initOverBaselineMs },
+    {
+      goal: `ingest ratio at concurrency ${highest.concurrency}`,
+      target: `≥ ${goalTargets.ingestRatio}`,
+      measured: highest.ratio.toFixed(2),
+      met: highest.ratio >= goalTargets.ingestRatio,
+    },
+    {
+      goal: `ingest ÷ put-if-absent ceiling, lowest (concurrency ${lowestConditional.concurrency})`,
+      target: `≥ ${goalTargets.conditionalRatio}`,
+      measured: lowestConditional.ratioToConditionalCeiling.toFixed(2),
+      met: lowestConditional.ratioToConditionalCeiling >= goalTargets.conditionalRatio,
+    },
+    {
+      goal: `import ÷ its SDK clients alone, highest (${overFloor.name})`,
+      target: `≤ ${goalTargets.floorRatio}`,
+      measured: overFloor.ratioToFloor.toFixed(2),
+      met: overFloor.ratioToFloor <= goalTargets.floorRatio,
+    },
+    {
+      goal: `same in CPU time, highest (${overFloorCpu.name})`,
+      target: `≤ ${goalTargets.floorRatio}`,
+      measured: overFloorCpu.ratioToFloorCpu.toFixed(2),
+      met: overFloorCpu.ratioToFloorCpu <= goalTargets.floorRatio,
+    },
+    {
+      goal: 'WCU per attendance mark',
+      target: `≤ ${goalTargets.wcuPerMark}`,
+      measured: cost.wcuPerEvent.toFixed(3),
+      met: cost.wcuPerEvent <= goalTargets.wcuPerMark,
+    },
+    {
+      goal: `largest bundle (${largest.name})`,
+      target: '≤ 250 KB',
+      measured: `${(largest.bundleBytes / 1024).toFixed(0)} KB`,
+      met: largest.bundleBytes <= goalTargets.bundleBytes,
+    },
+    {
+      goal: `slowest import over empty module (${slowest.name})`,
+      target: `≤ ${goalTargets.initOverBaselineMs} ms`,
+      measured: `${slowest.initOverBaselineMs.toFixed(0)} ms`,
+      met: slowest.initOverBaselineMs <= goalTargets.initOverBaselineMs,
+    },
   ];
   for (const figure of latency) {
-    list.push({ goal: `webhook 200 → parent email, ${figure.concurrency} in flight`, target: 'reported', measured: `p50 ${figure.p50Ms.toFixed(0)} ms, p95 ${figure.p95Ms.toFixed(0)} ms`, met: true });
+    list.push({
+      goal: `webhook 200 → parent email, ${figure.concurrency} in flight`,
+      target: 'reported',
+      measured: `p50 ${figure.p50Ms.toFixed(0)} ms, p95 ${figure.p95Ms.toFixed(0)} ms`,
+      met: true,
+    });
   }
   if (rollup) {
     list.push(
-      { goal: 'rollup time ÷ raw week queries', target: `≤ ${goalTargets.rollupRatio}`, measured: rollup.ratio.toFixed(2), met: rollup.ratio <= goalTargets.rollupRatio },
-      { goal: 'rollup with 30 prior weeks ÷ with 1', target: `≤ ${goalTargets.historyRatio}`, measured: rollup.historyRatio.toFixed(2), met: rollup.historyRatio <= goalTargets.historyRatio },
+      {
+        goal: 'rollup time ÷ raw week queries',
+        target: `≤ ${goalTargets.rollupRatio}`,
+        measured: rollup.ratio.toFixed(2),
+        met: rollup.ratio <= goalTargets.rollupRatio,
+      },
+      {
+        goal: 'rollup with 30 prior weeks ÷ with 1',
+        target: `≤ ${goalTargets.historyRatio}`,
+        measured: rollup.historyRatio.toFixed(2),
+        met: rollup.historyRatio <= goalTargets.historyRatio,
+      },
     );
   }
   return list;
@@ -79,7 +135,18 @@ export function render(input: {
   parts.push(
     'INGEST: attendance marks/s, signed webhook (batches of 500) vs BatchWriteItem (25 a call) of the same items, and vs conditional INSERTs (25 a call); medians of alternating rounds',
     table(
-      ['concurrency', 'webhook/s', 'ceiling/s', 'ratio', 'cond. ceiling/s', 'ratio to cond.', 'webhook rounds', 'ceiling rounds', 'cond. rounds', '5xx re-sent'],
+      [
+        'concurrency',
+        'webhook/s',
+        'ceiling/s',
+        'ratio',
+        'cond. ceiling/s',
+        'ratio to cond.',
+        'webhook rounds',
+        'ceiling rounds',
+        'cond. rounds',
+        '5xx re-sent',
+      ],
       ingest.map((figure) => [
         figure.concurrency,
         figure.eventsPerSecond.toFixed(0),
@@ -98,13 +165,38 @@ export function render(input: {
     `WRITE COST per mark (${cost.scenario})`,
     table(
       ['write round trips', 'WCU', 'all requests', 'RCU', 'requests by operation'],
-      [[cost.writeRoundTripsPerEvent.toFixed(3), cost.wcuPerEvent.toFixed(3), cost.requestsPerEvent.toFixed(3), cost.rcuPerEvent.toFixed(3), Object.entries(cost.requests).map(([name, count]) => `${name} ${count}`).join(', ')]],
+      [
+        [
+          cost.writeRoundTripsPerEvent.toFixed(3),
+          cost.wcuPerEvent.toFixed(3),
+          cost.requestsPerEvent.toFixed(3),
+          cost.rcuPerEvent.toFixed(3),
+          Object.entries(cost.requests)
+            .map(([name, count]) => `${name} ${count}`)
+            .join(', '),
+        ],
+      ],
       ['r', 'r', 'r', 'r', 'l'],
     ),
     '',
     'FUNCTIONS: bundle as CDK ships it (SDK bundled, minified ESM) and median import time in a fresh Node (--enable-source-maps)',
     table(
-      ['function', 'bundle', 'init ms', 'clients alone', 'alone ms', '÷ alone', 'CPU ÷ alone', 'empty ms', 'over empty', 'CPU over empty', 'no maps ms', 'SDK external', 'ext. init ms', 'largest packages'],
+      [
+        'function',
+        'bundle',
+        'init ms',
+        'clients alone',
+        'alone ms',
+        '÷ alone',
+        'CPU ÷ alone',
+        'empty ms',
+        'over empty',
+        'CPU over empty',
+        'no maps ms',
+        'SDK external',
+        'ext. init ms',
+        'largest packages',
+      ],
       functions.map((figure) => [
         figure.name,
         kb(figure.bundleBytes),
@@ -119,15 +211,26 @@ export function render(input: {
         figure.initMsWithoutSourceMaps?.toFixed(1) ?? '',
         kb(figure.bundleBytesSdkExternal),
         figure.initMsSdkExternal.toFixed(1),
-        figure.largestPackages.slice(0, 3).map((entry) => `${entry.name} ${kb(entry.bytes)}`).join(', '),
+        figure.largestPackages
+          .slice(0, 3)
+          .map((entry) => `${entry.name} ${kb(entry.bytes)}`)
+          .join(', '),
       ]),
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
-    'LATENCY: webhook 200 → the parent\'s email in the outbox (first-day absence, 25 marks a request); the two hops\' p50 / p95',
+    "LATENCY: webhook 200 → the parent's email in the outbox (first-day absence, 25 marks a request); the two hops' p50 / p95",
     table(
       ['in flight', 'emails', 'p50 ms', 'p95 ms', '200 → bus', 'bus → outbox', 'sent → email'],
-      input.latency.map((figure) => [figure.concurrency, `${figure.emails}/${figure.requests}`, figure.p50Ms.toFixed(0), figure.p95Ms.toFixed(0), `${figure.toPublishedP50Ms.toFixed(0)} / ${figure.toPublishedP95Ms.toFixed(0)}`, `${figure.publishedToEmailP50Ms.toFixed(0)} / ${figure.publishedToEmailP95Ms.toFixed(0)}`, `${figure.sentToEmailP50Ms.toFixed(0)} / ${figure.sentToEmailP95Ms.toFixed(0)}`]),
+      input.latency.map((figure) => [
+        figure.concurrency,
+        `${figure.emails}/${figure.requests}`,
+        figure.p50Ms.toFixed(0),
+        figure.p95Ms.toFixed(0),
+        `${figure.toPublishedP50Ms.toFixed(0)} / ${figure.toPublishedP95Ms.toFixed(0)}`,
+        `${figure.publishedToEmailP50Ms.toFixed(0)} / ${figure.publishedToEmailP95Ms.toFixed(0)}`,
+        `${figure.sentToEmailP50Ms.toFixed(0)} / ${figure.sentToEmailP95Ms.toFixed(0)}`,
+      ]),
       ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
@@ -137,7 +240,17 @@ export function render(input: {
       `ROLLUP: ${rollup.pupils} pupils, week ${rollup.week} (${rollup.marks} marks + ${rollup.otherEvents} other events), median of ${rollup.runs}`,
       table(
         ['rollup s', 'raw queries s', 'ratio', '30 prior weeks s', 'history ratio', 'cold (fold) s', 'folded weeks'],
-        [[rollup.seconds.toFixed(2), rollup.rawQuerySeconds.toFixed(2), rollup.ratio.toFixed(2), rollup.secondsWith30PriorWeeks.toFixed(2), rollup.historyRatio.toFixed(2), rollup.coldSeconds.toFixed(2), rollup.coldFoldedWeeks]],
+        [
+          [
+            rollup.seconds.toFixed(2),
+            rollup.rawQuerySeconds.toFixed(2),
+            rollup.ratio.toFixed(2),
+            rollup.secondsWith30PriorWeeks.toFixed(2),
+            rollup.historyRatio.toFixed(2),
+            rollup.coldSeconds.toFixed(2),
+            rollup.coldFoldedWeeks,
+          ],
+        ],
         ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
       '',
@@ -146,15 +259,25 @@ export function render(input: {
   if (input.monthly) {
     parts.push(
       'COST: one 1,000-pupil school, term-time month, eu-west-2 (bench/cost.ts states the prices and assumptions)',
-      table(['item', 'units', 'USD'], [...input.monthly.lines.map((line) => [line.item, line.units, line.usdPerMonth.toFixed(3)]), ['total', '', input.monthly.totalUsd.toFixed(2)]], ['l', 'r', 'r']),
+      table(
+        ['item', 'units', 'USD'],
+        [...input.monthly.lines.map((line) => [line.item, line.units, line.usdPerMonth.toFixed(3)]), ['total', '', input.monthly.totalUsd.toFixed(2)]],
+        ['l', 'r', 'r'],
+      ),
       '',
     );
   }
   parts.push(
     'GOALS (reported, never enforced)',
-    table(['goal', 'target', 'measured', ''], input.goals.map((goal) => [goal.goal, goal.target, goal.measured, goal.met ? 'met' : 'MISSED']), ['l', 'l', 'r', 'l']),
+    table(
+      ['goal', 'target', 'measured', ''],
+      input.goals.map((goal) => [goal.goal, goal.target, goal.measured, goal.met ? 'met' : 'MISSED']),
+      ['l', 'l', 'r', 'l'],
+    ),
     '',
-    `machine: ${Object.entries(input.machine).map(([key, value]) => `${key} ${Array.isArray(value) ? value.join('/') : value}`).join(', ')}`,
+    `machine: ${Object.entries(input.machine)
+      .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join('/') : value}`)
+      .join(', ')}`,
   );
   return parts.join('\n');
 }

@@ -62,9 +62,11 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; valu
 
 /** The rollup as the schedule's fan-out asks for it (no email, so only the rollup is timed). */
 function invokeRollup(stack: LocalStack, schoolId: string, week: string) {
-  return stack.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId, week, sendEmail: false } }) as Promise<
-    Record<string, unknown> | undefined
-  >;
+  return stack.invoke('rollup-school', {
+    source: 'tracker.rollups',
+    'detail-type': 'rollup.requested',
+    detail: { schoolId, week, sendEmail: false },
+  }) as Promise<Record<string, unknown> | undefined>;
 }
 
 /** The least a rollup must do: read the week's marks and the week's journal entries, nothing else. */
@@ -95,16 +97,26 @@ export async function measureRollup(stack: LocalStack, options: RollupOptions): 
   const weekBefore = (weeks: number) => isoWeekOf(addDays(weekStart(week), -7 * weeks));
   const schools = { one: 'bench-history-1', thirty: 'bench-history-30' };
   const pupils = pupilsOf('bench', options.pupils, 42);
-  const pupilsOfSchool = (schoolId: string): BenchPupil[] => pupils.map((pupil) => ({ ...pupil, pupilId: pupil.pupilId.replace(/^BENC/, schoolId === schools.one ? 'ONE' : 'THR') }));
+  const pupilsOfSchool = (schoolId: string): BenchPupil[] =>
+    pupils.map((pupil) => ({ ...pupil, pupilId: pupil.pupilId.replace(/^BENC/, schoolId === schools.one ? 'ONE' : 'THR') }));
 
   const seedStarted = performance.now();
   let marks = 0;
   let others = 0;
   let otherEventCost: RollupFigure['otherEventCost'] | undefined;
-  for (const [label, schoolId, prior] of [['1', schools.one, 1], ['30', schools.thirty, options.priorWeeks]] as const) {
+  for (const [label, schoolId, prior] of [
+    ['1', schools.one, 1],
+    ['30', schools.thirty, options.priorWeeks],
+  ] as const) {
     const { webhookSecret } = await addSchool({ schoolId, name: `Bench ${label}`, leaders: [`head@${schoolId}.example.org`] }, stack.adapters);
     const roll = pupilsOfSchool(schoolId);
-    await postAll(stack, schoolId, webhookSecret, chunk(rosterEvents(schoolId, roll, `${addDays(weekStart(weekBefore(prior)), -1)}T06:00:00+00:00`, 5), batchSize), 4);
+    await postAll(
+      stack,
+      schoolId,
+      webhookSecret,
+      chunk(rosterEvents(schoolId, roll, `${addDays(weekStart(weekBefore(prior)), -1)}T06:00:00+00:00`, 5), batchSize),
+      4,
+    );
     // Prior weeks: the stored items, written directly.
     const receivedAt = new Date();
     const school = { schoolId, timezone: 'Europe/London' };
@@ -147,9 +159,13 @@ export async function measureRollup(stack: LocalStack, options: RollupOptions): 
   // then on W is the steady state the schedule keeps, one week read on top of last week's state.
   await invokeRollup(stack, schools.one, weekBefore(1));
   const cold = await timed(() => invokeRollup(stack, schools.thirty, weekBefore(1)));
-  const { Item: coldRollup } = await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey(schools.thirty, weekBefore(1)) }));
+  const { Item: coldRollup } = await stack.adapters.table.client.send(
+    new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey(schools.thirty, weekBefore(1)) }),
+  );
   const coldFoldedWeeks = Number(coldRollup?.foldedWeeks ?? Number.NaN);
-  options.progress(`  cold rollup of ${weekBefore(1)} (no state stored yet, ${coldFoldedWeeks} weeks folded) for the 30-week school: ${cold.seconds.toFixed(2)} s`);
+  options.progress(
+    `  cold rollup of ${weekBefore(1)} (no state stored yet, ${coldFoldedWeeks} weeks folded) for the 30-week school: ${cold.seconds.toFixed(2)} s`,
+  );
   await stack.flush();
 
   const samples = { one: [] as number[], thirty: [] as number[], raw: [] as number[] };
@@ -176,7 +192,9 @@ export async function measureRollup(stack: LocalStack, options: RollupOptions): 
       await measure[which]();
       await stack.flush();
     }
-    options.progress(`  run ${run + 1}/${options.runs}: rollup ${samples.one.at(-1)!.toFixed(2)} s (1 prior week), ${samples.thirty.at(-1)!.toFixed(2)} s (30), raw queries ${samples.raw.at(-1)!.toFixed(2)} s`);
+    options.progress(
+      `  run ${run + 1}/${options.runs}: rollup ${samples.one.at(-1)!.toFixed(2)} s (1 prior week), ${samples.thirty.at(-1)!.toFixed(2)} s (30), raw queries ${samples.raw.at(-1)!.toFixed(2)} s`,
+    );
   }
   const sizeOf = async (key: Record<string, string>) => {
     const { Item } = await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: key }));

@@ -79,7 +79,9 @@ async function withStack<T>(label: string, work: (stack: Stack) => Promise<T>, o
 function machine() {
   const git = (command: string) => {
     try {
-      return execSync(command, { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      return execSync(command, { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       return 'unknown';
     }
@@ -120,7 +122,10 @@ async function main() {
       progress,
     });
     progress('WRITE COST: a 1,000-pupil school day, every DynamoDB request and its consumed capacity counted');
-    const { webhookSecret: costSecret } = await addSchool({ schoolId: 'bench-cost', name: 'Bench Cost', leaders: ['head@bench-cost.example.org'] }, stack.adapters);
+    const { webhookSecret: costSecret } = await addSchool(
+      { schoolId: 'bench-cost', name: 'Bench Cost', leaders: ['head@bench-cost.example.org'] },
+      stack.adapters,
+    );
     const cost = await measureWriteCost(stack, meter, 'bench-cost', costSecret, 1000);
     progress(`  ${cost.writeRoundTripsPerEvent.toFixed(3)} write requests and ${cost.wcuPerEvent.toFixed(3)} WCU per mark`);
     return { ingest, cost };
@@ -131,7 +136,10 @@ async function main() {
     'latency',
     async (stack) => {
       progress('LATENCY: webhook 200 → parent email in the outbox, first-day absences, 1 and 32 requests in flight');
-      const { webhookSecret } = await addSchool({ schoolId: 'bench-latency', name: 'Bench Latency', leaders: ['head@bench-latency.example.org'] }, stack.adapters);
+      const { webhookSecret } = await addSchool(
+        { schoolId: 'bench-latency', name: 'Bench Latency', leaders: ['head@bench-latency.example.org'] },
+        stack.adapters,
+      );
       return measureLatency(stack, probe, 'bench-latency', webhookSecret, progress);
     },
     probe.stackOptions(),
@@ -151,37 +159,63 @@ async function main() {
     generatedAt: new Date().toISOString(),
     durationSeconds: Math.round((performance.now() - started) / 1000),
     machine: machineFigures,
-    ingest: ingest.map(({ concurrency, eventsPerSecond, storageCeilingPerSecond, ratio, conditionalCeilingPerSecond, ratioToConditionalCeiling, rounds, marksPerRound, retried5xx, duplicateAnswers }) => ({
-      concurrency,
-      eventsPerSecond: Math.round(eventsPerSecond),
-      storageCeilingPerSecond: Math.round(storageCeilingPerSecond),
-      ratio: Number(ratio.toFixed(3)),
-      conditionalCeilingPerSecond: Math.round(conditionalCeilingPerSecond),
-      ratioToConditionalCeiling: Number(ratioToConditionalCeiling.toFixed(3)),
-      marksPerRound,
-      rounds: { webhook: rounds.webhook.map(Math.round), batchWrite: rounds.batchWrite.map(Math.round), conditionalInsert: rounds.conditionalInsert.map(Math.round) },
-      retried5xx,
-      duplicateAnswers,
-    })),
+    ingest: ingest.map(
+      ({
+        concurrency,
+        eventsPerSecond,
+        storageCeilingPerSecond,
+        ratio,
+        conditionalCeilingPerSecond,
+        ratioToConditionalCeiling,
+        rounds,
+        marksPerRound,
+        retried5xx,
+        duplicateAnswers,
+      }) => ({
+        concurrency,
+        eventsPerSecond: Math.round(eventsPerSecond),
+        storageCeilingPerSecond: Math.round(storageCeilingPerSecond),
+        ratio: Number(ratio.toFixed(3)),
+        conditionalCeilingPerSecond: Math.round(conditionalCeilingPerSecond),
+        ratioToConditionalCeiling: Number(ratioToConditionalCeiling.toFixed(3)),
+        marksPerRound,
+        rounds: {
+          webhook: rounds.webhook.map(Math.round),
+          batchWrite: rounds.batchWrite.map(Math.round),
+          conditionalInsert: rounds.conditionalInsert.map(Math.round),
+        },
+        retried5xx,
+        duplicateAnswers,
+      }),
+    ),
     latency: latency.map((figure) => Object.fromEntries(Object.entries(figure).map(([key, value]) => [key, Math.round(value)]))),
     writeRoundTripsPerEvent: Number(cost.writeRoundTripsPerEvent.toFixed(4)),
     wcuPerEvent: Number(cost.wcuPerEvent.toFixed(4)),
     writeCost: cost,
-    functions: functions.map((figure) => Object.fromEntries(Object.entries(figure).map(([key, value]) => [key, typeof value === 'number' && !Number.isInteger(value) ? round1(value) : value]))),
+    functions: functions.map((figure) =>
+      Object.fromEntries(Object.entries(figure).map(([key, value]) => [key, typeof value === 'number' && !Number.isInteger(value) ? round1(value) : value])),
+    ),
     rollup,
-    costPerSchoolPerMonth: { totalUsd: Number(monthly.totalUsd.toFixed(3)), lines: monthly.lines.map((line) => ({ ...line, usdPerMonth: Number(line.usdPerMonth.toFixed(4)) })), assumptions: monthly.assumptions, prices: pricesEuWest2 },
+    costPerSchoolPerMonth: {
+      totalUsd: Number(monthly.totalUsd.toFixed(3)),
+      lines: monthly.lines.map((line) => ({ ...line, usdPerMonth: Number(line.usdPerMonth.toFixed(4)) })),
+      assumptions: monthly.assumptions,
+      prices: pricesEuWest2,
+    },
     goals: goalList,
     notes: [
       'ingest: concurrency = requests in flight (webhook: HTTP requests of 500 marks; ceilings: calls of 25). Rounds alternate webhook / BatchWriteItem / conditional INSERT, fresh pupils each round, stream and bus drained between rounds; figures are medians. The conditional ceiling (PartiQL INSERT, put-if-absent, 25 per BatchExecuteStatement) is the cheapest write that still lets concurrent duplicates store once.',
       'Everything (load generator, local stack, DynamoDB Local JVM) shares this machine; other work on it shows in the spread of the rounds and in machine.loadAverage*.',
       'Logs at WARN (POWERTOOLS_LOG_LEVEL) so that the table stays readable; the webhook logs one line per request at INFO when deployed.',
       'WCU: ConsumedCapacity as DynamoDB Local reports it (TOTAL, added by the meter); a write whose condition fails reports none and is counted as 1 WCU (AWS bills ≥ 1); BatchExecuteStatement reports none in DynamoDB Local, so its statements are billed by item size per AWS rules (bench/meter.ts).',
-      'functions: bundles built with the options of infra/constructs/tracker-function.ts (externalModules: [] — the SDK is bundled); NodejsFunction\'s default would leave @aws-sdk/* external (bundleBytesSdkExternal, initMsSdkExternal).',
+      "functions: bundles built with the options of infra/constructs/tracker-function.ts (externalModules: [] — the SDK is bundled); NodejsFunction's default would leave @aws-sdk/* external (bundleBytesSdkExternal, initMsSdkExternal).",
     ],
   };
   const output = join(import.meta.dirname, 'results.json');
   await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${render({ ...figures, monthly, machine: { cores: machineFigures.cores, memoryGiB: machineFigures.memoryGiB, node: machineFigures.node, load: `${machineFigures.loadAverageAtStart[0]} → ${machineFigures.loadAverageAtEnd[0]}` }, goals: goalList })}`);
+  console.log(
+    `\n${render({ ...figures, monthly, machine: { cores: machineFigures.cores, memoryGiB: machineFigures.memoryGiB, node: machineFigures.node, load: `${machineFigures.loadAverageAtStart[0]} → ${machineFigures.loadAverageAtEnd[0]}` }, goals: goalList })}`,
+  );
   progress(`wrote ${output}`);
 }
 
@@ -189,7 +223,9 @@ const round1 = (value: number) => Number(value.toFixed(1));
 
 function rollupImplementation(): string {
   try {
-    const log = execSync('git log -1 --format=%h\\ %s -- functions/rollup-school shared/services/rollups.ts', { cwd: join(import.meta.dirname, '..') }).toString().trim();
+    const log = execSync('git log -1 --format=%h\\ %s -- functions/rollup-school shared/services/rollups.ts', { cwd: join(import.meta.dirname, '..') })
+      .toString()
+      .trim();
     return log || 'unknown';
   } catch {
     return 'unknown';

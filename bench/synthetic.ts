@@ -13,9 +13,74 @@ export function random(seed: number) {
   };
 }
 
-export const firstNames = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Arthur', 'Freya', 'Leo', 'Lily', 'Oscar', 'Grace', 'Harry', 'Ivy', 'Muhammad', 'Sophia', 'Jack', 'Rosie', 'Theo', 'Zara', 'Alfie', 'Evie', 'Jacob', 'Aisha', 'Finley', 'Maya', 'Reuben', 'Hana', 'Kai'];
-export const lastNames = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Khan', 'Clarke', 'Okafor', 'Nowak', 'Ahmed', 'Hughes'];
-export const incidentCategories = ['disruption in lesson', 'defiance', 'verbal abuse', 'physical aggression', 'bullying', 'damage to property', 'truancy from lesson', 'unkind online behaviour'];
+export const firstNames = [
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'George',
+  'Ava',
+  'Noah',
+  'Mia',
+  'Arthur',
+  'Freya',
+  'Leo',
+  'Lily',
+  'Oscar',
+  'Grace',
+  'Harry',
+  'Ivy',
+  'Muhammad',
+  'Sophia',
+  'Jack',
+  'Rosie',
+  'Theo',
+  'Zara',
+  'Alfie',
+  'Evie',
+  'Jacob',
+  'Aisha',
+  'Finley',
+  'Maya',
+  'Reuben',
+  'Hana',
+  'Kai',
+];
+export const lastNames = [
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Patel',
+  'Robinson',
+  'Wright',
+  'Thompson',
+  'Evans',
+  'Walker',
+  'White',
+  'Roberts',
+  'Green',
+  'Hall',
+  'Khan',
+  'Clarke',
+  'Okafor',
+  'Nowak',
+  'Ahmed',
+  'Hughes',
+];
+export const incidentCategories = [
+  'disruption in lesson',
+  'defiance',
+  'verbal abuse',
+  'physical aggression',
+  'bullying',
+  'damage to property',
+  'truancy from lesson',
+  'unkind online behaviour',
+];
 
 type SyntheticEvent = Record<string, unknown> & { eventId: string; type: string };
 
@@ -38,7 +103,8 @@ export function incidentAndRestorative(
   const force = severity >= 4 && rand() < 0.3 && forceCategories.has(category);
   // Since April 2026 force, restraint and seclusion have their own statutory record; a school
   // that sends it leaves the v1 flag off the incident, so parents get one report, not two.
-  const restrictive = force && options.statutoryRecord ? restrictiveRecord({ schoolId, pupilId, otherPupilId, date, incidentId: id('incident', pupilId, date) }) : undefined;
+  const restrictive =
+    force && options.statutoryRecord ? restrictiveRecord({ schoolId, pupilId, otherPupilId, date, incidentId: id('incident', pupilId, date) }) : undefined;
   const incident = {
     eventId: incidentId,
     type: 'incident.recorded',
@@ -109,13 +175,32 @@ function restrictiveRecord(input: { schoolId: string; pupilId: string; otherPupi
       durationMinutes: types[0] === 'seclusion' ? 8 + Math.floor(rand() * 12) : 1 + Math.floor(rand() * 5),
       location: pick(['corridor by the hall', 'playground', 'classroom', 'dining hall']),
       staffIds: ['STAFF-07', ...(rand() < 0.5 ? ['STAFF-12'] : [])],
-      antecedents: pick(['Became very angry after a disagreement at break and started hitting out.', 'Threw a chair after being asked to move seats; others were close by.', 'Ran towards the car park gate in a state of high distress.']),
-      deEscalation: pick(['Calm voice, space and time, offered the calm room and a drink; the class was moved away.', 'Used the pupil\'s calm-down plan: named the feeling, offered a choice, gave time.', 'Two adults talked quietly, reduced demands and removed the audience.']),
-      reason: pick(['To stop injury to another pupil: there was an immediate risk of harm.', 'To prevent the pupil running into the road.', 'To prevent serious damage and injury in a crowded room.']),
-      technique: types[0] === 'seclusion' ? 'Supervised time in the calm room with the door held' : pick(['Single elbow guide', 'Friendly hold', 'Double elbow guide']),
+      antecedents: pick([
+        'Became very angry after a disagreement at break and started hitting out.',
+        'Threw a chair after being asked to move seats; others were close by.',
+        'Ran towards the car park gate in a state of high distress.',
+      ]),
+      deEscalation: pick([
+        'Calm voice, space and time, offered the calm room and a drink; the class was moved away.',
+        "Used the pupil's calm-down plan: named the feeling, offered a choice, gave time.",
+        'Two adults talked quietly, reduced demands and removed the audience.',
+      ]),
+      reason: pick([
+        'To stop injury to another pupil: there was an immediate risk of harm.',
+        'To prevent the pupil running into the road.',
+        'To prevent serious damage and injury in a crowded room.',
+      ]),
+      technique:
+        types[0] === 'seclusion' ? 'Supervised time in the calm room with the door held' : pick(['Single elbow guide', 'Friendly hold', 'Double elbow guide']),
       injuries: { pupil: rand() < 0.08, staff: rand() < 0.1 },
-      supportAfter: pick(['Time in the calm room with a trusted adult, then a restorative chat.', 'Check-in with the pastoral lead and a call home offered.', 'Quiet time, a drink, and back to lessons after lunch with a key adult.']),
-      parentReport: withheld ? { withhold: true, reason: 'Advice from children\'s social care: telling the parent now would put the pupil at risk of significant harm.' } : 'send',
+      supportAfter: pick([
+        'Time in the calm room with a trusted adult, then a restorative chat.',
+        'Check-in with the pastoral lead and a call home offered.',
+        'Quiet time, a drink, and back to lessons after lunch with a key adult.',
+      ]),
+      parentReport: withheld
+        ? { withhold: true, reason: "Advice from children's social care: telling the parent now would put the pupil at risk of significant harm." }
+        : 'send',
       ...(rand() < 0.3 && input.otherPupilId !== input.pupilId ? { otherPupilIds: [input.otherPupilId] } : {}),
       recordedAt: `${input.date}T12:00:00+00:00`,
       recordedBy: 'STAFF-07',

@@ -14,15 +14,10 @@ export const attendanceCategories = {
 export type AttendanceCategory = keyof typeof attendanceCategories;
 export type AttendanceCode = (typeof attendanceCategories)[AttendanceCategory][number];
 
-export const attendanceCodes = Object.values(attendanceCategories).flat() as [
-  AttendanceCode,
-  ...AttendanceCode[],
-];
+export const attendanceCodes = Object.values(attendanceCategories).flat() as [AttendanceCode, ...AttendanceCode[]];
 
 const categoryByCode = new Map<string, AttendanceCategory>(
-  Object.entries(attendanceCategories).flatMap(([category, codes]) =>
-    codes.map((code) => [code, category as AttendanceCategory]),
-  ),
+  Object.entries(attendanceCategories).flatMap(([category, codes]) => codes.map((code) => [code, category as AttendanceCategory])),
 );
 
 export function attendanceCategory(code: AttendanceCode): AttendanceCategory {

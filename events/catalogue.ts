@@ -27,9 +27,7 @@ export const eventTypes = Object.keys(catalogue) as [EventType, ...EventType[]];
 export const eventIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const envelopeFields = {
-  eventId: z
-    .string()
-    .regex(eventIdPattern, { error: 'must be 1..128 characters of A-Z a-z 0-9 . _ : -' }),
+  eventId: z.string().regex(eventIdPattern, { error: 'must be 1..128 characters of A-Z a-z 0-9 . _ : -' }),
   occurredAt: z.iso.datetime({ offset: true, error: 'must be RFC 3339 with an offset, e.g. 2026-11-23T08:50:00Z' }),
 };
 
@@ -70,9 +68,7 @@ export interface FieldError {
   message: string;
 }
 
-export type ParsedEvent =
-  | { ok: true; event: TrackerEvent }
-  | { ok: false; eventId: string; errors: FieldError[] };
+export type ParsedEvent = { ok: true; event: TrackerEvent } | { ok: false; eventId: string; errors: FieldError[] };
 
 /** Validates one event; errors carry the dotted path inside the event (`data.code`). */
 export function parseEvent(raw: unknown): ParsedEvent {

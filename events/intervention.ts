@@ -2,8 +2,17 @@ import * as z from 'zod';
 import { id, isoDate, pupilId, score, staffId, staffNotes, targetScores, text } from './common';
 
 export const interventionKinds = [
-  'mentoring', 'semh_group', 'emotional_literacy', 'social_skills', 'anger_management',
-  'reintegration', 'reflective', 'counselling', 'literacy', 'numeracy', 'other',
+  'mentoring',
+  'semh_group',
+  'emotional_literacy',
+  'social_skills',
+  'anger_management',
+  'reintegration',
+  'reflective',
+  'counselling',
+  'literacy',
+  'numeracy',
+  'other',
 ] as const;
 
 export const interventionOutcomes = ['achieved', 'partially_achieved', 'not_achieved', 'withdrawn'] as const;

@@ -46,7 +46,13 @@ export function openApiDocument() {
           summary: 'Store 1 to 500 events for one school',
           parameters: [
             { name: 'schoolId', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'X-Tracker-Timestamp', in: 'header', required: true, schema: { type: 'string', pattern: '^[0-9]+$' }, description: 'Unix seconds when signed; must be within 300 s of now' },
+            {
+              name: 'X-Tracker-Timestamp',
+              in: 'header',
+              required: true,
+              schema: { type: 'string', pattern: '^[0-9]+$' },
+              description: 'Unix seconds when signed; must be within 300 s of now',
+            },
             { name: 'X-Tracker-Signature', in: 'header', required: true, schema: { type: 'string', pattern: '^v1=[0-9a-f]{64}$' } },
           ],
           requestBody: {

@@ -37,51 +37,64 @@ export const parentReportDecision = z.union([z.literal('send'), withholding], {
 });
 export type ParentReportDecision = 'send' | { withhold: true; reason: string };
 
-export const restrictiveInterventionRecorded = z.object({
-  recordId: z.string({ error: required('the school\'s id for this record') }).min(1).max(128).describe('The school\'s id for this record; one record per significant incident and pupil'),
-  incidentId: id.optional().describe('The incident (incident.recorded) this belongs to, if any'),
-  types: z
-    .array(z.enum(restrictiveTypes, { error: `each must be one of: ${restrictiveTypes.join(', ')}` }), { error: required('one or more of reasonable_force, restraint, seclusion') })
-    .min(1, { error: 'must name at least one of reasonable_force, restraint, seclusion' })
-    .max(3),
-  startedAt: z.iso.datetime({ offset: true, error: (issue) => (issue.input === undefined ? 'is required: when it started (RFC 3339 with an offset)' : 'must be RFC 3339 with an offset, e.g. 2026-11-23T10:15:00Z') }),
-  durationMinutes: z
-    .number({ error: required('how long it lasted, in whole minutes') })
-    .int({ error: 'must be whole minutes' })
-    .min(0)
-    .max(1440),
-  location: requiredText('where it happened', 200),
-  staffIds: z
-    .array(staffId, { error: required('the staff involved (one or more staff ids)') })
-    .min(1, { error: 'must name at least one member of staff' })
-    .max(20)
-    .describe('Staff involved: kept on the record, never in a parent\'s report'),
-  antecedents: requiredText('what led up to it'),
-  deEscalation: requiredText('what was tried first to calm the situation'),
-  reason: requiredText('why it was necessary'),
-  technique: z.string().max(200).optional().describe('The hold or method used, in the school\'s training scheme\'s words'),
-  injuries: z.object(
-    {
-      pupil: z.boolean({ error: required('whether the pupil was injured (true/false)') }),
-      staff: z.boolean({ error: required('whether a member of staff was injured (true/false)') }),
-      description: z.string().max(2000).optional(),
+export const restrictiveInterventionRecorded = z
+  .object({
+    recordId: z
+      .string({ error: required("the school's id for this record") })
+      .min(1)
+      .max(128)
+      .describe("The school's id for this record; one record per significant incident and pupil"),
+    incidentId: id.optional().describe('The incident (incident.recorded) this belongs to, if any'),
+    types: z
+      .array(z.enum(restrictiveTypes, { error: `each must be one of: ${restrictiveTypes.join(', ')}` }), {
+        error: required('one or more of reasonable_force, restraint, seclusion'),
+      })
+      .min(1, { error: 'must name at least one of reasonable_force, restraint, seclusion' })
+      .max(3),
+    startedAt: z.iso.datetime({
+      offset: true,
+      error: (issue) =>
+        issue.input === undefined ? 'is required: when it started (RFC 3339 with an offset)' : 'must be RFC 3339 with an offset, e.g. 2026-11-23T10:15:00Z',
+    }),
+    durationMinutes: z
+      .number({ error: required('how long it lasted, in whole minutes') })
+      .int({ error: 'must be whole minutes' })
+      .min(0)
+      .max(1440),
+    location: requiredText('where it happened', 200),
+    staffIds: z
+      .array(staffId, { error: required('the staff involved (one or more staff ids)') })
+      .min(1, { error: 'must name at least one member of staff' })
+      .max(20)
+      .describe("Staff involved: kept on the record, never in a parent's report"),
+    antecedents: requiredText('what led up to it'),
+    deEscalation: requiredText('what was tried first to calm the situation'),
+    reason: requiredText('why it was necessary'),
+    technique: z.string().max(200).optional().describe("The hold or method used, in the school's training scheme's words"),
+    injuries: z.object(
+      {
+        pupil: z.boolean({ error: required('whether the pupil was injured (true/false)') }),
+        staff: z.boolean({ error: required('whether a member of staff was injured (true/false)') }),
+        description: z.string().max(2000).optional(),
+      },
+      { error: required('{"pupil": bool, "staff": bool}') },
+    ),
+    supportAfter: z.string().max(2000).optional().describe('Support given to the pupil afterwards (shared with parents)'),
+    parentReport: parentReportDecision,
+    // Additions to the contract (optional), asked for by the DfE guidance: see docs/restrictive-interventions.md.
+    senAtTime: z.enum(['none', 'support', 'ehcp']).optional().describe("Addition: the pupil's SEN status when it happened (the roster may change later)"),
+    otherPupilIds: z.array(pupilId).max(20).optional().describe("Addition: other pupils involved; never in a parent's report"),
+    recordedAt: z.iso.datetime({ offset: true }).optional().describe('Addition: when the record was written (the guidance expects the same day)'),
+    recordedBy: staffId.optional().describe('Addition: who wrote the record'),
+    notes: staffNotes.optional(),
+  })
+  .superRefine(
+    (data, ctx) => {
+      const report = data.parentReport;
+      if (typeof report === 'object' && !report.reason?.trim())
+        ctx.addIssue({ code: 'custom', path: ['parentReport', 'reason'], message: withholdReasonMissing });
     },
-    { error: required('{"pupil": bool, "staff": bool}') },
-  ),
-  supportAfter: z.string().max(2000).optional().describe('Support given to the pupil afterwards (shared with parents)'),
-  parentReport: parentReportDecision,
-  // Additions to the contract (optional), asked for by the DfE guidance: see docs/restrictive-interventions.md.
-  senAtTime: z.enum(['none', 'support', 'ehcp']).optional().describe('Addition: the pupil\'s SEN status when it happened (the roster may change later)'),
-  otherPupilIds: z.array(pupilId).max(20).optional().describe('Addition: other pupils involved; never in a parent\'s report'),
-  recordedAt: z.iso.datetime({ offset: true }).optional().describe('Addition: when the record was written (the guidance expects the same day)'),
-  recordedBy: staffId.optional().describe('Addition: who wrote the record'),
-  notes: staffNotes.optional(),
-}).superRefine(
-  (data, ctx) => {
-    const report = data.parentReport;
-    if (typeof report === 'object' && !report.reason?.trim()) ctx.addIssue({ code: 'custom', path: ['parentReport', 'reason'], message: withholdReasonMissing });
-  },
-  // Runs even when other fields are wrong, so every error is reported at once.
-  { when: (payload) => typeof (payload.value as { parentReport?: unknown } | undefined)?.parentReport === 'object' },
-);
+    // Runs even when other fields are wrong, so every error is reported at once.
+    { when: (payload) => typeof (payload.value as { parentReport?: unknown } | undefined)?.parentReport === 'object' },
+  );
 export type RestrictiveInterventionRecorded = Omit<z.infer<typeof restrictiveInterventionRecorded>, 'parentReport'> & { parentReport: ParentReportDecision };

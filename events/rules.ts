@@ -15,12 +15,7 @@ export const rules = {
       source: [storedEventSource],
       $or: [
         {
-          'detail-type': [
-            'incident.recorded',
-            'intervention.started',
-            'intervention.ended',
-            'restorative.session.recorded',
-          ],
+          'detail-type': ['incident.recorded', 'intervention.started', 'intervention.ended', 'restorative.session.recorded'],
           detail: { safeguardingConcern: [false] },
         },
         { 'detail-type': ['attendance.marked'], detail: { attendanceCode: [...firstDayAbsenceCodes] } },
@@ -39,7 +34,7 @@ export const rules = {
     },
   },
   dslAlerts: {
-    description: 'Safeguarding concerns go to the school\'s designated safeguarding lead',
+    description: "Safeguarding concerns go to the school's designated safeguarding lead",
     target: 'alert-dsl',
     pattern: {
       source: [storedEventSource],
@@ -53,7 +48,7 @@ export const rules = {
     pattern: { source: [rollupSource], 'detail-type': ['rollup.requested'] },
   },
   trustSummary: {
-    description: 'After each school\'s rollup, the trust summary once every school is done',
+    description: "After each school's rollup, the trust summary once every school is done",
     target: 'trust-summary',
     pattern: { source: [rollupSource], 'detail-type': ['rollup.completed'] },
   },
@@ -69,4 +64,3 @@ export const rules = {
     },
   },
 } as const;
-

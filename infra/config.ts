@@ -34,7 +34,10 @@ export const configSchema = z
   .object({
     /** Names the stack (`InterventionTracker-<stage>`) and every resource name derived from it. */
     stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, { error: 'must be 1..16 of a-z 0-9 -, starting with a letter (e.g. prod)' }),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-west-2' }).default('eu-west-2'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-west-2' })
+      .default('eu-west-2'),
     /** The From address of every email (MAIL_FROM). */
     mailFrom: z.email({ error: 'must be an email address (the From of every email)' }),
     /** The SES identity to verify: the sending domain (recommended) or the mailFrom address itself. */

@@ -158,7 +158,7 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     sendsEmail: true,
   },
   'record-mail-feedback': {
-    description: "SES bounces, complaints, rejects and delays marked on the decision that sent the message; a bounced DSL alert goes to the leaders",
+    description: 'SES bounces, complaints, rejects and delays marked on the decision that sent the message; a bounced DSL alert goes to the leaders',
     trigger: 'rule',
     timeoutSeconds: 60,
     memoryMb: 256,

@@ -17,12 +17,12 @@ export const acknowledgementReasons = {
   lambdaDlq: {
     api: 'Invoked synchronously by API Gateway: a failure is answered 5xx to the school, whose MIS retries the whole request (contract section 3), so there is no asynchronous event to dead-letter.',
     stream:
-      'Invoked synchronously by the DynamoDB stream event source mapping: batches that still fail after the retries go to the mapping\'s own on-failure SQS destination (the DeadLetterConfig does not apply to stream invocations).',
+      "Invoked synchronously by the DynamoDB stream event source mapping: batches that still fail after the retries go to the mapping's own on-failure SQS destination (the DeadLetterConfig does not apply to stream invocations).",
     rule: 'Asynchronous failures go to an SQS on-failure destination (EventInvokeConfig), the successor of DeadLetterConfig: it keeps the original event and the error, and is alarmed.',
     schedule:
       'Asynchronous failures go to an SQS on-failure destination (EventInvokeConfig), the successor of DeadLetterConfig: it keeps the original event and the error, and is alarmed.',
     queue:
-      'Invoked synchronously by the SQS event source mapping of its pacing queue: a notice that fails maxReceiveCount times moves to the DLQ by the queue\'s redrive policy (the function\'s DeadLetterConfig does not apply to SQS-triggered invocations), and the DLQ is alarmed.',
+      "Invoked synchronously by the SQS event source mapping of its pacing queue: a notice that fails maxReceiveCount times moves to the DLQ by the queue's redrive policy (the function's DeadLetterConfig does not apply to SQS-triggered invocations), and the DLQ is alarmed.",
   } satisfies Record<FunctionSpec['trigger'], string>,
   deadLetterQueueHasNoDlq:
     'This queue is itself a dead-letter queue (EventBridge target DLQ, Lambda on-failure destination or stream on-failure destination), which cdk-nag cannot see. A DLQ of a DLQ would only move the same messages; its depth alarm notifies ops instead.',
@@ -67,7 +67,5 @@ export function listAcknowledgements(root: IConstruct): Acknowledgement[] {
 export function nagArn(stack: Stack, arn: string): string {
   const resolved = stack.resolve(arn) as string | { 'Fn::Join': [string, unknown[]] };
   if (typeof resolved === 'string') return resolved;
-  return resolved['Fn::Join'][1]
-    .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
-    .join('');
+  return resolved['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`)).join('');
 }

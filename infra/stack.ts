@@ -90,7 +90,10 @@ export class TrackerStack extends SectionedStack {
     output(outputNames.eventBus, fanOut.bus.eventBusName);
     output(outputNames.scheduledTimezones, config.schoolTimezones.join(','), 'Timezones with a Monday rollup schedule (`school add` refuses others)');
     output(outputNames.alarmTopic, observability.alarmTopic.topicArn, `Alarms go here (subscribed: ${config.opsEmail})`);
-    output(outputNames.dashboard, `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${observability.dashboard.dashboardName}`);
+    output(
+      outputNames.dashboard,
+      `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${observability.dashboard.dashboardName}`,
+    );
     output(outputNames.operatorPolicy, operator.policy.managedPolicyArn, 'Attach to whoever runs `tracker --stage` (least privilege for the CLI)');
     output(outputNames.sesIdentity, mail.emailIdentity.emailIdentityName, 'Verify this SES identity before go-live');
     if (!mail.identityIsAddress) {

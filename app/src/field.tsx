@@ -1,4 +1,3 @@
-
 /** A labelled input with its error tied to it (aria-describedby, aria-invalid). */
 export function TextField(props: {
   id: string;
@@ -28,7 +27,17 @@ export function TextField(props: {
           {error}
         </p>
       )}
-      <input id={id} value={value} onInput={(event) => onInput(event.currentTarget.value)} aria-invalid={error ? 'true' : undefined} aria-describedby={described} type={type as 'text'} autocomplete={autocomplete} inputMode={inputMode} spellcheck={spellcheck} />
+      <input
+        id={id}
+        value={value}
+        onInput={(event) => onInput(event.currentTarget.value)}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described}
+        type={type as 'text'}
+        autocomplete={autocomplete}
+        inputMode={inputMode}
+        spellcheck={spellcheck}
+      />
     </div>
   );
 }
@@ -42,10 +51,13 @@ export function ErrorSummary(props: { errors: { id: string; message: string }[];
       <ul>
         {props.errors.map((error) => (
           <li key={error.id + error.message}>
-            <a href={`#${error.id}`} onClick={(event) => {
-              event.preventDefault();
-              document.getElementById(error.id)?.focus();
-            }}>
+            <a
+              href={`#${error.id}`}
+              onClick={(event) => {
+                event.preventDefault();
+                document.getElementById(error.id)?.focus();
+              }}
+            >
               {error.message}
             </a>
           </li>

@@ -64,7 +64,14 @@ export function Figures({ me }: { me: Me }) {
   useEffect(() => {
     if (!schoolId) return;
     const weeks = lastWeeks(weeksBack);
-    Promise.all(weeks.map((week) => api<Figures>('GET', `/v1/schools/${encodeURIComponent(schoolId)}/weeks/${week}/figures`).then((value) => ({ week, figures: value }), () => ({ week })))).then(setFigures);
+    Promise.all(
+      weeks.map((week) =>
+        api<Figures>('GET', `/v1/schools/${encodeURIComponent(schoolId)}/weeks/${week}/figures`).then(
+          (value) => ({ week, figures: value }),
+          () => ({ week }),
+        ),
+      ),
+    ).then(setFigures);
   }, [schoolId]);
   const series = (pick: (f: Figures) => number | null) => figures.map(({ week, figures: f }) => ({ week, value: f ? pick(f) : null }));
   return (

@@ -18,6 +18,10 @@ export const typeLabel = (kind: EntryKind | string) => labels[kind] ?? kind;
 
 /** `targetScores` → "Target scores". */
 export const fieldLabel = (name: string) => {
-  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/Id$/, ' id').replace(/ Id\b/, ' id').toLowerCase();
+  const words = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/Id$/, ' id')
+    .replace(/ Id\b/, ' id')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };

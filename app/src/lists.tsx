@@ -21,11 +21,17 @@ const pupilLinks = (pupilIds: string[] = []) =>
   ));
 
 export function Caseload({ me }: { me: Me }) {
-  const { value, error } = useLoad<{ interventions: { interventionId: string; title: string; kind: string; startDate: string; sessions: number; plannedSessions?: number; pupilIds: string[] }[] }>(me, '/caseload');
+  const { value, error } = useLoad<{
+    interventions: { interventionId: string; title: string; kind: string; startDate: string; sessions: number; plannedSessions?: number; pupilIds: string[] }[];
+  }>(me, '/caseload');
   return (
     <Page title="My caseload">
       <p class="muted">Interventions you started that have not ended (this term).</p>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       {value && value.interventions.length === 0 && <p>No open interventions.</p>}
       <ul class="cards">
         {value?.interventions.map((item) => (
@@ -44,11 +50,18 @@ export function Caseload({ me }: { me: Me }) {
 }
 
 export function FollowUps({ me }: { me: Me }) {
-  const { value, error } = useLoad<{ today: string; followUps: { eventId: string; followUpDate: string; date: string; format: string; pupilIds: string[] }[] }>(me, '/follow-ups');
+  const { value, error } = useLoad<{ today: string; followUps: { eventId: string; followUpDate: string; date: string; format: string; pupilIds: string[] }[] }>(
+    me,
+    '/follow-ups',
+  );
   return (
     <Page title="Follow-ups due">
       <p class="muted">Restorative follow-ups from two weeks ago to a week ahead.</p>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       {value && value.followUps.length === 0 && <p>No follow-ups due.</p>}
       <ul class="cards">
         {value?.followUps.map((item) => (

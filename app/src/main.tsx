@@ -70,7 +70,11 @@ function Routes({ me }: { me: Me }) {
     case 'pupils':
       return id ? <Chronology me={me} pupilId={id} /> : <PupilSearch me={me} initial={query.get('q') ?? ''} />;
     case 'record':
-      return recordableTypes.includes(id as never) ? <RecordPage me={me} type={id as (typeof recordableTypes)[number]} pupilId={query.get('pupil') ?? ''} /> : <NotFound />;
+      return recordableTypes.includes(id as never) ? (
+        <RecordPage me={me} type={id as (typeof recordableTypes)[number]} pupilId={query.get('pupil') ?? ''} />
+      ) : (
+        <NotFound />
+      );
     case 'caseload':
       return <Caseload me={me} />;
     case 'follow-ups':
@@ -88,7 +92,12 @@ function NotFound() {
   return (
     <Page title="Page not found">
       <p>
-        <a href={href('pupils')}>Find a pupil</a> or record: {recordableTypes.map((type) => <a key={type} href={href('record', type)}>{typeLabel(type)} </a>)}
+        <a href={href('pupils')}>Find a pupil</a> or record:{' '}
+        {recordableTypes.map((type) => (
+          <a key={type} href={href('record', type)}>
+            {typeLabel(type)}{' '}
+          </a>
+        ))}
       </p>
     </Page>
   );

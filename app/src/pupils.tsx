@@ -68,9 +68,14 @@ function summary(entry: ChronologyEntry): string {
       return `${entry.notice} to ${(entry.recipient as { relationship?: string; contactId?: string })?.relationship ?? (entry.recipient as { contactId?: string })?.contactId}: ${entry.status}${entry.reason ? ` (${entry.reason})` : ''}`;
     default: {
       const data = entry.data;
-      const measure = typeof entry.totalDifficulties === 'number' ? `Total difficulties ${entry.totalDifficulties} (${String((entry.bands as { total?: string } | undefined)?.total ?? '').replace(/_/g, ' ')})` : undefined;
+      const measure =
+        typeof entry.totalDifficulties === 'number'
+          ? `Total difficulties ${entry.totalDifficulties} (${String((entry.bands as { total?: string } | undefined)?.total ?? '').replace(/_/g, ' ')})`
+          : undefined;
       const used = Array.isArray(data.types) ? data.types.join(', ').replace(/_/g, ' ') : undefined;
-      const text = [data.title, data.category, data.format, data.outcome, used, data.location, measure, data.summaryForParents, data.notes].filter((value) => typeof value === 'string');
+      const text = [data.title, data.category, data.format, data.outcome, used, data.location, measure, data.summaryForParents, data.notes].filter(
+        (value) => typeof value === 'string',
+      );
       return text.join(' · ');
     }
   }
@@ -85,7 +90,10 @@ export function Chronology({ me, pupilId }: { me: Me; pupilId: string }) {
   const firstNew = useRef<HTMLLIElement>(null);
   const load = async (after?: string) => {
     try {
-      const page = await api<{ pupil: typeof pupil; entries: ChronologyEntry[]; nextCursor?: string }>('GET', schoolPath(me, `/pupils/${encodeURIComponent(pupilId)}/chronology${after ? `?cursor=${after}` : ''}`));
+      const page = await api<{ pupil: typeof pupil; entries: ChronologyEntry[]; nextCursor?: string }>(
+        'GET',
+        schoolPath(me, `/pupils/${encodeURIComponent(pupilId)}/chronology${after ? `?cursor=${after}` : ''}`),
+      );
       setPupil(page.pupil);
       setEntries((old) => (after ? [...old, ...page.entries] : page.entries));
       setCursor(page.nextCursor);
@@ -103,7 +111,11 @@ export function Chronology({ me, pupilId }: { me: Me; pupilId: string }) {
   const loadedBefore = entries.length;
   return (
     <Page title={`Chronology: ${name}`}>
-      {error && <p role="alert" class="error">{error}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       <p class="muted">Pupil {pupilId}. Newest first.</p>
       <nav aria-label="Record for this pupil" class="actions">
         {recordableTypes.map((type) => (
@@ -126,9 +138,15 @@ export function Chronology({ me, pupilId }: { me: Me; pupilId: string }) {
       </p>
       <ol class="chronology">
         {visible.map((entry, index) => (
-          <li key={`${entry.kind}-${'eventId' in entry ? entry.eventId : ''}-${entry.occurredAt}-${index}`} tabIndex={-1} ref={index === loadedBefore ? firstNew : undefined} class={`entry ${entry.kind.replace(/\./g, '-')}`}>
+          <li
+            key={`${entry.kind}-${'eventId' in entry ? entry.eventId : ''}-${entry.occurredAt}-${index}`}
+            tabIndex={-1}
+            ref={index === loadedBefore ? firstNew : undefined}
+            class={`entry ${entry.kind.replace(/\./g, '-')}`}
+          >
             <p class="entry-head">
-              <strong>{typeLabel(entry.kind)}</strong> <time dateTime={entry.occurredAt}>{new Date(entry.occurredAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</time>
+              <strong>{typeLabel(entry.kind)}</strong>{' '}
+              <time dateTime={entry.occurredAt}>{new Date(entry.occurredAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</time>
             </p>
             <p>{summary(entry)}</p>
           </li>

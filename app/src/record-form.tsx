@@ -18,7 +18,8 @@ const newEventId = () => `app-${crypto.randomUUID()}`;
 /** zod's JSON Schema of the type's `data`: the form is built from the catalogue itself. */
 const schemaOf = (type: RecordType) => z.toJSONSchema(catalogue[type], { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 
-const friendly = (message: string) => (/received undefined/.test(message) ? 'Enter a value' : /^Invalid option/.test(message) ? 'Choose one of the options' : message);
+const friendly = (message: string) =>
+  /received undefined/.test(message) ? 'Enter a value' : /^Invalid option/.test(message) ? 'Choose one of the options' : message;
 
 export function RecordPage({ me, type, pupilId: initialPupil }: { me: Me; type: RecordType; pupilId: string }) {
   const schema = useMemo(() => schemaOf(type), [type]);
@@ -41,12 +42,20 @@ export function RecordPage({ me, type, pupilId: initialPupil }: { me: Me; type: 
   const submit = async (event: Event) => {
     event.preventDefault();
     setDone('');
-    const candidate = { eventId, type, occurredAt: new Date().toISOString(), ...(hasPupil || pupilId ? { pupilId: pupilId.trim() || undefined } : {}), data: clean(data) ?? {} };
+    const candidate = {
+      eventId,
+      type,
+      occurredAt: new Date().toISOString(),
+      ...(hasPupil || pupilId ? { pupilId: pupilId.trim() || undefined } : {}),
+      data: clean(data) ?? {},
+    };
     const parsed = trackerEvent.safeParse(candidate);
     if (!parsed.success) return fail(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
     setBusy(true);
     try {
-      const response = await api<{ results: { status: string; errors?: { path: string; message: string }[] }[] }>('POST', schoolPath(me, '/records'), { events: [parsed.data] });
+      const response = await api<{ results: { status: string; errors?: { path: string; message: string }[] }[] }>('POST', schoolPath(me, '/records'), {
+        events: [parsed.data],
+      });
       const [result] = response.results;
       if (result?.status === 'rejected') return fail(result.errors ?? []);
       setErrors(new Map());
@@ -61,7 +70,18 @@ export function RecordPage({ me, type, pupilId: initialPupil }: { me: Me; type: 
     }
   };
 
-  const listed = [...errors].map(([path, message]) => ({ id: path ? fieldId(path) : 'record-form', message: `${path ? `${path.split('.').filter((part) => part !== 'data' && !/^\d+$/.test(part)).map(fieldLabel).join(' › ')}: ` : ''}${message}` }));
+  const listed = [...errors].map(([path, message]) => ({
+    id: path ? fieldId(path) : 'record-form',
+    message: `${
+      path
+        ? `${path
+            .split('.')
+            .filter((part) => part !== 'data' && !/^\d+$/.test(part))
+            .map(fieldLabel)
+            .join(' › ')}: `
+        : ''
+    }${message}`,
+  }));
   return (
     <Page title={`Record: ${typeLabel(type).toLowerCase()}`}>
       <ErrorSummary errors={listed} summaryRef={summary} />

@@ -51,7 +51,9 @@ export function initialValue(schema: JsonSchema, required: boolean): unknown {
 export function clean(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clean);
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, child]) => [key, clean(child)] as const).filter(([, child]) => child !== undefined);
+    const entries = Object.entries(value)
+      .map(([key, child]) => [key, clean(child)] as const)
+      .filter(([, child]) => child !== undefined);
     return entries.length ? Object.fromEntries(entries) : undefined;
   }
   return value === '' ? undefined : value;
@@ -71,9 +73,18 @@ export function SchemaField(props: FieldProps) {
   const id = fieldId(path);
   const error = errors.get(path);
   const label = `${fieldLabel(name)}${required ? '' : ' (optional)'}`;
-  const aria = { 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': [schema.description || schema.format?.startsWith('date') ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined };
+  const aria = {
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby':
+      [schema.description || schema.format?.startsWith('date') ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+  };
   // Dates are typed (YYYY-MM-DD) rather than picked: the same on every browser and by keyboard.
-  const hintText = schema.format === 'date' ? 'For example 2026-11-23' : schema.format === 'date-time' ? 'Date and time with offset, for example 2026-11-23T10:15:00Z' : schema.description;
+  const hintText =
+    schema.format === 'date'
+      ? 'For example 2026-11-23'
+      : schema.format === 'date-time'
+        ? 'Date and time with offset, for example 2026-11-23T10:15:00Z'
+        : schema.description;
   const hint = hintText && (
     <p class="hint" id={`${id}-hint`}>
       {hintText}
@@ -91,7 +102,16 @@ export function SchemaField(props: FieldProps) {
         <legend>{label}</legend>
         <Message id={id} error={error} />
         {Object.entries(schema.properties ?? {}).map(([child, childSchema]) => (
-          <SchemaField key={child} name={child} path={`${path}.${child}`} schema={childSchema} required={schema.required?.includes(child) ?? false} value={object[child]} onChange={(next) => onChange({ ...object, [child]: next })} errors={errors} />
+          <SchemaField
+            key={child}
+            name={child}
+            path={`${path}.${child}`}
+            schema={childSchema}
+            required={schema.required?.includes(child) ?? false}
+            value={object[child]}
+            onChange={(next) => onChange({ ...object, [child]: next })}
+            errors={errors}
+          />
         ))}
       </fieldset>
     );
@@ -100,9 +120,25 @@ export function SchemaField(props: FieldProps) {
     return (
       <div class={`field${error ? ' invalid' : ''}`}>
         <label for={id}>{label}</label>
-        <p class="hint" id={`${id}-hint`}>One per line.</p>
+        <p class="hint" id={`${id}-hint`}>
+          One per line.
+        </p>
         <Message id={id} error={error} />
-        <textarea id={id} rows={3} value={((value as string[] | undefined) ?? []).join('\n')} onInput={(event) => onChange(event.currentTarget.value.split('\n').map((line) => line.trim()).filter(Boolean))} {...aria} aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`} />
+        <textarea
+          id={id}
+          rows={3}
+          value={((value as string[] | undefined) ?? []).join('\n')}
+          onInput={(event) =>
+            onChange(
+              event.currentTarget.value
+                .split('\n')
+                .map((line) => line.trim())
+                .filter(Boolean),
+            )
+          }
+          {...aria}
+          aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        />
       </div>
     );
   }
@@ -126,7 +162,17 @@ export function SchemaField(props: FieldProps) {
       ))}
     </select>
   ) : schema.type === 'number' || schema.type === 'integer' ? (
-    <input id={id} type="number" inputMode="numeric" min={schema.minimum} max={schema.maximum} step={schema.type === 'integer' ? 1 : 'any'} value={value === undefined ? '' : String(value)} onInput={(event) => onChange(event.currentTarget.value === '' ? undefined : Number(event.currentTarget.value))} {...aria} />
+    <input
+      id={id}
+      type="number"
+      inputMode="numeric"
+      min={schema.minimum}
+      max={schema.maximum}
+      step={schema.type === 'integer' ? 1 : 'any'}
+      value={value === undefined ? '' : String(value)}
+      onInput={(event) => onChange(event.currentTarget.value === '' ? undefined : Number(event.currentTarget.value))}
+      {...aria}
+    />
   ) : (schema.maxLength ?? 0) > 200 ? (
     <textarea id={id} rows={4} value={String(value ?? '')} onInput={(event) => onChange(event.currentTarget.value)} {...aria} />
   ) : (
@@ -153,7 +199,15 @@ function List({ name, path, schema, value, onChange, errors }: FieldProps) {
       <Message id={fieldId(path)} error={errors.get(path)} />
       {items.map((entry, index) => (
         <div class="list-item" key={index}>
-          <SchemaField name={`${singular} ${index + 1}`} path={`${path}.${index}`} schema={item} required value={entry} onChange={(next) => onChange(items.map((old, at) => (at === index ? next : old)))} errors={errors} />
+          <SchemaField
+            name={`${singular} ${index + 1}`}
+            path={`${path}.${index}`}
+            schema={item}
+            required
+            value={entry}
+            onChange={(next) => onChange(items.map((old, at) => (at === index ? next : old)))}
+            errors={errors}
+          />
           <button type="button" class="secondary" onClick={() => onChange(items.filter((_, at) => at !== index))}>
             Remove {singular} {index + 1}
           </button>
@@ -176,7 +230,12 @@ function Choices({ name, path, schema, required, value, onChange, errors }: Fiel
       <Message id={id} error={errors.get(path)} />
       {schema.items!.enum!.map((option) => (
         <label key={String(option)} class="check">
-          <input type="checkbox" checked={chosen.has(String(option))} onChange={() => onChange(schema.items!.enum!.map(String).filter((o) => (o === String(option) ? !chosen.has(o) : chosen.has(o))))} /> {fieldLabel(String(option).replace(/_/g, ' '))}
+          <input
+            type="checkbox"
+            checked={chosen.has(String(option))}
+            onChange={() => onChange(schema.items!.enum!.map(String).filter((o) => (o === String(option) ? !chosen.has(o) : chosen.has(o))))}
+          />{' '}
+          {fieldLabel(String(option).replace(/_/g, ' '))}
         </label>
       ))}
     </fieldset>
@@ -190,7 +249,9 @@ function Choices({ name, path, schema, required, value, onChange, errors }: Fiel
 function EitherOr({ name, path, schema, value, onChange, errors }: FieldProps) {
   const variants = schema.anyOf!;
   const keyOf = (variant: JsonSchema) =>
-    variant.const !== undefined ? String(variant.const) : (Object.keys(variant.properties ?? {}).find((key) => !variants.every((other) => key in (other.properties ?? {}))) ?? '');
+    variant.const !== undefined
+      ? String(variant.const)
+      : (Object.keys(variant.properties ?? {}).find((key) => !variants.every((other) => key in (other.properties ?? {}))) ?? '');
   const object = (value ?? {}) as Record<string, unknown>;
   const chosen =
     variants.find((variant) => variant.const !== undefined && variant.const === value) ??
@@ -203,12 +264,16 @@ function EitherOr({ name, path, schema, value, onChange, errors }: FieldProps) {
       <Message id={fieldId(path)} error={errors.get(path)} />
       <div class="field">
         <label for={id}>Which</label>
-        <select id={id} value={keyOf(chosen)} onChange={(event) => {
-          const next = variants.find((variant) => keyOf(variant) === event.currentTarget.value)!;
-          if (next.const !== undefined || typeof value !== 'object') return onChange(initialValue(next, true));
-          const { [keyOf(chosen)]: _dropped, ...rest } = object;
-          onChange({ ...rest, [keyOf(next)]: '' });
-        }}>
+        <select
+          id={id}
+          value={keyOf(chosen)}
+          onChange={(event) => {
+            const next = variants.find((variant) => keyOf(variant) === event.currentTarget.value)!;
+            if (next.const !== undefined || typeof value !== 'object') return onChange(initialValue(next, true));
+            const { [keyOf(chosen)]: _dropped, ...rest } = object;
+            onChange({ ...rest, [keyOf(next)]: '' });
+          }}
+        >
           {variants.map((variant) => (
             <option key={keyOf(variant)} value={keyOf(variant)}>
               {fieldLabel(keyOf(variant))}
@@ -217,7 +282,16 @@ function EitherOr({ name, path, schema, value, onChange, errors }: FieldProps) {
         </select>
       </div>
       {Object.entries(chosen.properties ?? {}).map(([child, childSchema]) => (
-        <SchemaField key={child} name={child} path={`${path}.${child}`} schema={childSchema} required={chosen.required?.includes(child) ?? false} value={object[child]} onChange={(next) => onChange({ ...object, [child]: next })} errors={errors} />
+        <SchemaField
+          key={child}
+          name={child}
+          path={`${path}.${child}`}
+          schema={childSchema}
+          required={chosen.required?.includes(child) ?? false}
+          value={object[child]}
+          onChange={(next) => onChange({ ...object, [child]: next })}
+          errors={errors}
+        />
       ))}
     </fieldset>
   );

@@ -1,5 +1,15 @@
 import { useRef, useState } from 'preact/hooks';
-import { answerMfa, beginMfaSetup, CognitoError, finishMfaSetup, setNewPassword, signIn, totpUri, type PoolConfig, type SignInStep } from '../../shared/auth/sign-in';
+import {
+  answerMfa,
+  beginMfaSetup,
+  CognitoError,
+  finishMfaSetup,
+  setNewPassword,
+  signIn,
+  totpUri,
+  type PoolConfig,
+  type SignInStep,
+} from '../../shared/auth/sign-in';
 import { passwordProblems } from '../../shared/domain/staff-access';
 import { ErrorSummary, TextField } from './field';
 import { Page } from './main';
@@ -53,7 +63,8 @@ export function SignIn({ pool, onSignedIn }: { pool: PoolConfig; onSignedIn: (to
       const problems = passwordProblems(fresh);
       if (problems.length) missing.push({ id: 'new-password', message: `Your new password needs ${problems.join(', ')}` });
     }
-    if ((step.step === 'mfa' || step.step === 'mfa-verify') && !/^\d{6}$/.test(code)) missing.push({ id: 'code', message: 'Enter the 6-digit code from your authenticator app' });
+    if ((step.step === 'mfa' || step.step === 'mfa-verify') && !/^\d{6}$/.test(code))
+      missing.push({ id: 'code', message: 'Enter the 6-digit code from your authenticator app' });
     if (missing.length) return fail(missing);
     setBusy(true);
     try {
@@ -63,7 +74,8 @@ export function SignIn({ pool, onSignedIn }: { pool: PoolConfig; onSignedIn: (to
       else if (step.step === 'mfa-verify') await next(await finishMfaSetup(pool, email.trim(), step.session, code));
     } catch (error) {
       const field = step.step === 'password' ? 'password' : step.step === 'new-password' ? 'new-password' : 'code';
-      const message = error instanceof CognitoError && error.code === 'NotAuthorizedException' ? 'The email address or password is not right' : (error as Error).message;
+      const message =
+        error instanceof CognitoError && error.code === 'NotAuthorizedException' ? 'The email address or password is not right' : (error as Error).message;
       fail([{ id: field, message }]);
     } finally {
       setBusy(false);
@@ -76,12 +88,38 @@ export function SignIn({ pool, onSignedIn }: { pool: PoolConfig; onSignedIn: (to
       <form onSubmit={submit} noValidate class="narrow">
         {step.step === 'password' && (
           <>
-            <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} value={email} onInput={setEmail} error={errorOf('email')} />
-            <TextField id="password" label="Password" type="password" autocomplete="current-password" value={password} onInput={setPassword} error={errorOf('password')} />
+            <TextField
+              id="email"
+              label="Email address"
+              type="email"
+              autocomplete="username"
+              spellcheck={false}
+              value={email}
+              onInput={setEmail}
+              error={errorOf('email')}
+            />
+            <TextField
+              id="password"
+              label="Password"
+              type="password"
+              autocomplete="current-password"
+              value={password}
+              onInput={setPassword}
+              error={errorOf('password')}
+            />
           </>
         )}
         {step.step === 'new-password' && (
-          <TextField id="new-password" label="New password" type="password" autocomplete="new-password" hint="At least 12 characters, with upper and lower case letters, a digit and a symbol." value={fresh} onInput={setFresh} error={errorOf('new-password')} />
+          <TextField
+            id="new-password"
+            label="New password"
+            type="password"
+            autocomplete="new-password"
+            hint="At least 12 characters, with upper and lower case letters, a digit and a symbol."
+            value={fresh}
+            onInput={setFresh}
+            error={errorOf('new-password')}
+          />
         )}
         {step.step === 'mfa-verify' && (
           <div class="field">

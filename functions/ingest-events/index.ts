@@ -53,5 +53,11 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 }
 
 export const handler = lambdaHandler(() =>
-  ingestEvents({ schools: new DynamoSchoolDirectory(deployedTable()), secrets: deployedWebhookSecrets(), events: new DynamoEventStore(deployedTable()), clock: systemClock, metrics: new PowertoolsMetrics() }),
+  ingestEvents({
+    schools: new DynamoSchoolDirectory(deployedTable()),
+    secrets: deployedWebhookSecrets(),
+    events: new DynamoEventStore(deployedTable()),
+    clock: systemClock,
+    metrics: new PowertoolsMetrics(),
+  }),
 );

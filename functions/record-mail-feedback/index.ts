@@ -26,7 +26,15 @@ export function recordMailFeedbackHandler(ports: RecordMailFeedbackDeps) {
     if (!configurationSet) throw new Error('the SES configuration set is not configured (SES_CONFIGURATION_SET)');
     const outcome = await recordMailFeedback(detail, { ...ports, configurationSet });
     // Ids only: SES's reason may quote the recipient's address.
-    logger.info('mail feedback', { messageId: outcome.messageId, eventType: detail.eventType, result: outcome.result, status: outcome.status, category: outcome.category, schoolId: outcome.schoolId, escalation: outcome.escalation });
+    logger.info('mail feedback', {
+      messageId: outcome.messageId,
+      eventType: detail.eventType,
+      result: outcome.result,
+      status: outcome.status,
+      category: outcome.category,
+      schoolId: outcome.schoolId,
+      escalation: outcome.escalation,
+    });
     if (outcome.status === 'bounced' || outcome.status === 'rejected') ports.metrics?.count('NotificationsBounced', 1, outcome.schoolId);
     if (outcome.status === 'complained') ports.metrics?.count('NotificationsComplained', 1, outcome.schoolId);
     if (outcome.dslUndelivered) {

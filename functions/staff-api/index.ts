@@ -10,7 +10,6 @@ import * as staff from '../../shared/services/staff-api';
 import { lambdaHandler } from '../lambda-handler';
 import type { StaffRoute } from './routes';
 
-
 /**
  * Staff API: API Gateway has verified the access token (JWT authorizer; locally the same
  * check in infra/local/staff-authorizer.ts); role and school are re-derived here from its
@@ -34,7 +33,12 @@ export function staffApi(deps: staff.StaffApiDependencies) {
   };
 }
 
-function answer(route: StaffRoute, principal: NonNullable<ReturnType<typeof principalFromClaims>>, request: APIGatewayProxyEventV2WithJWTAuthorizer, deps: staff.StaffApiDependencies) {
+function answer(
+  route: StaffRoute,
+  principal: NonNullable<ReturnType<typeof principalFromClaims>>,
+  request: APIGatewayProxyEventV2WithJWTAuthorizer,
+  deps: staff.StaffApiDependencies,
+) {
   const path = request.pathParameters ?? {};
   const query = request.queryStringParameters ?? {};
   const schoolId = path.schoolId ?? '';

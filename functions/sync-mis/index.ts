@@ -59,5 +59,10 @@ function log(result: SyncResult) {
 }
 
 export const handler = lambdaHandler(() =>
-  syncMis({ events: new DynamoEventStore(deployedTable()), schools: new DynamoSchoolDirectory(deployedTable()), clock: systemClock, mis: deployedMisAdapters() }),
+  syncMis({
+    events: new DynamoEventStore(deployedTable()),
+    schools: new DynamoSchoolDirectory(deployedTable()),
+    clock: systemClock,
+    mis: deployedMisAdapters(),
+  }),
 );

@@ -40,7 +40,12 @@ export async function publishApp(where: CliTarget, options: { appDir?: string; s
   await Promise.all(
     files.map(async (file) => {
       const key = relative(dir, file).split('\\').join('/');
-      await put(key, await readFile(file), contentTypes[extname(file)] ?? 'application/octet-stream', key.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      await put(
+        key,
+        await readFile(file),
+        contentTypes[extname(file)] ?? 'application/octet-stream',
+        key.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     }),
   );
   await put('config.json', JSON.stringify({ cognito: { endpoint: pool.endpoint, clientId: pool.clientId } }), 'application/json', 'no-cache');

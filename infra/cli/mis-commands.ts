@@ -35,7 +35,11 @@ const required = (value: string | undefined, flag: string) => {
 };
 
 /** Runs an MIS command, or answers undefined when `command` is not one. */
-export async function runMisCommand(command: string, values: MisValues, target: () => Promise<CliTarget>): Promise<{ json: unknown; text: string } | undefined> {
+export async function runMisCommand(
+  command: string,
+  values: MisValues,
+  target: () => Promise<CliTarget>,
+): Promise<{ json: unknown; text: string } | undefined> {
   switch (command) {
     case 'school connect': {
       const schoolId = required(values.id, 'id');
@@ -57,7 +61,10 @@ export async function runMisCommand(command: string, values: MisValues, target: 
       if (result.status === 'not-connected' || result.status === 'revoked') throw new CliError(`school ${schoolId} was not synced: ${result.reason}`);
       const { events, cursor, status, duplicates, problems, pages, reason } = result;
       const json = { schoolId, events, cursor: cursor ?? null, status, duplicates, problems: problems.length, pages, ...(reason ? { reason } : {}) };
-      const counts = Object.entries(events).map(([type, n]) => `${n} ${type}`).join(', ') || 'no changes';
+      const counts =
+        Object.entries(events)
+          .map(([type, n]) => `${n} ${type}`)
+          .join(', ') || 'no changes';
       return { json, text: `Synced ${schoolId} (${status}): ${counts}; ${problems.length} records not stored; cursor ${cursor ?? 'none yet'}.` };
     }
     case 'wonde webhook-url': {

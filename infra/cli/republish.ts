@@ -30,7 +30,8 @@ export async function republishCommand(where: CliTarget, input: { schoolId: stri
       storedEventsOfWeek: (schoolId, week) => storedEventsOfWeek(where.table, schoolId, week),
       async announce(items) {
         const result = (await where.invoke('publish-stored-events', asStreamEvent(items))) as { batchItemFailures?: unknown[] };
-        if (result?.batchItemFailures?.length) throw new CliError(`the publisher failed on ${result.batchItemFailures.length} of ${items.length} events; run the command again`);
+        if (result?.batchItemFailures?.length)
+          throw new CliError(`the publisher failed on ${result.batchItemFailures.length} of ${items.length} events; run the command again`);
       },
       progress: ({ week, weeks, of, events }) => process.stderr.write(`republish: ${week} (${weeks}/${of}), ${events} events so far\n`),
     },

@@ -61,22 +61,24 @@ export async function addStaff(options: StaffOptions, where: CliTarget) {
   const admin = adminClient(pool);
   const invitation = options.password === undefined && pool.outboxDir ? temporaryPassword() : undefined;
   try {
-    const created = await admin.send(
-      new AdminCreateUserCommand({
-        UserPoolId: pool.userPoolId,
-        Username: email,
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-        // With --password nothing is sent; without it Cognito emails a temporary password (the outbox locally).
-        ...(options.password !== undefined || invitation ? { MessageAction: 'SUPPRESS' as const } : { DesiredDeliveryMediums: ['EMAIL' as const] }),
-        ...(invitation ? { TemporaryPassword: invitation } : {}),
-      }),
-    ).catch((error: Error) => {
-      if (error.name === 'UsernameExistsException') throw new CliError(`a user with email ${email} exists already`);
-      throw error;
-    });
+    const created = await admin
+      .send(
+        new AdminCreateUserCommand({
+          UserPoolId: pool.userPoolId,
+          Username: email,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+          // With --password nothing is sent; without it Cognito emails a temporary password (the outbox locally).
+          ...(options.password !== undefined || invitation ? { MessageAction: 'SUPPRESS' as const } : { DesiredDeliveryMediums: ['EMAIL' as const] }),
+          ...(invitation ? { TemporaryPassword: invitation } : {}),
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name === 'UsernameExistsException') throw new CliError(`a user with email ${email} exists already`);
+        throw error;
+      });
     const userId = created.User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? created.User?.Username ?? email;
     if (options.password !== undefined) {
       await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: email, Password: options.password, Permanent: true }));
@@ -84,7 +86,10 @@ export async function addStaff(options: StaffOptions, where: CliTarget) {
     const groups = [roleGroup(role), ...(options.school ? [schoolGroup(options.school)] : [])];
     for (const group of groups) {
       // Look first: cognito-local's CreateGroup replaces an existing group (and its members).
-      const exists = await admin.send(new GetGroupCommand({ UserPoolId: pool.userPoolId, GroupName: group })).then(() => true, () => false);
+      const exists = await admin.send(new GetGroupCommand({ UserPoolId: pool.userPoolId, GroupName: group })).then(
+        () => true,
+        () => false,
+      );
       if (!exists) await admin.send(new CreateGroupCommand({ UserPoolId: pool.userPoolId, GroupName: group })).catch(ignoreExisting('GroupExistsException'));
       await admin.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: email, GroupName: group }));
     }
@@ -138,7 +143,11 @@ export async function staffToken(options: StaffOptions, where: CliTarget) {
     let step = await signIn(pool, email, options.password);
     if (step.step === 'mfa' && options['mfa-code']) step = await answerMfa(pool, email, step.session, options['mfa-code']);
     if (step.step === 'signed-in') return { accessToken: step.accessToken, expiresIn: step.expiresIn };
-    const next = { 'new-password': 'a new password (sign in once in the staff app)', mfa: 'an authenticator code (--mfa-code CODE)', 'mfa-setup': 'an authenticator app (sign in once in the staff app)' };
+    const next = {
+      'new-password': 'a new password (sign in once in the staff app)',
+      mfa: 'an authenticator code (--mfa-code CODE)',
+      'mfa-setup': 'an authenticator app (sign in once in the staff app)',
+    };
     throw new CliError(`sign-in needs ${next[step.step]}`);
   } catch (error) {
     if (error instanceof CognitoError) throw new CliError(`sign-in refused: ${error.message}`);

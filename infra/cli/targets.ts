@@ -67,13 +67,23 @@ const invocableFunctions: Record<string, string> = {
 export async function localTarget(port: number): Promise<CliTarget> {
   const base = `http://127.0.0.1:${port}`;
   const info = await fetch(`${base}/local/stack`)
-    .then((response) => response.json() as Promise<{ tableName: string; dynamodbEndpoint: string; dataDir: string; cognito: { endpoint: string; userPoolId: string; clientId: string } }>)
+    .then(
+      (response) =>
+        response.json() as Promise<{
+          tableName: string;
+          dynamodbEndpoint: string;
+          dataDir: string;
+          cognito: { endpoint: string; userPoolId: string; clientId: string };
+        }>,
+    )
     .catch(() => {
       throw new CliError(`no local stack answers at ${base}: start it with \`npm start\` (same PORT), or pass --stage NAME`);
     });
   // The database opens only with the key in the stack's data folder (owner-only).
   const credentials = await readLocalCredentials(info.dataDir).catch((error: Error) => {
-    throw new CliError(`cannot read the local stack's key in ${info.dataDir}/${credentialsFileName} (${error.message}): run the CLI as the user who ran \`npm start\``);
+    throw new CliError(
+      `cannot read the local stack's key in ${info.dataDir}/${credentialsFileName} (${error.message}): run the CLI as the user who ran \`npm start\``,
+    );
   });
   const table = {
     client: documentClient({ endpoint: info.dynamodbEndpoint, region: localRegion, credentials }),
@@ -104,10 +114,7 @@ export async function localTarget(port: number): Promise<CliTarget> {
   };
 }
 
-export async function stageTarget(
-  stage: string,
-  region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-west-2',
-): Promise<CliTarget> {
+export async function stageTarget(stage: string, region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-west-2'): Promise<CliTarget> {
   const cloudFormation = new CloudFormationClient({ region });
   const name = stackName(stage);
   const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: name })).catch((error: Error) => {
@@ -128,11 +135,7 @@ export async function stageTarget(
     description: `stage ${stage} (${name}, ${region})`,
     table,
     schools: new DynamoSchoolDirectory(table),
-    secrets: new SecretsManagerSecretStore(
-      new SecretsManagerClient({ region }),
-      output(stackOutputs.secretsPrefix),
-      output(stackOutputs.secretsKey),
-    ),
+    secrets: new SecretsManagerSecretStore(new SecretsManagerClient({ region }), output(stackOutputs.secretsPrefix), output(stackOutputs.secretsKey)),
     mis: {
       connections: new DynamoMisConnectionStore(table),
       tokens: new SecretsManagerMisTokenStore(new SecretsManagerClient({ region }), misSecretsPrefix(stage), output(stackOutputs.secretsKey)),
@@ -150,9 +153,7 @@ export async function stageTarget(
       const outputName = invocableFunctions[functionName];
       if (!outputName) throw new CliError(`the CLI does not invoke ${functionName} on a deployed stage`);
       const functionArn = output(outputName);
-      const result = await lambda.send(
-        new InvokeCommand({ FunctionName: functionArn, Payload: Buffer.from(JSON.stringify(payload)) }),
-      );
+      const result = await lambda.send(new InvokeCommand({ FunctionName: functionArn, Payload: Buffer.from(JSON.stringify(payload)) }));
       const body = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8')) : null;
       if (result.FunctionError) throw new CliError(`${functionName} failed: ${body?.errorMessage ?? result.FunctionError}`);
       return body;

@@ -66,7 +66,13 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
         { schoolId: need(values, 'id'), name: need(values, 'name'), leaders: values.leader ?? [], timezone: values.timezone, dslEmail: values.dsl },
         where,
       );
-      const result = { schoolId: profile.schoolId, name: profile.name, timezone: profile.timezone, webhookUrl: where.webhookUrl(profile.schoolId), webhookSecret };
+      const result = {
+        schoolId: profile.schoolId,
+        name: profile.name,
+        timezone: profile.timezone,
+        webhookUrl: where.webhookUrl(profile.schoolId),
+        webhookSecret,
+      };
       return {
         json: result,
         text: `Added ${profile.name} (${profile.schoolId}) on the ${where.description}.\nWebhook URL:    ${result.webhookUrl}\nWebhook secret: ${webhookSecret}\nThe secret is shown only now: give it to the school's MIS integration.`,
@@ -135,7 +141,10 @@ async function run(command: string, values: Values, target: () => Promise<CliTar
     case 'republish': {
       const result = await republishCommand(await target(), { schoolId: need(values, 'school'), since: need(values, 'since'), until: values.until });
       const count = Object.values(result.events).reduce((sum, n) => sum + n, 0);
-      return { json: result, text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.` };
+      return {
+        json: result,
+        text: `Announced ${count} stored events of ${result.schoolId} (${result.since} to ${result.until}, ${result.weeks} weeks) again.`,
+      };
     }
     default: {
       const mis = await runMisCommand(command, values, target);

@@ -52,7 +52,12 @@ export class MisConnector extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const prefix = misSecretsPrefix(props.stage);
-    const secretsArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const secretsArn = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
 
     for (const name of functionNames.filter((n) => functionSpecs[n].readsMisSecrets)) {
       const { role } = props.functions[name];
@@ -71,7 +76,7 @@ export class MisConnector extends Construct {
       acknowledge(
         role,
         `AwsSolutions-IAM5[Resource::${nagArn(stack, secretsArn)}]`,
-        'Wonde tokens are stored per school by `tracker school connect` after deployment, so their names are unknown at synth; access is GetSecretValue on this stage\'s MIS prefix only, apart from the webhook secrets.',
+        "Wonde tokens are stored per school by `tracker school connect` after deployment, so their names are unknown at synth; access is GetSecretValue on this stage's MIS prefix only, apart from the webhook secrets.",
       );
     }
 

@@ -1,5 +1,3 @@
-
-
 /** `notify-parents` → `NotifyParents`: construct ids from function and rule names. */
 export function pascal(value: string): string {
   return value
@@ -16,7 +14,6 @@ export function kebab(value: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .toLowerCase();
 }
-
 
 /** Powertools' namespace of the business metrics (POWERTOOLS_METRICS_NAMESPACE). */
 export const metricsNamespace = (stage: string) => `InterventionTracker/${stage}`;

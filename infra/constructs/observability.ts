@@ -65,7 +65,9 @@ export class Observability extends Section {
         actions: ['sns:Publish'],
         resources: [this.alarmTopic.topicArn],
         conditions: {
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          },
           StringEquals: { 'aws:SourceAccount': stack.account },
         },
       }),
@@ -87,7 +89,14 @@ export class Observability extends Section {
     }
     // Business metrics (shared/ports/metrics.ts), Powertools EMF: a `service` dimension per function.
     const business = (metricName: BusinessMetricName, service: FunctionName) =>
-      new cloudwatch.Metric({ namespace: metricsNamespace(config.stage), metricName, dimensionsMap: { service }, period: fiveMinutes, statistic: 'Sum', label: `${metricName} (${service})` });
+      new cloudwatch.Metric({
+        namespace: metricsNamespace(config.stage),
+        metricName,
+        dimensionsMap: { service },
+        period: fiveMinutes,
+        statistic: 'Sum',
+        label: `${metricName} (${service})`,
+      });
     // A DSL alert SES refused (alert-dsl) or that bounced (record-mail-feedback).
     const dslUndelivered = new cloudwatch.MathExpression({
       expression: 'FILL(refused, 0) + FILL(bounced, 0)',
@@ -147,7 +156,10 @@ export class Observability extends Section {
       new cloudwatch.GraphWidget({
         title: 'Notifications',
         left: [
-          ...(['NotificationsSent', 'NotificationsSuppressed', 'NotificationsRejected'] as const).flatMap((name) => [business(name, 'notify-parents'), business(name, 'alert-dsl')]),
+          ...(['NotificationsSent', 'NotificationsSuppressed', 'NotificationsRejected'] as const).flatMap((name) => [
+            business(name, 'notify-parents'),
+            business(name, 'alert-dsl'),
+          ]),
           business('NotificationsBounced', 'record-mail-feedback'),
           business('NotificationsComplained', 'record-mail-feedback'),
         ],

@@ -55,7 +55,8 @@ export class StaffAccess extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       userInvitation: {
         emailSubject: 'Your intervention tracker account',
-        emailBody: 'You have been added to the intervention tracker. Sign in as {username} with the temporary password {####}; you will choose your own password and set up an authenticator app.',
+        emailBody:
+          'You have been added to the intervention tracker. Sign in as {username} with the temporary password {####}; you will choose your own password and set up an authenticator app.',
       },
     });
     // Role groups; a user's school is a `school:<id>` group. Only administrators change groups.

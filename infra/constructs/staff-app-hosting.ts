@@ -15,7 +15,7 @@ export const staffAppHostingReasons = {
   geo: 'Staff of UK schools sign in from wherever they work (home visits, trips, other sites): a country allow-list would lock them out; sign-in itself is protected by Cognito threat protection and MFA.',
   waf: 'The distribution serves public static files and passes /v1/* to the HTTP API, which is throttled and authenticated (JWT or HMAC); a WAF web ACL is an optional extra cost left to the trust (docs/decisions/0010-staff-app-hosting.md).',
   tls: 'The default *.cloudfront.net certificate: CloudFront then negotiates TLSv1 at minimum for old clients; a trust that wants TLS 1.2 minimum adds its own domain and certificate.',
-  logBucket: 'This bucket receives the distribution\'s and the app bucket\'s access logs; logging it into itself would loop.',
+  logBucket: "This bucket receives the distribution's and the app bucket's access logs; logging it into itself would loop.",
 } as const;
 
 export interface StaffAppHostingProps {

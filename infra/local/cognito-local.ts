@@ -41,7 +41,10 @@ export const cognitoClient = (endpoint: string) =>
   new CognitoIdentityProviderClient({ endpoint, region: localRegion, credentials: emulatorCredentials, maxAttempts: 2 });
 
 async function ensurePool(client: CognitoIdentityProviderClient, stateFile: string, accessTokenSeconds: number) {
-  const saved = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as { userPoolId: string; clientId: string; accessTokenSeconds: number }, () => undefined);
+  const saved = await readFile(stateFile, 'utf8').then(
+    (text) => JSON.parse(text) as { userPoolId: string; clientId: string; accessTokenSeconds: number },
+    () => undefined,
+  );
   if (saved && saved.accessTokenSeconds === accessTokenSeconds) {
     const found = await client.send(new DescribeUserPoolCommand({ UserPoolId: saved.userPoolId })).catch(() => undefined);
     if (found?.UserPool) return saved;
@@ -106,7 +109,13 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
   const endpoint = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`cognito-local exited: ${stderr.trim().split('\n').at(-1) ?? 'no output'}`);
-    if (await fetch(`${endpoint}/health`).then((response) => response.ok, () => false)) break;
+    if (
+      await fetch(`${endpoint}/health`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      break;
     if (attempt > 300) {
       await stop();
       throw new Error('cognito-local did not start within 30 s');

@@ -51,9 +51,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       new UpdateTableCommand({
         TableName: tableName,
         AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        GlobalSecondaryIndexUpdates: [
-          { Create: indexSpec(index) },
-        ],
+        GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
       }),
     );
   }

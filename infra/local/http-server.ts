@@ -53,7 +53,12 @@ function send(response: ServerResponse, status: number, body: unknown, type = 'a
 }
 
 /** Staff API request: API Gateway's JWT authorizer answers 401 before the function runs. */
-async function staffRequest(request: IncomingMessage, response: ServerResponse, staff: NonNullable<LocalHttpRoutes['staff']>, route: NonNullable<ReturnType<typeof matchStaffRoute>>) {
+async function staffRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  staff: NonNullable<LocalHttpRoutes['staff']>,
+  route: NonNullable<ReturnType<typeof matchStaffRoute>>,
+) {
   const claims = await staff.authorizer.authorize(request.headers.authorization);
   if (!claims) return send(response, 401, { message: 'Unauthorized' });
   const body = await readBody(request, maxBodyBytes);
@@ -121,7 +126,13 @@ function apiGatewayEvent(
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: 'POST', path: request.url ?? '', protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: 'POST',
+        path: request.url ?? '',
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: `local-${now}`,
       routeKey,
       stage: '$default',

@@ -31,9 +31,7 @@ export async function createStaffAuthorizer(pool: { issuer: string; clientId: st
       if (!match) return undefined;
       try {
         const payload = await verifier.verify(match[1]!);
-        return Object.fromEntries(
-          Object.entries(payload).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
-        );
+        return Object.fromEntries(Object.entries(payload).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]));
       } catch {
         return undefined;
       }

@@ -44,7 +44,9 @@ export function staffEvent(
   body: Buffer,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]));
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]),
+  );
   const now = Date.now();
   return {
     version: '2.0',
@@ -62,7 +64,13 @@ export function staffEvent(
       authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: request.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: `local-${now}`,
       routeKey: route.routeKey,
       stage: '$default',

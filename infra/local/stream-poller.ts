@@ -110,7 +110,12 @@ export class StreamPoller {
     }
     const result = await this.handler({ Records: Records.map(toLambdaRecord) } as DynamoDBStreamEvent);
     const firstFailure = result.batchItemFailures[0]?.itemIdentifier;
-    const done = firstFailure ? Records.slice(0, Records.findIndex((record) => record.dynamodb?.SequenceNumber === firstFailure)) : Records;
+    const done = firstFailure
+      ? Records.slice(
+          0,
+          Records.findIndex((record) => record.dynamodb?.SequenceNumber === firstFailure),
+        )
+      : Records;
     await this.checkpoint(shardId, done.at(-1)?.dynamodb?.SequenceNumber);
     if (firstFailure && this.retriesExhausted(shardId, firstFailure)) {
       const failed = Records.slice(done.length);
@@ -121,7 +126,13 @@ export class StreamPoller {
         `${JSON.stringify({
           condition: 'RetryAttemptsExhausted',
           timestamp: new Date().toISOString(),
-          DDBStreamBatchInfo: { shardId, startSequenceNumber: firstFailure, endSequenceNumber: lastFailed, batchSize: failed.length, streamArn: this.streamArn },
+          DDBStreamBatchInfo: {
+            shardId,
+            startSequenceNumber: firstFailure,
+            endSequenceNumber: lastFailed,
+            batchSize: failed.length,
+            streamArn: this.streamArn,
+          },
         })}\n`,
       );
       logger.error('stream batch dead-lettered after its retries; announce it again with `tracker republish`', { shardId, records: failed.length });

@@ -43,7 +43,9 @@ export async function cognitoCall<T>(pool: PoolConfig, action: string, body: Rec
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   if (!response.ok) {
-    const code = String(parsed.__type ?? parsed.code ?? response.status).split('#').at(-1)!;
+    const code = String(parsed.__type ?? parsed.code ?? response.status)
+      .split('#')
+      .at(-1)!;
     throw new CognitoError(code, String(parsed.message ?? parsed.Message ?? `${action} failed (${response.status})`));
   }
   return parsed as T;
@@ -61,7 +63,13 @@ function lifetimeOf(token: string): number {
 
 function stepOf(response: AuthResponse): SignInStep {
   const result = response.AuthenticationResult;
-  if (result) return { step: 'signed-in', accessToken: result.AccessToken, expiresIn: result.ExpiresIn ?? lifetimeOf(result.AccessToken), refreshToken: result.RefreshToken };
+  if (result)
+    return {
+      step: 'signed-in',
+      accessToken: result.AccessToken,
+      expiresIn: result.ExpiresIn ?? lifetimeOf(result.AccessToken),
+      refreshToken: result.RefreshToken,
+    };
   const session = response.Session ?? '';
   switch (response.ChallengeName) {
     case 'NEW_PASSWORD_REQUIRED':

@@ -74,9 +74,7 @@ export function weeksBetween(from: string, to: string): string[] {
 
 /** The calendar date of an instant in a timezone (e.g. Europe/London). */
 export function dateInZone(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
 /** The ISO week that ended most recently before this instant, in the school's timezone. */

@@ -31,7 +31,10 @@ export interface ChangedWeek {
  * further back than `floor` (the rebuild's one-year bound). Undefined: nothing changed.
  */
 export function refoldStart(week: string, changed: readonly ChangedWeek[], floor: string): string | undefined {
-  const oldest = changed.map((marker) => marker.week).filter((marked) => marked < week).sort()[0];
+  const oldest = changed
+    .map((marker) => marker.week)
+    .filter((marked) => marked < week)
+    .sort()[0];
   if (!oldest) return undefined;
   return oldest < floor ? floor : oldest;
 }

@@ -17,7 +17,10 @@ type RecordedType = Exclude<EventType, 'pupil.upserted' | 'attendance.marked'>;
  * compile until it has its line here.
  */
 const none = () => undefined;
-const eventKinds: Record<RecordedType, { incidentOf: (data: Record<string, unknown>) => unknown; derived?: (item: ChronologyItem) => Record<string, unknown> }> = {
+const eventKinds: Record<
+  RecordedType,
+  { incidentOf: (data: Record<string, unknown>) => unknown; derived?: (item: ChronologyItem) => Record<string, unknown> }
+> = {
   'intervention.started': { incidentOf: none },
   'intervention.session.recorded': { incidentOf: none },
   'intervention.ended': { incidentOf: none },
@@ -30,7 +33,15 @@ const eventKinds: Record<RecordedType, { incidentOf: (data: Record<string, unkno
 };
 
 export type ChronologyEntry =
-  | { kind: RecordedType; occurredAt: string; eventId: string; recordedBy?: string; data: Record<string, unknown>; totalDifficulties?: unknown; bands?: unknown }
+  | {
+      kind: RecordedType;
+      occurredAt: string;
+      eventId: string;
+      recordedBy?: string;
+      data: Record<string, unknown>;
+      totalDifficulties?: unknown;
+      bands?: unknown;
+    }
   | { kind: 'absence'; occurredAt: string; eventId: string; date: string; session: string; code: string; minutesLate?: number }
   | {
       kind: 'notification';
@@ -97,7 +108,8 @@ export interface Restricted {
 /** From every incident journal item of a pupil (all versions). */
 export function restrictedIncidents(items: ChronologyItem[]): Restricted {
   const incidentOf = (item: ChronologyItem) => String((item.data as Record<string, unknown> | undefined)?.incidentId);
-  const concern = (item: ChronologyItem) => item.safeguardingConcern === true || (item.data as Record<string, unknown> | undefined)?.safeguardingConcern === true;
+  const concern = (item: ChronologyItem) =>
+    item.safeguardingConcern === true || (item.data as Record<string, unknown> | undefined)?.safeguardingConcern === true;
   const incidents = new Set(items.filter((item) => item.type === 'incident.recorded' && concern(item)).map(incidentOf));
   const events = new Set(items.filter((item) => item.type === 'incident.recorded' && incidents.has(incidentOf(item))).map((item) => String(item.eventId)));
   return { incidents, events };
@@ -117,8 +129,10 @@ function isSafeguarding(entry: ChronologyEntry, restricted: Restricted): boolean
       return false;
     default: {
       const incidentId = eventKinds[entry.kind].incidentOf(entry.data);
-      return (entry.kind === 'incident.recorded' && entry.data.safeguardingConcern === true) ||
-        (typeof incidentId === 'string' && restricted.incidents.has(incidentId));
+      return (
+        (entry.kind === 'incident.recorded' && entry.data.safeguardingConcern === true) ||
+        (typeof incidentId === 'string' && restricted.incidents.has(incidentId))
+      );
     }
   }
 }

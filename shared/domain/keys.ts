@@ -40,8 +40,7 @@ export function timelineSortKey(event: TrackerEvent, occurredAtUtc: string): str
 export const interventionTimelinePrefix = (interventionId: string) => `INTERVENTION#${part(interventionId)}#`;
 
 /** School week (GSI2 sort key): by type, so a rollup can read one kind of event at a time. */
-export const weekEventSortKey = (type: string, occurredAtUtc: string, eventId: string) =>
-  `${type}#${occurredAtUtc}#${part(eventId)}`;
+export const weekEventSortKey = (type: string, occurredAtUtc: string, eventId: string) => `${type}#${occurredAtUtc}#${part(eventId)}`;
 
 /** Idempotency and journal: one item per (school, eventId), whatever the pupil. */
 export const journalKey = (schoolId: string, eventId: string) => ({

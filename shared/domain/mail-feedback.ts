@@ -22,7 +22,12 @@ export const sesFeedbackDetail = z
       })
       .loose(),
     bounce: z
-      .object({ bounceType: z.string(), bounceSubType: z.string().optional(), bouncedRecipients: z.array(recipient).default([]), timestamp: z.string().optional() })
+      .object({
+        bounceType: z.string(),
+        bounceSubType: z.string().optional(),
+        bouncedRecipients: z.array(recipient).default([]),
+        timestamp: z.string().optional(),
+      })
       .loose()
       .optional(),
     complaint: z.object({ complaintFeedbackType: z.string().optional(), timestamp: z.string().optional() }).loose().optional(),
@@ -76,7 +81,12 @@ export function judgeMailFeedback(detail: SesFeedbackDetail): FeedbackJudgement 
     case 'Reject':
       return { ...base, status: 'rejected', reason: `rejected by SES: ${detail.reject?.reason ?? 'no reason given'}`, undelivered: true };
     case 'DeliveryDelay':
-      return { ...base, reason: `delivery delayed (${detail.deliveryDelay?.delayType ?? 'unspecified'}); SES keeps trying`, undelivered: false, at: detail.deliveryDelay?.timestamp };
+      return {
+        ...base,
+        reason: `delivery delayed (${detail.deliveryDelay?.delayType ?? 'unspecified'}); SES keeps trying`,
+        undelivered: false,
+        at: detail.deliveryDelay?.timestamp,
+      };
   }
 }
 

@@ -111,7 +111,8 @@ const storedProfile = z.object({
 export function toPupilProfile(item: Record<string, unknown>): PupilProfile {
   const parsed = storedProfile.safeParse(item);
   // Ids only in the error: a validation message must not carry a contact's details into a log.
-  if (!parsed.success) throw new Error(`stored profile of pupil ${String(item.pupilId)} is unreadable (${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')})`);
+  if (!parsed.success)
+    throw new Error(`stored profile of pupil ${String(item.pupilId)} is unreadable (${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')})`);
   return parsed.data;
 }
 
@@ -222,7 +223,8 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     case 'incident.recorded': {
       const data = parseData(incidentRecorded, record);
       const kind: NotificationKind = data.physicalIntervention?.used ? 'force' : data.detention ? 'detention' : 'none';
-      if (data.safeguardingConcern === true || record.safeguardingConcern === true || input.incidentSafeguarding) return { notify: false, kind, reason: 'safeguarding' };
+      if (data.safeguardingConcern === true || record.safeguardingConcern === true || input.incidentSafeguarding)
+        return { notify: false, kind, reason: 'safeguarding' };
       if (kind === 'none') return { notify: false, kind, reason: 'not-notifiable' };
       const base = { occurredAt: data.happenedAt ?? String(record.occurredAt), incidentRef: data.incidentId, category: data.category };
       if (kind === 'force') {
@@ -262,7 +264,8 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
     }
     case 'intervention.ended': {
       const data = parseData(interventionEnded, record);
-      const programme = input.interventionKind && (interventionKinds as readonly string[]).includes(input.interventionKind) ? input.interventionKind : undefined;
+      const programme =
+        input.interventionKind && (interventionKinds as readonly string[]).includes(input.interventionKind) ? input.interventionKind : undefined;
       return {
         notify: true,
         kind: 'intervention-ended',
@@ -332,7 +335,11 @@ function judgeEvent(input: ParentPolicyInput): EventVerdict {
  */
 function judgeCorrection(told: ReadonlySet<string>, date: string, session: 'AM' | 'PM', code: string): EventVerdict {
   if (told.size === 0) return { notify: false, kind: 'absence', reason: 'absence-corrected' };
-  const category = attendanceCategories.present.includes(code as never) ? 'present' : attendanceCategories.approvedOffSite.includes(code as never) ? 'approvedOffSite' : undefined;
+  const category = attendanceCategories.present.includes(code as never)
+    ? 'present'
+    : attendanceCategories.approvedOffSite.includes(code as never)
+      ? 'approvedOffSite'
+      : undefined;
   if (!category) return { notify: false, kind: 'absence-correction', reason: 'absence-now-authorised' };
   return {
     notify: true,
@@ -433,10 +440,7 @@ export function redactOthers(
   const others = participants.flatMap((person) => ('pupilId' in person && person.pupilId !== pupilId ? [person.pupilId] : []));
   for (const other of others) {
     const profile = profiles.get(other);
-    const words = [
-      ...(profile ? [`${profile.firstName} ${profile.lastName}`, profile.firstName, profile.lastName] : []),
-      other,
-    ];
+    const words = [...(profile ? [`${profile.firstName} ${profile.lastName}`, profile.firstName, profile.lastName] : []), other];
     for (const word of words) out = replaceWord(out, word, 'another pupil');
   }
   for (const person of participants) {
@@ -478,7 +482,10 @@ export function dslAlertFor(eventId: string, record: StoredItem, pupilId: string
 
 /** Whether a stored record is a safeguarding concern (the only thing alert-dsl acts on). */
 export function isSafeguardingConcern(record: StoredItem): boolean {
-  return record.type === 'incident.recorded' && (record.safeguardingConcern === true || (record.data as { safeguardingConcern?: unknown } | undefined)?.safeguardingConcern === true);
+  return (
+    record.type === 'incident.recorded' &&
+    (record.safeguardingConcern === true || (record.data as { safeguardingConcern?: unknown } | undefined)?.safeguardingConcern === true)
+  );
 }
 
 /** The DSL, or the school's leaders when no DSL is configured (the service logs a warning). */

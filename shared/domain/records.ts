@@ -87,8 +87,7 @@ const retentionByType: Record<EventType, RetainedRecord> = {
 const isAbsence = (code: Parameters<typeof attendanceCategory>[0]) => attendanceCategory(code).endsWith('Absence');
 
 /** Lower-case name and id, so the staff's pupil search is one case-insensitive `contains`. */
-export const rosterSearchText = (pupilId: string, firstName: string, lastName: string) =>
-  `${firstName} ${lastName} ${pupilId}`.toLowerCase();
+export const rosterSearchText = (pupilId: string, firstName: string, lastName: string) => `${firstName} ${lastName} ${pupilId}`.toLowerCase();
 
 /**
  * `recordedBy`: the signed-in user who posted the event through the staff API (never from

@@ -1,13 +1,12 @@
 import type { StoredItem } from './records';
 import type { Contact } from '../../events/pupil';
-import { restrictiveInterventionRecorded, type ParentReportDecision, type RestrictiveInterventionRecorded, type RestrictiveType } from '../../events/restrictive';
 import {
-  redactOthers,
-  type ContactReason,
-  type PupilName,
-  type PupilProfile,
-  type Recipient,
-} from './notification-policy';
+  restrictiveInterventionRecorded,
+  type ParentReportDecision,
+  type RestrictiveInterventionRecorded,
+  type RestrictiveType,
+} from '../../events/restrictive';
+import { redactOthers, type ContactReason, type PupilName, type PupilProfile, type Recipient } from './notification-policy';
 import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
 /**
@@ -23,7 +22,6 @@ import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-k
  *   pupil, no antecedents (which tend to name others), never `notes`; the free text it does
  *   carry has the staff ids and the other pupils' ids and names replaced.
  */
-
 
 /** What a parent's report may say: whitelisted fields only. */
 export interface RestrictiveReportNotice {
@@ -153,7 +151,12 @@ function alertAbout(eventId: string, pupilId: string, profile: PupilProfile | un
 }
 
 /** The DSL alert when every report that was sent came back refused (nobody was told after all). */
-export function undeliverableAlert(eventId: string, record: StoredItem, profile: PupilProfile | undefined, reasons: Record<string, number>): RestrictiveDslAlert {
+export function undeliverableAlert(
+  eventId: string,
+  record: StoredItem,
+  profile: PupilProfile | undefined,
+  reasons: Record<string, number>,
+): RestrictiveDslAlert {
   const data = restrictiveRecordData(record);
   const pupilId = String((record.pupilIds as string[] | undefined)?.[0] ?? record.pupilId);
   return { ...alertAbout(eventId, pupilId, profile, data), kind: 'restrictive-report-undeliverable', undeliverable: reasons };

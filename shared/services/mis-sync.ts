@@ -94,7 +94,8 @@ export async function syncSchool(schoolId: string, deps: SyncDependencies, optio
       let next = resource === 'attendance-codes' ? undefined : resuming?.next;
       const codeRecords: unknown[] = [];
       do {
-        if (options.deadline !== undefined && Date.now() > options.deadline) return finish(result, 'partial', 'time budget used; the next run resumes here', cursors);
+        if (options.deadline !== undefined && Date.now() > options.deadline)
+          return finish(result, 'partial', 'time budget used; the next run resumes here', cursors);
         let page: MisPage;
         try {
           page = await deps.mis.source.page({ misSchoolId: connection.misSchoolId, token }, { resource, updatedAfter, ...(next ? { next } : {}) });
@@ -113,7 +114,8 @@ export async function syncSchool(schoolId: string, deps: SyncDependencies, optio
           const stored = await storeEvents(rawEvents, context, deps, deps.clock.now());
           stored.forEach((outcome, index) => {
             const type = String(rawEvents[index]!.type);
-            if (outcome.status === 'rejected') problems.push({ ref: `${resource}:${outcome.eventId}`, reason: outcome.errors?.map((e) => `${e.path} ${e.message}`).join('; ') ?? 'rejected' });
+            if (outcome.status === 'rejected')
+              problems.push({ ref: `${resource}:${outcome.eventId}`, reason: outcome.errors?.map((e) => `${e.path} ${e.message}`).join('; ') ?? 'rejected' });
             else bump(outcome.status === 'accepted' ? result.events : result.duplicates, type);
           });
           problemCount += problems.length;
@@ -144,7 +146,13 @@ export async function syncSchool(schoolId: string, deps: SyncDependencies, optio
   return finish(result, 'complete', undefined, cursors);
 }
 
-async function mapPage(resource: MisResource, data: unknown[], codes: ReadonlyMap<string, string | undefined>, schoolId: string, deps: SyncDependencies): Promise<Mapped[]> {
+async function mapPage(
+  resource: MisResource,
+  data: unknown[],
+  codes: ReadonlyMap<string, string | undefined>,
+  schoolId: string,
+  deps: SyncDependencies,
+): Promise<Mapped[]> {
   switch (resource) {
     case 'students':
     case 'leavers':

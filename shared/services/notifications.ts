@@ -114,7 +114,9 @@ export function decisionItem(
     week: context.week,
     // Telling parents of force, and alerting the DSL, belong to the incident's record (docs/data-protection.md).
     expiresAt: expiresAt(
-      decision.kind === 'force' || decision.kind === 'dsl-alert' || statutoryReportKinds.has(decision.kind) ? 'reasonableForceNotification' : 'notificationDecision',
+      decision.kind === 'force' || decision.kind === 'dsl-alert' || statutoryReportKinds.has(decision.kind)
+        ? 'reasonableForceNotification'
+        : 'notificationDecision',
       dateInZone(context.decidedAt, context.timezone),
     ),
   };
@@ -199,7 +201,10 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
 
   // Decided here, as late as possible, from every version stored by now: an amendment that
   // leaves the flag out is routed here by the bus, and must still be safeguarding.
-  const incidentId = (detail.type === 'incident.recorded' || detail.type === 'restorative.session.recorded') ? (record.data as { incidentId?: string } | undefined)?.incidentId : undefined;
+  const incidentId =
+    detail.type === 'incident.recorded' || detail.type === 'restorative.session.recorded'
+      ? (record.data as { incidentId?: string } | undefined)?.incidentId
+      : undefined;
   const incidentSafeguarding = incidentId ? anySafeguarding(await deps.notificationReads.incidentVersions(detail.schoolId, incidentId)) : false;
 
   const toldOfAbsence = correctedAbsenceCode(record) ? await contactsToldOfAbsence(detail.schoolId, record, profiles, deps) : undefined;
@@ -231,7 +236,12 @@ export async function notifyParentsOfEvent(detail: StoredEventDetail, deps: Noti
 }
 
 /** The contacts sent the day's absence notice about this very mark (one of its eventIds): GetItem per contact. */
-async function contactsToldOfAbsence(schoolId: string, record: StoredItem, profiles: Map<string, PupilProfile | undefined>, deps: NotificationDeps): Promise<Set<string>> {
+async function contactsToldOfAbsence(
+  schoolId: string,
+  record: StoredItem,
+  profiles: Map<string, PupilProfile | undefined>,
+  deps: NotificationDeps,
+): Promise<Set<string>> {
   const pupilId = String(record.pupilId);
   const markEvents = new Set([...((record.eventIds as Iterable<string> | undefined) ?? [])].map(String));
   const told = new Set<string>();
@@ -270,7 +280,10 @@ async function carryOut(
 export async function alertDslOfEvent(detail: StoredEventDetail, deps: NotificationDeps): Promise<NotificationSummary> {
   const { school, record } = await loadContext(detail, deps);
   const incidentId = (record.data as { incidentId?: string } | undefined)?.incidentId;
-  const sticky = record.type === 'incident.recorded' && incidentId !== undefined && anySafeguarding(await deps.notificationReads.incidentVersions(detail.schoolId, incidentId));
+  const sticky =
+    record.type === 'incident.recorded' &&
+    incidentId !== undefined &&
+    anySafeguarding(await deps.notificationReads.incidentVersions(detail.schoolId, incidentId));
   if (!isSafeguardingConcern(record) && !sticky) return { ...emptySummary(detail.schoolId, detail.eventId), ignored: true };
   return alertDsl(detail, deps, school, record);
 }

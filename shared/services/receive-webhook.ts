@@ -21,9 +21,7 @@ export interface EventResult {
   errors?: FieldError[];
 }
 
-export type WebhookResponse =
-  | { status: 200 | 207 | 422; body: { results: EventResult[] } }
-  | { status: 400 | 401 | 413 | 415; body: { error: string } };
+export type WebhookResponse = { status: 200 | 207 | 422; body: { results: EventResult[] } } | { status: 400 | 401 | 413 | 415; body: { error: string } };
 
 export const maxBodyBytes = 1024 * 1024;
 /** Writes in flight per request: enough to hide latency, few enough not to starve other requests. */
@@ -80,7 +78,7 @@ function storageLimitError(event: TrackerEvent, plan: WritePlan): FieldError | u
   const { date, week } = (plan.kind === 'mark' ? plan.mark.attributes : plan.journal) as { date: string; week: string };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{4}-W\d{2}$/.test(week)) {
     const path = event.type === 'incident.recorded' && !event.data.happenedAt ? 'occurredAt' : datePath[event.type];
-    return { path, message: 'must be a date in the years 1000 to 9999 (in the school\'s timezone)' };
+    return { path, message: "must be a date in the years 1000 to 9999 (in the school's timezone)" };
   }
   const tiny = firstNumber(event.data, 'data', (n) => n !== 0 && Math.abs(n) < smallestStorableNumber);
   if (tiny) return { path: tiny, message: 'must be 0 or at least 1e-130 in magnitude' };
@@ -164,10 +162,7 @@ export async function receiveWebhook(request: WebhookRequest, deps: WebhookDepen
   if (!schoolIdPattern.test(request.schoolId)) return error(401, 'signature does not match');
 
   const now = deps.clock.now();
-  const [school, secrets] = await Promise.all([
-    deps.schools.get(request.schoolId),
-    deps.secrets.get(request.schoolId),
-  ]);
+  const [school, secrets] = await Promise.all([deps.schools.get(request.schoolId), deps.secrets.get(request.schoolId)]);
   const verify = (candidate: typeof secrets) =>
     // Unknown school and bad signature answer alike, so ids can't be probed.
     school && candidate

@@ -25,7 +25,9 @@ export async function reportRestrictiveIntervention(detail: StoredEventDetail, d
   const { school, record } = await loadContext(detail, deps);
   const pupilIds = [...new Set([...detail.pupilIds, ...otherPupilsOf(record)])];
   const items = await Promise.all(pupilIds.map((pupilId) => deps.notificationReads.pupilProfile(detail.schoolId, pupilId)));
-  const profiles = new Map<string, PupilProfile | undefined>(pupilIds.map((pupilId, index) => [pupilId, items[index] ? toPupilProfile(items[index]) : undefined]));
+  const profiles = new Map<string, PupilProfile | undefined>(
+    pupilIds.map((pupilId, index) => [pupilId, items[index] ? toPupilProfile(items[index]) : undefined]),
+  );
   const plan = decideRestrictiveReport({ eventId: detail.eventId, record, profiles });
 
   const context = (category: DecisionContext['category']) => decisionContext(detail, school, deps.clock.now(), category);
@@ -67,4 +69,3 @@ export async function reportRestrictiveIntervention(detail: StoredEventDetail, d
     message: (toLeaders) => restrictiveDslAlertMessage(alert, school, { toLeaders }),
   });
 }
-

@@ -69,7 +69,16 @@ export async function runSchoolRollup(
       if (changedFigures(stored, rolled.figures).length > 0) revisedWeeks.push(gapWeek);
     }
   }
-  if (fold.length > 0) logger.info('rollup folded earlier weeks', { schoolId, week, from: fold[0], to: fold.at(-1), weeks: fold.length, changedWeeks: changed.length, revised: revisedWeeks.length });
+  if (fold.length > 0)
+    logger.info('rollup folded earlier weeks', {
+      schoolId,
+      week,
+      from: fold[0],
+      to: fold.at(-1),
+      weeks: fold.length,
+      changedWeeks: changed.length,
+      revised: revisedWeeks.length,
+    });
 
   const { figures, state: next } = rollWeek({ schoolId, week, base: state, records: await store.readWeek(schoolId, week, { full: true }) });
   await store.save({ schoolId, week, figures, state: next, runAt, foldedWeeks: fold.length, revisedWeeks });
@@ -81,9 +90,7 @@ export async function runSchoolRollup(
   const ended = weekEnd(week) < dateInZone(now, school.timezone);
   const email = !ended ? 'week-not-ended' : request.sendEmail === false ? 'not-requested' : await emailLeaders(deps, school, figures, revisedWeeks);
   if (ended) {
-    await deps.publisher.publish([
-      { source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail },
-    ]);
+    await deps.publisher.publish([{ source: rollupSource, detailType: 'rollup.completed', detail: { schoolId, week } satisfies RollupCompletedDetail }]);
   }
   logger.info('rollup stored', {
     schoolId,
@@ -109,7 +116,14 @@ async function emailLeaders(deps: SchoolRollupDeps, school: SchoolProfile, figur
   try {
     const named = [...figures.pupilsToLookAt, ...(figures.restrictive?.repeatPupils ?? [])].map((pupil) => pupil.pupilId);
     const pupils = await store.pupilNames(schoolId, named);
-    const email = renderSchoolSummary({ schoolName: school.name, trustName: deps.settings.trustName, timezone: school.timezone, figures, pupils, revisedWeeks });
+    const email = renderSchoolSummary({
+      schoolName: school.name,
+      trustName: deps.settings.trustName,
+      timezone: school.timezone,
+      figures,
+      pupils,
+      revisedWeeks,
+    });
     sent = await deps.mailer.send({ to: school.leaders, subject: email.subject, text: email.text, html: email.html, category: 'leader-summary' });
   } catch (error) {
     if (error instanceof PermanentMailError) {

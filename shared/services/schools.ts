@@ -15,10 +15,7 @@ export const newSchool = z.object({
   schoolId: z.string().regex(schoolIdPattern, { error: 'school id must be 1..64 of A-Z a-z 0-9 _ -' }),
   name: z.string().min(1, { error: 'school name is required' }).max(200),
   leaders: z.array(z.email({ error: 'each --leader must be an email address' })).min(1, { error: 'at least one --leader email is required' }),
-  timezone: z
-    .string()
-    .default(weeklyRollup.defaultTimezone)
-    .refine(isValidTimeZone, { error: 'timezone must be an IANA name such as Europe/London' }),
+  timezone: z.string().default(weeklyRollup.defaultTimezone).refine(isValidTimeZone, { error: 'timezone must be an IANA name such as Europe/London' }),
   dslEmail: z.email({ error: '--dsl must be an email address' }).optional(),
 });
 export type NewSchool = z.input<typeof newSchool>;

@@ -49,7 +49,9 @@ export async function readChronology(
   if (page === 'bad-cursor') return badRequest('cursor is not one this API issued for this pupil');
   const entries = page.items.map(toEntry).filter((entry): entry is ChronologyEntry => entry !== undefined);
   // The second Query, only when the page has something an incident could restrict.
-  const needsIncidents = principal.role !== 'dsl' && page.items.some((item) => item.recordKind === 'notification' || item.type === 'incident.recorded' || item.type === 'restorative.session.recorded');
+  const needsIncidents =
+    principal.role !== 'dsl' &&
+    page.items.some((item) => item.recordKind === 'notification' || item.type === 'incident.recorded' || item.type === 'restorative.session.recorded');
   const restricted = needsIncidents ? restrictedIncidents(await deps.staffReads.incidents(schoolId, pupilId)) : nothingRestricted;
   const visible = presentFor(principal.role, entries, restricted);
   if (!visible) return forbidden;
@@ -88,7 +90,13 @@ export async function listSchools(principal: Principal, deps: StaffApiDependenci
  * `POST /v1/schools/{schoolId}/records`: the webhook's core (same validation, idempotency,
  * writes and effects) with the signed-in user as `recordedBy` and MIS-only types refused.
  */
-export async function postRecords(principal: Principal, schoolId: string, body: Buffer, contentType: string | undefined, deps: StaffApiDependencies): Promise<StaffResponse> {
+export async function postRecords(
+  principal: Principal,
+  schoolId: string,
+  body: Buffer,
+  contentType: string | undefined,
+  deps: StaffApiDependencies,
+): Promise<StaffResponse> {
   if (guard(principal, 'postRecords', schoolId)) return forbidden;
   if (!isJson(contentType)) return { status: 415, body: { error: 'Content-Type must be application/json' } };
   if (body.length > maxBodyBytes) return { status: 413, body: { error: 'body is over 1 MiB' } };
@@ -111,7 +119,6 @@ export async function postRecords(principal: Principal, schoolId: string, body: 
   );
 }
 
-
 /** How far back caseload and follow-ups look: a term of weeks, each one Query per type. */
 export const lookBackWeeks = 13;
 
@@ -129,14 +136,26 @@ export async function caseload(principal: Principal, schoolId: string, deps: Sta
   if (guard(principal, 'postRecords', schoolId)) return forbidden;
   const school = await deps.schools.get(schoolId);
   if (!school) return forbidden;
-  const items = await deps.staffReads.weekRecords(schoolId, recentWeeks(dateInZone(deps.clock.now(), school.timezone)), ['intervention.started', 'intervention.session.recorded', 'intervention.ended']);
+  const items = await deps.staffReads.weekRecords(schoolId, recentWeeks(dateInZone(deps.clock.now(), school.timezone)), [
+    'intervention.started',
+    'intervention.session.recorded',
+    'intervention.ended',
+  ]);
   const ended = new Set(items.filter((item) => item.type === 'intervention.ended').map((item) => String(dataOf(item).interventionId)));
   const interventions = items
     .filter((item) => item.type === 'intervention.started' && item.recordedBy === principal.userId && !ended.has(String(dataOf(item).interventionId)))
     .map((item) => {
       const data = dataOf(item);
       const sessions = items.filter((other) => other.type === 'intervention.session.recorded' && dataOf(other).interventionId === data.interventionId);
-      return { interventionId: data.interventionId, pupilIds: item.pupilIds, kind: data.kind, title: data.title, startDate: data.startDate, plannedSessions: data.plannedSessions, sessions: sessions.length };
+      return {
+        interventionId: data.interventionId,
+        pupilIds: item.pupilIds,
+        kind: data.kind,
+        title: data.title,
+        startDate: data.startDate,
+        plannedSessions: data.plannedSessions,
+        sessions: sessions.length,
+      };
     });
   return { status: 200, body: { interventions } };
 }
@@ -151,7 +170,14 @@ export async function followUps(principal: Principal, schoolId: string, deps: St
   const due = items
     .map((item) => ({ item, data: dataOf(item) }))
     .filter(({ data }) => typeof data.followUpDate === 'string' && data.followUpDate >= addDays(today, -14) && data.followUpDate <= addDays(today, 7))
-    .map(({ item, data }) => ({ eventId: item.eventId, sessionId: data.sessionId, date: data.date, followUpDate: data.followUpDate, pupilIds: item.pupilIds, format: data.format }))
+    .map(({ item, data }) => ({
+      eventId: item.eventId,
+      sessionId: data.sessionId,
+      date: data.date,
+      followUpDate: data.followUpDate,
+      pupilIds: item.pupilIds,
+      format: data.format,
+    }))
     .sort((a, b) => String(a.followUpDate).localeCompare(String(b.followUpDate)));
   return { status: 200, body: { followUps: due, today } };
 }

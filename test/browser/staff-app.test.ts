@@ -42,7 +42,16 @@ beforeAll(async () => {
   await stack.post('oak', secret, {
     events: [
       pupil({ pupilId: 'P001', data: { firstName: 'Alex', lastName: 'Taylor' } }),
-      pupil({ pupilId: 'P002', data: { firstName: 'Jordan', lastName: 'Smith', contacts: [{ contactId: 'C2', name: 'Kim Smith', relationship: 'father', parentalResponsibility: true, email: 'kim.smith@example.org', notify: true }] } }),
+      pupil({
+        pupilId: 'P002',
+        data: {
+          firstName: 'Jordan',
+          lastName: 'Smith',
+          contacts: [
+            { contactId: 'C2', name: 'Kim Smith', relationship: 'father', parentalResponsibility: true, email: 'kim.smith@example.org', notify: true },
+          ],
+        },
+      }),
     ],
   });
   await staff.add('a@oak.example.org', 'staff', 'oak');
@@ -163,7 +172,10 @@ describe('staff app in Chromium', () => {
     await page.getByText('Restorative session saved.').waitFor();
     await audit(page, 'record');
 
-    for (const [pupilId, name] of [['P001', 'Alex Taylor'], ['P002', 'Jordan Smith']]) {
+    for (const [pupilId, name] of [
+      ['P001', 'Alex Taylor'],
+      ['P002', 'Jordan Smith'],
+    ]) {
       await page.goto(`${stack.url}/app/#/pupils/${pupilId}`);
       await heading(page, `Chronology: ${name}`);
       const entry = page.locator('li.entry.restorative-session-recorded');
@@ -247,7 +259,11 @@ describe('staff app in Chromium', () => {
       if (action === 'RespondToAuthChallenge' && (body.ChallengeName === 'MFA_SETUP' || body.ChallengeResponses.SOFTWARE_TOKEN_MFA_CODE === '654321')) {
         return reply({ AuthenticationResult: { AccessToken: real, ExpiresIn: 900 } });
       }
-      return route.fulfill({ status: 400, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: 'CodeMismatchException', message: 'Invalid code received for user' }) });
+      return route.fulfill({
+        status: 400,
+        contentType: 'application/x-amz-json-1.1',
+        body: JSON.stringify({ __type: 'CodeMismatchException', message: 'Invalid code received for user' }),
+      });
     });
     await signInByKeyboard(page, 'a@oak.example.org');
     await heading(page, 'Set up an authenticator app');

@@ -27,7 +27,10 @@ interface PageElement {
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
 }
-declare const document: { documentElement: PageElement & { scrollWidth: number; lang: string }; body: PageElement & { scrollWidth: number } } & Pick<PageElement, 'querySelector' | 'querySelectorAll'>;
+declare const document: { documentElement: PageElement & { scrollWidth: number; lang: string }; body: PageElement & { scrollWidth: number } } & Pick<
+  PageElement,
+  'querySelector' | 'querySelectorAll'
+>;
 declare const window: { innerWidth: number };
 declare const Node: { TEXT_NODE: number };
 declare function getComputedStyle(element: PageElement): { color: string; backgroundColor: string };
@@ -94,81 +97,104 @@ const lowContrast = (page: Page) =>
     return { checked, failures };
   });
 
-describe(
-  'the summary email in headless Chromium',
-  () => {
-    beforeAll(async () => {
-      // A missing browser fails the run (CI installs it): it is never a silent skip.
-      if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: apt-get install chromium`);
-      browser = await chromium.launch({
-        executablePath,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
-      await mkdir(screenshots, { recursive: true });
+describe('the summary email in headless Chromium', () => {
+  beforeAll(async () => {
+    // A missing browser fails the run (CI installs it): it is never a silent skip.
+    if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: apt-get install chromium`);
+    browser = await chromium.launch({
+      executablePath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    afterAll(() => browser?.close());
+    await mkdir(screenshots, { recursive: true });
+  });
+  afterAll(() => browser?.close());
 
-    for (const [name, width] of [['phone', 375], ['desktop', 1280]] as const) {
-      it(`fits a ${name} (${width}px) without horizontal scrolling; screenshot docs/screenshots/summary-${name}.png`, async () => {
-        const { page, requests } = await open(school.html, width);
-        const size = await overflow(page);
-        expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
-        expect(size.bodyScrollWidth).toBeLessThanOrEqual(size.innerWidth);
-        // The column is fluid up to 600px, and centred on a desktop.
-        const column = await page.evaluate(() => {
-          return document.querySelector('table[role="presentation"] table[role="presentation"]')!.getBoundingClientRect().width;
-        });
-        expect(column).toBeLessThanOrEqual(600);
-        if (width === 375) expect(column).toBeGreaterThan(340);
-        expect(requests).toEqual([]); // no images, fonts or trackers to load
-        await page.screenshot({ path: join(screenshots, `summary-${name}.png`), fullPage: true });
-        await page.close();
-      });
-    }
-
-    it('has text contrast of at least 4.5:1 everywhere, at both widths', async () => {
-      for (const width of [375, 1280]) {
-        const { page } = await open(school.html, width);
-        const { checked, failures } = await lowContrast(page);
-        expect(checked).toBeGreaterThan(100);
-        expect(failures).toEqual([]);
-        await page.close();
-      }
-    });
-
-    it('is structured for screen readers: one h1, h2 sections, labelled charts, no scripts or SVG', async () => {
-      const { page } = await open(school.html, 375);
-      const structure = await page.evaluate(() => ({
-        lang: document.documentElement.lang,
-        h1: Array.from(document.querySelectorAll('h1')).map((h) => h.textContent),
-        h2: Array.from(document.querySelectorAll('h2')).map((h) => h.textContent),
-        scripts: document.querySelectorAll('script, svg, img, iframe, link[rel="stylesheet"]').length,
-        // Every bar sits in a row with a visible label (row header) and a visible value.
-        bars: Array.from(document.querySelectorAll('td[aria-hidden="true"]')).map((bar) => {
-          const row = bar.closest('tr')!;
-          return { label: row.querySelector('th[scope="row"]')?.textContent?.trim() ?? '', value: bar.nextElementSibling?.textContent?.trim() ?? '', caption: bar.closest('table')?.querySelector('caption')?.textContent ?? '' };
-        }),
-      }));
-      expect(structure.lang).toBe('en-GB');
-      expect(structure.h1).toEqual(['Riverside Academy']);
-      expect(structure.h2).toEqual(['At a glance', 'Attendance', 'Pupils to look at', 'Incidents', 'Restrictive interventions', 'Interventions', 'Did it help?', 'Restorative sessions', 'Notifications']);
-      expect(structure.scripts).toBe(0);
-      expect(structure.bars.length).toBeGreaterThan(10);
-      for (const bar of structure.bars) {
-        expect(bar.label, JSON.stringify(bar)).not.toBe('');
-        expect(bar.value, JSON.stringify(bar)).not.toBe('');
-        expect(bar.caption, JSON.stringify(bar)).not.toBe('');
-      }
-      await page.close();
-    });
-
-    it('the trust summary fits a phone too; screenshot docs/screenshots/trust-summary-phone.png', async () => {
-      const { page } = await open(trust.html, 375);
+  for (const [name, width] of [
+    ['phone', 375],
+    ['desktop', 1280],
+  ] as const) {
+    it(`fits a ${name} (${width}px) without horizontal scrolling; screenshot docs/screenshots/summary-${name}.png`, async () => {
+      const { page, requests } = await open(school.html, width);
       const size = await overflow(page);
       expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
-      expect((await lowContrast(page)).failures).toEqual([]);
-      await page.screenshot({ path: join(screenshots, 'trust-summary-phone.png'), fullPage: true });
+      expect(size.bodyScrollWidth).toBeLessThanOrEqual(size.innerWidth);
+      // The column is fluid up to 600px, and centred on a desktop.
+      const column = await page.evaluate(() => {
+        return document.querySelector('table[role="presentation"] table[role="presentation"]')!.getBoundingClientRect().width;
+      });
+      expect(column).toBeLessThanOrEqual(600);
+      if (width === 375) expect(column).toBeGreaterThan(340);
+      expect(requests).toEqual([]); // no images, fonts or trackers to load
+      await page.screenshot({ path: join(screenshots, `summary-${name}.png`), fullPage: true });
       await page.close();
     });
-  },
-);
+  }
+
+  it('has text contrast of at least 4.5:1 everywhere, at both widths', async () => {
+    for (const width of [375, 1280]) {
+      const { page } = await open(school.html, width);
+      const { checked, failures } = await lowContrast(page);
+      expect(checked).toBeGreaterThan(100);
+      expect(failures).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('is structured for screen readers: one h1, h2 sections, labelled charts, no scripts or SVG', async () => {
+    const { page } = await open(school.html, 375);
+    const structure = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      h1: Array.from(document.querySelectorAll('h1')).map((h) => h.textContent),
+      h2: Array.from(document.querySelectorAll('h2')).map((h) => h.textContent),
+      scripts: document.querySelectorAll('script, svg, img, iframe, link[rel="stylesheet"]').length,
+      // Every bar sits in a row with a visible label (row header) and a visible value.
+      bars: Array.from(document.querySelectorAll('td[aria-hidden="true"]')).map((bar) => {
+        const row = bar.closest('tr')!;
+        return {
+          label: row.querySelector('th[scope="row"]')?.textContent?.trim() ?? '',
+          value: bar.nextElementSibling?.textContent?.trim() ?? '',
+          caption: bar.closest('table')?.querySelector('caption')?.textContent ?? '',
+        };
+      }),
+    }));
+    expect(structure.lang).toBe('en-GB');
+    expect(structure.h1).toEqual(['Riverside Academy']);
+    expect(structure.h2).toEqual([
+      'At a glance',
+      'Attendance',
+      'Pupils to look at',
+      'Incidents',
+      'Restrictive interventions',
+      'Interventions',
+      'Did it help?',
+      'Restorative sessions',
+      'Notifications',
+    ]);
+    expect(structure.scripts).toBe(0);
+    expect(structure.bars.length).toBeGreaterThan(10);
+    for (const bar of structure.bars) {
+      expect(bar.label, JSON.stringify(bar)).not.toBe('');
+      expect(bar.value, JSON.stringify(bar)).not.toBe('');
+      expect(bar.caption, JSON.stringify(bar)).not.toBe('');
+    }
+    await page.close();
+  });
+
+  it('the trust summary fits a phone too; screenshot docs/screenshots/trust-summary-phone.png', async () => {
+    const { page } = await open(trust.html, 375);
+    const size = await overflow(page);
+    expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
+    expect((await lowContrast(page)).failures).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'trust-summary-phone.png'), fullPage: true });
+    await page.close();
+  });
+});

@@ -28,7 +28,9 @@ export function fixture(options: { seed?: number; pupils?: number; schoolId?: st
   // v2: SEN status, restrictive interventions and SDQs come from their own seeded stream, so
   // the v1 figures (and their screenshots) stay as they were.
   const v2 = random((options.seed ?? 47) + 1003);
-  const senByPupil: Record<string, string> = Object.fromEntries(profile.map((pupil) => [pupil.pupilId, pupil.risk > 0.1 && v2() < 0.5 ? 'support' : v2() < 0.04 ? 'ehcp' : 'none']));
+  const senByPupil: Record<string, string> = Object.fromEntries(
+    profile.map((pupil) => [pupil.pupilId, pupil.risk > 0.1 && v2() < 0.5 ? 'support' : v2() < 0.04 ? 'ehcp' : 'none']),
+  );
   const kinds = ['mentoring', 'anger_management', 'emotional_literacy', 'semh_group'] as const;
   const baseline = new Map<string, number>();
 
@@ -52,11 +54,28 @@ export function fixture(options: { seed?: number; pupils?: number; schoolId?: st
         if (rand() < pupil.risk / 3) {
           const id = `e${++eventNumber}`;
           const severity = 1 + Math.floor(rand() * 4);
-          records.incidents.push(journal(id, 'incident.recorded', date, [pupil.pupilId], { incidentId: id, category: pick(incidentCategories), severity, ...(severity === 4 && rand() < 0.4 ? { physicalIntervention: { used: true, injury: false } } : {}), notes: 'staff only' }));
+          records.incidents.push(
+            journal(id, 'incident.recorded', date, [pupil.pupilId], {
+              incidentId: id,
+              category: pick(incidentCategories),
+              severity,
+              ...(severity === 4 && rand() < 0.4 ? { physicalIntervention: { used: true, injury: false } } : {}),
+              notes: 'staff only',
+            }),
+          );
           // Rare, and only after de-escalation failed in a serious incident.
           if (severity >= 3 && pupil.risk > 0.1 && v2() < 0.35) records.restrictive!.push(restrictiveRecord(`ri${id}`, date, pupil.pupilId, v2));
           if (rand() < 0.5) {
-            records.restorative.push(journal(`r${id}`, 'restorative.session.recorded', date, [pupil.pupilId], { sessionId: `RS${id}`, date, format: pick(['conversation', 'mini_conference', 'circle', 'conference']), participants: [{ pupilId: pupil.pupilId, role: 'responsible' }], agreementReached: rand() < 0.8, followUpDate: addDays(date, 7 + Math.floor(rand() * 4)) }));
+            records.restorative.push(
+              journal(`r${id}`, 'restorative.session.recorded', date, [pupil.pupilId], {
+                sessionId: `RS${id}`,
+                date,
+                format: pick(['conversation', 'mini_conference', 'circle', 'conference']),
+                participants: [{ pupilId: pupil.pupilId, role: 'responsible' }],
+                agreementReached: rand() < 0.8,
+                followUpDate: addDays(date, 7 + Math.floor(rand() * 4)),
+              }),
+            );
           }
         }
       }
@@ -67,14 +86,50 @@ export function fixture(options: { seed?: number; pupils?: number; schoolId?: st
           const total = 14 + Math.floor(v2() * 9);
           baseline.set(pupil.pupilId, total);
           records.measures!.push(sdqRecord(`m0${interventionId}`, date, pupil.pupilId, total));
-          records.interventions.push(journal(`s${interventionId}`, 'intervention.started', date, [pupil.pupilId], { interventionId, kind, title: 'Mentoring', staffId: 'S1', startDate: date, plannedSessions: 8, targets: [{ targetId: 'T1', area: 'behavioural', description: 'x', baseline: 3, goal: 8 }, { targetId: 'T2', area: 'social', description: 'y', baseline: 4, goal: 7 }] }));
+          records.interventions.push(
+            journal(`s${interventionId}`, 'intervention.started', date, [pupil.pupilId], {
+              interventionId,
+              kind,
+              title: 'Mentoring',
+              staffId: 'S1',
+              startDate: date,
+              plannedSessions: 8,
+              targets: [
+                { targetId: 'T1', area: 'behavioural', description: 'x', baseline: 3, goal: 8 },
+                { targetId: 'T2', area: 'social', description: 'y', baseline: 4, goal: 7 },
+              ],
+            }),
+          );
         }
         if (w > 38 && day === 2) {
           const attended = rand() < 0.85;
-          records.interventions.push(journal(`x${interventionId}${week}`, 'intervention.session.recorded', date, [pupil.pupilId], { interventionId, sessionId: `S${w}`, date, durationMinutes: 30, attended, ...(attended ? { engagement: 2 + Math.floor(rand() * 4), targetScores: [{ targetId: 'T1', score: Math.min(10, 3 + Math.floor((w - 38) * rand())) }, { targetId: 'T2', score: 4 + Math.floor(rand() * 3) }] } : {}) }));
+          records.interventions.push(
+            journal(`x${interventionId}${week}`, 'intervention.session.recorded', date, [pupil.pupilId], {
+              interventionId,
+              sessionId: `S${w}`,
+              date,
+              durationMinutes: 30,
+              attended,
+              ...(attended
+                ? {
+                    engagement: 2 + Math.floor(rand() * 4),
+                    targetScores: [
+                      { targetId: 'T1', score: Math.min(10, 3 + Math.floor((w - 38) * rand())) },
+                      { targetId: 'T2', score: 4 + Math.floor(rand() * 3) },
+                    ],
+                  }
+                : {}),
+            }),
+          );
         }
         if (week === '2026-W47' && day === 4 && rand() < 0.3) {
-          records.interventions.push(journal(`end${interventionId}`, 'intervention.ended', date, [pupil.pupilId], { interventionId, endDate: date, outcome: pick(['achieved', 'partially_achieved', 'not_achieved']) }));
+          records.interventions.push(
+            journal(`end${interventionId}`, 'intervention.ended', date, [pupil.pupilId], {
+              interventionId,
+              endDate: date,
+              outcome: pick(['achieved', 'partially_achieved', 'not_achieved']),
+            }),
+          );
         }
         // The SDQ again at the end of term, for every pupil in the programme (before the ends are known).
         if (week === '2026-W47' && day === 4) {
@@ -85,7 +140,13 @@ export function fixture(options: { seed?: number; pupils?: number; schoolId?: st
     }
     if (w >= 46) {
       const statuses = [...Array(w === 47 ? 41 : 35).fill('sent'), ...Array(9).fill('suppressed')];
-      records.notifications = statuses.map((status, index) => ({ status, ...(status === 'suppressed' ? { reason: pick(['no-email', 'opted-out:detention', 'not-notifiable', 'safeguarding', 'no-parental-responsibility']) } : {}), kind: index % 3 ? 'detention' : 'force' }));
+      records.notifications = statuses.map((status, index) => ({
+        status,
+        ...(status === 'suppressed'
+          ? { reason: pick(['no-email', 'opted-out:detention', 'not-notifiable', 'safeguarding', 'no-parental-responsibility']) }
+          : {}),
+        kind: index % 3 ? 'detention' : 'force',
+      }));
     }
     ({ figures, state } = rollWeek({ schoolId: options.schoolId ?? 'riverside-academy', week, base: state, records }));
   }
@@ -102,7 +163,12 @@ function sdqRecord(eventId: string, date: string, pupilId: string, total: number
     }
   }
   const [emotional, conduct, hyperactivity, peer] = scales;
-  return journal(eventId, 'outcome.measure.recorded', date, [pupilId], { measureId: eventId, instrument: 'sdq_teacher', date, scores: { emotional, conduct, hyperactivity, peer, prosocial: 6 } });
+  return journal(eventId, 'outcome.measure.recorded', date, [pupilId], {
+    measureId: eventId,
+    instrument: 'sdq_teacher',
+    date,
+    scores: { emotional, conduct, hyperactivity, peer, prosocial: 6 },
+  });
 }
 
 function restrictiveRecord(eventId: string, date: string, pupilId: string, rand: () => number): JournalRecord {

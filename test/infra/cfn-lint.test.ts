@@ -32,7 +32,7 @@ describe('cfn-lint', () => {
     expect(version.stdout).toMatch(/^cfn-lint \d+\./);
   });
 
-  it('finds nothing in the template, with defaults and with every option, in the stack\'s region', () => {
+  it("finds nothing in the template, with defaults and with every option, in the stack's region", () => {
     const files: string[] = [];
     let region = '';
     for (const [name, context] of Object.entries(variants)) {

@@ -83,7 +83,9 @@ describe('deployment config (cdk.json context, -c key=value)', () => {
   });
 
   it('reads every key from the app context, so -c overrides cdk.json', () => {
-    expect(configKeys).toEqual(expect.arrayContaining(['stage', 'region', 'mailFrom', 'sesIdentity', 'opsEmail', 'trustName', 'trustLeaders', 'schoolTimezones', 'domainName']));
+    expect(configKeys).toEqual(
+      expect.arrayContaining(['stage', 'region', 'mailFrom', 'sesIdentity', 'opsEmail', 'trustName', 'trustLeaders', 'schoolTimezones', 'domainName']),
+    );
     const { config } = synth({ stage: 'prod', trustName: 'Oak Valley Academy Trust' });
     expect(config.stage).toBe('prod');
     expect(config.trustName).toBe('Oak Valley Academy Trust');

@@ -78,7 +78,9 @@ describe('acknowledgements', () => {
 
   it('docs/deploy.md lists every acknowledged rule', () => {
     const docs = readFileSync(join(projectRoot, 'docs/deploy.md'), 'utf8');
-    const ids = new Set(acknowledgements.map(({ id }) => id.replace(/(intervention-tracker(?:-mis)?)\/dev\//, '$1/<stage>/').replace(':eu-west-2:', ':<region>:')));
+    const ids = new Set(
+      acknowledgements.map(({ id }) => id.replace(/(intervention-tracker(?:-mis)?)\/dev\//, '$1/<stage>/').replace(':eu-west-2:', ':<region>:')),
+    );
     for (const id of ids) expect(docs, id).toContain(id);
   });
 });

@@ -65,7 +65,16 @@ describe('logical ids that must never change', () => {
 
   it('functions, queues, rules and alarms keep their pre-section ids', () => {
     const ids = Object.keys(template.toJSON().Resources);
-    for (const id of ['IngestEventsFunctionD7394A40', 'NotifyParentsDeadLettersQueue125AC46E', 'ParentNotificationsRule081F7D30', 'BusEA82B648', 'ApiF70053CD', 'AlarmTopicD01E77F9', 'WeeklyRollupEuropeLondon99DCEB06', 'OperatorPolicy63C1EB6F']) {
+    for (const id of [
+      'IngestEventsFunctionD7394A40',
+      'NotifyParentsDeadLettersQueue125AC46E',
+      'ParentNotificationsRule081F7D30',
+      'BusEA82B648',
+      'ApiF70053CD',
+      'AlarmTopicD01E77F9',
+      'WeeklyRollupEuropeLondon99DCEB06',
+      'OperatorPolicy63C1EB6F',
+    ]) {
       expect(ids, id).toContain(id);
     }
   });

@@ -68,17 +68,17 @@ const expectedActions: Record<FunctionName, string[]> = {
     ...tableKeyWrite,
     ...dlqSend,
   ],
-  'trust-summary': [
-    'dynamodb:DeleteItem',
+  'trust-summary': ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
+  'record-mail-feedback': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
+  'staff-api': [
+    'dynamodb:BatchGetItem',
+    'dynamodb:GetItem',
+    'dynamodb:PartiQLInsert',
     'dynamodb:PutItem',
     'dynamodb:Query',
     'dynamodb:UpdateItem',
-    'ses:SendEmail',
     ...tableKeyWrite,
-    ...dlqSend,
   ],
-  'record-mail-feedback': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
-  'staff-api': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLInsert', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', ...tableKeyWrite],
   'sync-mis': [
     'dynamodb:GetItem',
     'dynamodb:PartiQLInsert',
@@ -122,7 +122,9 @@ describe('stack identity and outputs', () => {
     const fns = deployedFunctions(template);
     expect(refOf(outputs.RollupFunctionName!.Value)).toBe(fns['rollup-school'].logicalId);
     expect(refOf(outputs.TableName!.Value)).toBe(resourcesOf(template, 'AWS::DynamoDB::GlobalTable')[0]![0]);
-    expect(refOf(outputs.WebhookSecretsKeyArn!.Value)).toBe(refOf(fns['ingest-events'].statements.find((s) => s.Sid === 'DecryptWebhookSecretsViaSecretsManager')!.Resource));
+    expect(refOf(outputs.WebhookSecretsKeyArn!.Value)).toBe(
+      refOf(fns['ingest-events'].statements.find((s) => s.Sid === 'DecryptWebhookSecretsViaSecretsManager')!.Resource),
+    );
   });
 });
 
@@ -235,7 +237,10 @@ describe('least privilege', () => {
     for (const statement of statements) {
       for (const action of asArray(statement.Action)) expect(action, json(statement)).not.toContain('*');
       if (asArray(statement.Resource).includes('*')) {
-        expect(asArray(statement.Action).every((action) => action.startsWith('xray:')), json(statement)).toBe(true);
+        expect(
+          asArray(statement.Action).every((action) => action.startsWith('xray:')),
+          json(statement),
+        ).toBe(true);
       }
       expect(statement.Effect).toBe('Allow');
     }
@@ -344,7 +349,7 @@ describe('least privilege', () => {
 });
 
 describe('operator policy (the CLI, run by trust IT)', () => {
-  it('grants exactly what `tracker --stage` uses, on this stack\'s resources only', () => {
+  it("grants exactly what `tracker --stage` uses, on this stack's resources only", () => {
     const policies = resourcesOf(template, 'AWS::IAM::ManagedPolicy');
     expect(policies).toHaveLength(1);
     const [, policy] = policies[0]!;
@@ -369,7 +374,9 @@ describe('operator policy (the CLI, run by trust IT)', () => {
     );
     const byId = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
     expect(byId.ReadStackOutputs!.Resource).toEqual({ Ref: 'AWS::StackId' });
-    expect(byId.RunRollupsAndRepublish!.Resource.map(refOf).sort()).toEqual([deployedFunctions(template)['rollup-school'].logicalId, deployedFunctions(template)['publish-stored-events'].logicalId].sort());
+    expect(byId.RunRollupsAndRepublish!.Resource.map(refOf).sort()).toEqual(
+      [deployedFunctions(template)['rollup-school'].logicalId, deployedFunctions(template)['publish-stored-events'].logicalId].sort(),
+    );
     expect(json(byId.ManageWebhookSecrets!.Resource)).toContain(`:secret:intervention-tracker/${stage}/*`);
     expect(byId.WebhookSecretsKeyViaSecretsManager!.Condition!.StringEquals).toEqual({ 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' });
     expect(template.toJSON().Outputs.OperatorPolicyArn.Value).toEqual({ Ref: policies[0]![0] });
@@ -378,7 +385,9 @@ describe('operator policy (the CLI, run by trust IT)', () => {
 
 describe('secrets', () => {
   it('the template holds no secret: no Secrets Manager secret, no SecretString, no 64-hex value', () => {
-    const copy = structuredClone(template.toJSON()) as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: unknown }> };
+    const copy = structuredClone(template.toJSON()) as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: unknown }>;
+    };
     // Asset hashes (function code locations, metadata) are the only 64-hex strings CDK writes.
     for (const r of Object.values(copy.Resources)) {
       delete r.Metadata;
@@ -431,7 +440,7 @@ describe('rules', () => {
     }
   });
 
-  it.each(Object.entries(rules))('%s targets its function with a retry policy and that function\'s encrypted DLQ', (_ruleName, rule) => {
+  it.each(Object.entries(rules))("%s targets its function with a retry policy and that function's encrypted DLQ", (_ruleName, rule) => {
     const fns = deployedFunctions(template);
     const [busId] = resourcesOf(template, 'AWS::Events::EventBus')[0]!;
     const [, eventRule] = resourcesOf(template, 'AWS::Events::Rule').find(([, r]) => r.Properties.Description === rule.description)!;
@@ -559,7 +568,7 @@ describe('email', () => {
 });
 
 describe('operability', () => {
-  it('alarms on every DLQ, every function\'s errors and throttles, API 5xx and the stream iterator age', () => {
+  it("alarms on every DLQ, every function's errors and throttles, API 5xx and the stream iterator age", () => {
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const fns = deployedFunctions(template);
     for (const [queueId] of resourcesOf(template, 'AWS::SQS::Queue').filter(([, q]) => String(q.Properties.QueueName).endsWith('-dlq'))) {
@@ -581,9 +590,15 @@ describe('operability', () => {
     expect(refOf(iterator.Dimensions[0].Value)).toBe(fns['publish-stored-events'].logicalId);
     // "A DSL alert was not delivered": SES refused it (alert-dsl) or it bounced (record-mail-feedback).
     const dslUndelivered = alarms.find((a) => String(a.AlarmName).endsWith('dsl-alert-undelivered'))!;
-    const metrics = (dslUndelivered.Metrics as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] } } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    const metrics = (dslUndelivered.Metrics as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] } } }[]).flatMap((m) =>
+      m.MetricStat ? [m.MetricStat.Metric] : [],
+    );
     expect(metrics).toEqual(
-      ['alert-dsl', 'record-mail-feedback'].map((service) => ({ Namespace: `InterventionTracker/${stage}`, MetricName: 'DslAlertUndelivered', Dimensions: [{ Name: 'service', Value: service }] })),
+      ['alert-dsl', 'record-mail-feedback'].map((service) => ({
+        Namespace: `InterventionTracker/${stage}`,
+        MetricName: 'DslAlertUndelivered',
+        Dimensions: [{ Name: 'service', Value: service }],
+      })),
     );
     expect(dslUndelivered.Threshold).toBe(1);
     // + the MIS connector's operator-alert alarm (infra/constructs/mis-connector.ts).

@@ -98,7 +98,12 @@ describe('staff app hosting (CloudFront + S3 with origin access control)', () =>
     expect(JSON.stringify(headers.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
     for (const [, bucket] of resourcesOf(template, 'AWS::S3::Bucket')) {
-      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
     }
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(outputs).toHaveProperty('StaffAppBucket');

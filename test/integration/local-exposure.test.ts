@@ -45,7 +45,9 @@ beforeAll(async () => {
   stack = await startTestStack({ dataDir, inMemory: false, wrapMailer: failingMailer });
   const secret = await stack.addSchool({ schoolId: 'oak' });
   const now = stack.adapters.clock.now().toISOString();
-  const contact = (email: string) => ({ data: { contacts: [{ contactId: 'C1', name: 'Carer', relationship: 'mother', parentalResponsibility: true, email, notify: true }] } });
+  const contact = (email: string) => ({
+    data: { contacts: [{ contactId: 'C1', name: 'Carer', relationship: 'mother', parentalResponsibility: true, email, notify: true }] },
+  });
   const force = { category: 'physical', severity: 3, physicalIntervention: { used: true, injury: false } };
   const events = [
     pupil({ pupilId: 'P001', occurredAt: now, ...contact('carer.p001@example.org') }),
@@ -110,7 +112,10 @@ describe('the local stack exposes nothing beyond this machine', () => {
 
   it('binds loopback only, except DynamoDB Local (which has no bind option)', () => {
     const beyondLoopback = sockets.filter((socket) => !socket.loopback);
-    expect(beyondLoopback.every((socket) => socket.wildcard), 'bound to one non-loopback address').toBe(true);
+    expect(
+      beyondLoopback.every((socket) => socket.wildcard),
+      'bound to one non-loopback address',
+    ).toBe(true);
     expect([...new Set(beyondLoopback.map((socket) => socket.port))]).toEqual(beyondLoopback.length ? [dynamodbPort()] : []);
     expect(sockets.filter((socket) => socket.port === stack.port).every((socket) => socket.loopback)).toBe(true);
   });
@@ -182,7 +187,8 @@ describe('the local stack exposes nothing beyond this machine', () => {
     expect(open).toEqual([]);
     // …and the check covered each kind of file the stack writes.
     const names = entries.map((entry) => relative(dataDir, entry.path));
-    for (const expected of ['credentials.json', 'scheduler.json', 'stream-checkpoints.json', 'dead-letters/parentNotifications.jsonl']) expect(names).toContain(expected);
+    for (const expected of ['credentials.json', 'scheduler.json', 'stream-checkpoints.json', 'dead-letters/parentNotifications.jsonl'])
+      expect(names).toContain(expected);
     expect(names.some((name) => name.startsWith('outbox/') && name.endsWith('.eml'))).toBe(true);
     expect(names.some((name) => name.startsWith('dynamodb/') && name.endsWith('.db'))).toBe(true);
     console.info('[figures] .local entries checked', entries.length);

@@ -35,7 +35,10 @@ const metrics = () => stack.adapters.metrics as TallyMetrics;
 
 describe('a DSL alert that bounces', () => {
   it('is marked bounced with SES reason, and goes at once to the leaders with a warning, once', async () => {
-    await post([pupil({ pupilId: 'P-B1' }), incident({ pupilId: 'P-B1', eventId: 'sg-bounce-1', data: { safeguardingConcern: true, notes: 'never in mail' } })]);
+    await post([
+      pupil({ pupilId: 'P-B1' }),
+      incident({ pupilId: 'P-B1', eventId: 'sg-bounce-1', data: { safeguardingConcern: true, notes: 'never in mail' } }),
+    ]);
     const records = await decisions('P-B1');
     const toDsl = records.find((d) => d.eventId === 'sg-bounce-1' && (d.recipient as { contactId: string }).contactId === 'dsl')!;
     expect(toDsl).toMatchObject({ status: 'bounced', feedbackReason: 'Permanent bounce (General): smtp; 550 5.1.1 user unknown' });
@@ -57,7 +60,13 @@ describe('a DSL alert that bounces', () => {
     const [toDsl] = (await decisions('P-B1')).filter((d) => (d.recipient as { contactId: string }).contactId === 'dsl');
     const again = sesFeedbackRecord(
       'Bounce',
-      { messageId: String(toDsl!.messageId), to: [bounceDsl], category: 'dsl-alert', configurationSet: localConfigurationSet, timestamp: clock.now().toISOString() },
+      {
+        messageId: String(toDsl!.messageId),
+        to: [bounceDsl],
+        category: 'dsl-alert',
+        configurationSet: localConfigurationSet,
+        timestamp: clock.now().toISOString(),
+      },
       { bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [] } },
     );
     const outcome = await stack.invoke('record-mail-feedback', { source: 'aws.ses', 'detail-type': again.detailType, detail: again.detail });
@@ -66,12 +75,31 @@ describe('a DSL alert that bounces', () => {
   });
 });
 
-describe('parents\' notices', () => {
-  const parent = (contactId: string, email: string) => ({ contactId, name: `Parent ${contactId}`, relationship: 'mother', parentalResponsibility: true, email, notify: true });
+describe("parents' notices", () => {
+  const parent = (contactId: string, email: string) => ({
+    contactId,
+    name: `Parent ${contactId}`,
+    relationship: 'mother',
+    parentalResponsibility: true,
+    email,
+    notify: true,
+  });
 
   it('a complaint marks the decision complained; an address on the suppression list, bounced', async () => {
     await post([
-      pupil({ pupilId: 'P-C1', data: { firstName: 'Kit', lastName: 'Lee', yearGroup: '5', contacts: [parent('C1', 'complaint@simulator.amazonses.com'), parent('C2', 'suppressionlist@simulator.amazonses.com'), parent('C3', 'fine@example.org')] } }),
+      pupil({
+        pupilId: 'P-C1',
+        data: {
+          firstName: 'Kit',
+          lastName: 'Lee',
+          yearGroup: '5',
+          contacts: [
+            parent('C1', 'complaint@simulator.amazonses.com'),
+            parent('C2', 'suppressionlist@simulator.amazonses.com'),
+            parent('C3', 'fine@example.org'),
+          ],
+        },
+      }),
       incident({ pupilId: 'P-C1', eventId: 'det-1', data: { detention: { date: today, minutes: 30 } } }),
     ]);
     const byContact = Object.fromEntries((await decisions('P-C1')).map((d) => [(d.recipient as { contactId: string }).contactId, d]));
@@ -82,12 +110,20 @@ describe('parents\' notices', () => {
     expect(metrics().totals.get('NotificationsComplained')).toBe(1);
   });
 
-  it('feedback on another configuration set\'s mail (another stage in the account) is ignored', async () => {
+  it("feedback on another configuration set's mail (another stage in the account) is ignored", async () => {
     const foreign = sesFeedbackRecord(
       'Bounce',
-      { messageId: 'not-ours', to: ['x@example.org'], category: 'parent-notification', configurationSet: 'tracker-other', timestamp: clock.now().toISOString() },
+      {
+        messageId: 'not-ours',
+        to: ['x@example.org'],
+        category: 'parent-notification',
+        configurationSet: 'tracker-other',
+        timestamp: clock.now().toISOString(),
+      },
       { bounce: { bounceType: 'Permanent', bouncedRecipients: [] } },
     );
-    expect(await stack.invoke('record-mail-feedback', { source: 'aws.ses', 'detail-type': foreign.detailType, detail: foreign.detail })).toMatchObject({ result: 'ignored' });
+    expect(await stack.invoke('record-mail-feedback', { source: 'aws.ses', 'detail-type': foreign.detailType, detail: foreign.detail })).toMatchObject({
+      result: 'ignored',
+    });
   });
 });

@@ -61,17 +61,31 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('upsert' as const), s: fc.nat(3), variant: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('delete' as const, 'leave' as const), s: fc.nat(3) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('mark' as const), s: fc.nat(3), day: fc.nat(1), pm: fc.boolean(), code: fc.nat(3) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail' as const), status: fc.constantFrom(429 as const, 500 as const, 503 as const), resource: fc.constantFrom<Resource>('students', 'attendance/session', 'deletions'), afterPages: fc.nat(2) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('fail' as const),
+      status: fc.constantFrom(429 as const, 500 as const, 503 as const),
+      resource: fc.constantFrom<Resource>('students', 'attendance/session', 'deletions'),
+      afterPages: fc.nat(2),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), after: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 3, arbitrary: fc.constant({ kind: 'sync' as const }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync-during-change' as const), after: fc.integer({ min: 1, max: 6 }), s: fc.nat(3), code: fc.nat(3) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('sync-during-change' as const), after: fc.integer({ min: 1, max: 6 }), s: fc.nat(3), code: fc.nat(3) }),
+  },
 );
 
 /** Variant v of a student: contacts with and without parental responsibility. */
 const variantOf = (id: string, v: number) =>
   wondeStudent(id, {
     forename: forenames[v],
-    contacts: [wondeContact(`${id}-K1`, { parentalResponsibility: v !== 1, priority: 1 }), ...(v === 2 ? [wondeContact(`${id}-K2`, { parentalResponsibility: null, priority: 2 })] : [])],
+    contacts: [
+      wondeContact(`${id}-K1`, { parentalResponsibility: v !== 1, priority: 1 }),
+      ...(v === 2 ? [wondeContact(`${id}-K2`, { parentalResponsibility: null, priority: 2 })] : []),
+    ],
   });
 
 let run = 0;
@@ -98,7 +112,9 @@ describe('MIS sync property', () => {
       await connectSchool({ schoolId: 'between', misSchoolId: fake.schoolId, token: fake.token }, deps);
       await syncSchool('between', deps, { overlapMs: 0 });
       await syncSchool('between', deps, { overlapMs: 0 });
-      const profile = (await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: pupilProfileKey('between', 'S1') }))).Item;
+      const profile = (
+        await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: pupilProfileKey('between', 'S1') }))
+      ).Item;
       expect(profile!.firstName).toBe(forenames[1]);
     } finally {
       await fake.stop();
@@ -145,7 +161,7 @@ describe('MIS sync property', () => {
           };
           for (const step of actions) {
             clock.tick();
-            const id = students[('s' in step ? step.s : 0)]!;
+            const id = students['s' in step ? step.s : 0]!;
             switch (step.kind) {
               case 'upsert':
                 fake.upsertStudent(variantOf(id, step.variant));
@@ -177,7 +193,14 @@ describe('MIS sync property', () => {
                 midSync = undefined;
                 break;
               case 'fail':
-                fake.failNext(...Array(2).fill({ status: step.status, retryAfter: step.status === 429 ? '1' : undefined, resource: step.resource, afterPages: step.afterPages }));
+                fake.failNext(
+                  ...Array(2).fill({
+                    status: step.status,
+                    retryAfter: step.status === 429 ? '1' : undefined,
+                    resource: step.resource,
+                    afterPages: step.afterPages,
+                  }),
+                );
                 break;
               case 'crash':
                 crash.countdown = step.after;

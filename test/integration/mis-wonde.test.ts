@@ -41,7 +41,10 @@ async function connected(schoolId: string): Promise<{ fake: FakeWonde; sync: () 
   fakes.push(fake);
   fake.setCodes(codes);
   await stack.addSchool({ schoolId });
-  const mis = { ...stack.adapters.mis!, source: new WondeSource({ baseUrl: fake.baseUrl, pageSize: 2, maxAttempts: 3, sleep: async (ms) => void waits.push(ms) }) };
+  const mis = {
+    ...stack.adapters.mis!,
+    source: new WondeSource({ baseUrl: fake.baseUrl, pageSize: 2, maxAttempts: 3, sleep: async (ms) => void waits.push(ms) }),
+  };
   await connectSchool({ schoolId, misSchoolId: fake.schoolId, token: fake.token }, { ...stack.adapters, mis });
   return { fake, mis, sync: () => syncSchool(schoolId, { ...stack.adapters, mis }) };
 }
@@ -59,7 +62,11 @@ describe('a sync', () => {
     expect(first).toMatchObject({ status: 'complete', events: { 'pupil.upserted': 3, 'attendance.marked': 2 }, duplicates: {}, problems: [] });
     expect(first.cursor).toBeDefined();
     const s1 = await records('oak', 'S1');
-    expect(s1.profile).toMatchObject({ firstName: 'Ada', yearGroup: '5', contacts: [{ contactId: 'S1-C1', parentalResponsibility: true, notify: true, email: 's1-c1@example.org' }] });
+    expect(s1.profile).toMatchObject({
+      firstName: 'Ada',
+      yearGroup: '5',
+      contacts: [{ contactId: 'S1-C1', parentalResponsibility: true, notify: true, email: 's1-c1@example.org' }],
+    });
     expect(s1.attendance.map((mark) => mark.code)).toEqual(['/']);
     // Three students over pages of two: `meta.pagination.next` was followed.
     expect(fake.requests.some((r) => r.url.includes('/students') && r.url.includes('page=2'))).toBe(true);
@@ -82,7 +89,11 @@ describe('a sync', () => {
 
   it('reports a code with no DfE equivalent, never guesses it, and defaults to no notices without parental responsibility', async () => {
     const { fake, sync } = await connected('elm');
-    fake.upsertStudent(wondeStudent('S1', { contacts: [wondeContact('K1', { parentalResponsibility: null }), wondeContact('K2', { parentalResponsibility: true, email: null })] }));
+    fake.upsertStudent(
+      wondeStudent('S1', {
+        contacts: [wondeContact('K1', { parentalResponsibility: null }), wondeContact('K2', { parentalResponsibility: true, email: null })],
+      }),
+    );
     fake.mark({ id: 'M9', student: 'S1', date: '2026-11-23', session: 'AM', attendance_code: 'C-OLD' });
     const result = await sync();
     expect(result.problems).toEqual([{ ref: 'attendance:M9', reason: 'attendance code C-OLD has no DfE equivalent' }]);
@@ -156,15 +167,23 @@ describe('failures', () => {
 
 describe('access lifecycle webhook', () => {
   const post = (key: string, body: unknown) =>
-    fetch(`${stack.url}/v1/mis/wonde/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetch(`${stack.url}/v1/mis/wonde/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      async (r) => ({ status: r.status, body: await r.json() }),
+    );
 
   it('a wrong key is 401; accessRevoked and schoolApproved move a known connection; an unknown Wonde school adds nothing', async () => {
     const { fake } = await connected('larch');
     await stack.adapters.mis!.tokens.putWebhookKey('k'.repeat(40));
     expect((await post('wrong', { payload_type: 'accessRevoked', school_id: fake.schoolId })).status).toBe(401);
-    expect(await post('k'.repeat(40), { payload_type: 'accessRevoked', school_id: fake.schoolId })).toEqual({ status: 200, body: { status: 'revoked', schoolId: 'larch' } });
+    expect(await post('k'.repeat(40), { payload_type: 'accessRevoked', school_id: fake.schoolId })).toEqual({
+      status: 200,
+      body: { status: 'revoked', schoolId: 'larch' },
+    });
     expect((await stack.adapters.mis!.connections.get('larch'))!.state).toBe('revoked');
-    expect(await post('k'.repeat(40), { payload_type: 'schoolApproved', school_id: fake.schoolId })).toEqual({ status: 200, body: { status: 'connected', schoolId: 'larch' } });
+    expect(await post('k'.repeat(40), { payload_type: 'schoolApproved', school_id: fake.schoolId })).toEqual({
+      status: 200,
+      body: { status: 'connected', schoolId: 'larch' },
+    });
     const unknown = await post('k'.repeat(40), { payload_type: 'schoolApproved', school_id: 'W-NEVER' });
     expect(unknown.status).toBe(202);
     expect(await stack.adapters.schools.get('W-NEVER')).toBeUndefined();
@@ -172,8 +191,7 @@ describe('access lifecycle webhook', () => {
 });
 
 describe('CLI and schedule', () => {
-  const tracker = (...args: string[]) =>
-    promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } });
+  const tracker = (...args: string[]) => promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } });
 
   it('`school connect` stores the token from a file and never prints it; `sync --json` prints schoolId, events, cursor', async () => {
     stackWonde.setCodes(codes);
@@ -195,7 +213,8 @@ describe('CLI and schedule', () => {
     // The minute timer's 15-minute sync of every connected school (the other tests' schools
     // live on other fakes, so they are revoked here first).
     const { connections } = stack.adapters.mis!;
-    for (const other of await connections.list()) if (other.schoolId !== 'cedar') await connections.setState(other.schoolId, 'revoked', 'test', new Date().toISOString());
+    for (const other of await connections.list())
+      if (other.schoolId !== 'cedar') await connections.setState(other.schoolId, 'revoked', 'test', new Date().toISOString());
     stackWonde.upsertStudent(wondeStudent('S2'));
     // The stack's own minute timer may have run a sync already: make this tick's sync due.
     const schedulerFile = join(stack.dataDir, 'scheduler.json');

@@ -67,8 +67,7 @@ async function post(schoolId: string, events: unknown[]) {
   return response.body.results as { eventId: string; status: string }[];
 }
 const mailTo = async (address: string) => (await stack.outbox()).filter((entry) => entry.to.includes(address));
-const decisionsOf = async (schoolId: string, pupilId: string) =>
-  (await readPupilRecords(stack.adapters.table, schoolId, pupilId, today)).notifications;
+const decisionsOf = async (schoolId: string, pupilId: string) => (await readPupilRecords(stack.adapters.table, schoolId, pupilId, today)).notifications;
 const deadLetters = async (rule: string) =>
   (await readFile(join(stack.dataDir, 'dead-letters', `${rule}.jsonl`), 'utf8').catch(() => ''))
     .split('\n')
@@ -154,7 +153,9 @@ describe('who is told', () => {
       { pupilId: 'P-KINDS-2', role: 'responsible' },
       { staffId: STAFF, role: 'facilitator' },
     ];
-    const restorative = restorativeSession({ data: { participants, summaryForParents: 'Alex and Jordan Smith talked it through and agreed to sit apart.', notes: NOTE } });
+    const restorative = restorativeSession({
+      data: { participants, summaryForParents: 'Alex and Jordan Smith talked it through and agreed to sit apart.', notes: NOTE },
+    });
     const restorativeNoSummary = restorativeSession({ data: { participants, notes: NOTE } });
     const minor = incident({ pupilId: 'P-KINDS', data: { category: 'uniform', notes: NOTE } });
     await post('oak', [
@@ -181,7 +182,9 @@ describe('who is told', () => {
       }
     }
     expect(toOther[0]!.text).not.toMatch(/Alex|Taylor/);
-    expect((await mailTo('parent.kinds@example.org')).find((entry) => entry.subject.includes('ended'))!.text).toContain('One-to-one mentoring for Alex Taylor finished');
+    expect((await mailTo('parent.kinds@example.org')).find((entry) => entry.subject.includes('ended'))!.text).toContain(
+      'One-to-one mentoring for Alex Taylor finished',
+    );
 
     const reasons = (await decisionsOf('oak', 'P-KINDS')).map((decision) => [decision.eventId, decision.status, decision.reason ?? null]);
     expect(reasons).toEqual(
@@ -247,7 +250,7 @@ describe('exactly once', () => {
     expect((await deadLetters('parentNotifications')).some((entry) => entry.detail.eventId === detention.eventId)).toBe(false);
   });
 
-  it('a send that keeps failing ends in the dead-letter file after the pacing queue\'s receive count, never silently dropped; a redrive sends once', async () => {
+  it("a send that keeps failing ends in the dead-letter file after the pacing queue's receive count, never silently dropped; a redrive sends once", async () => {
     mail.failAlways.add('mum.dlq@example.org');
     const detention = incident({ pupilId: 'P-DLQ', data: { detention: { date: today, minutes: 20 } } });
     await post('oak', [pupil({ pupilId: 'P-DLQ', data: { contacts: [parentOf('D1', 'mum.dlq@example.org')] } })]);
@@ -273,7 +276,9 @@ describe('exactly once', () => {
     await post('oak', [pupil({ pupilId: 'P-REJ', data: { contacts: [parentOf('J1', 'bounced@example.org')] } })]);
     await post('oak', [detention]);
     expect(mail.attempts.get('bounced@example.org')).toBe(1);
-    expect(await decisionsOf('oak', 'P-REJ')).toEqual([expect.objectContaining({ status: 'rejected', reason: 'mail-rejected', errorName: 'PermanentMailError' })]);
+    expect(await decisionsOf('oak', 'P-REJ')).toEqual([
+      expect.objectContaining({ status: 'rejected', reason: 'mail-rejected', errorName: 'PermanentMailError' }),
+    ]);
     expect((await deadLetters('parentNotifications')).some((entry) => entry.detail.eventId === detention.eventId)).toBe(false);
   });
 });
@@ -321,7 +326,14 @@ describe('safeguarding', () => {
   it('goes to the DSL only, once, without notes', async () => {
     const concern = incident({
       pupilId: 'P-SG',
-      data: { incidentId: 'INC-SG-1', category: 'disclosure', severity: 5, safeguardingConcern: true, physicalIntervention: { used: true, injury: false }, notes: NOTE },
+      data: {
+        incidentId: 'INC-SG-1',
+        category: 'disclosure',
+        severity: 5,
+        safeguardingConcern: true,
+        physicalIntervention: { used: true, injury: false },
+        notes: NOTE,
+      },
     });
     await post('oak', [pupil({ pupilId: 'P-SG', data: { contacts: [parentOf('S1', 'mum.sg@example.org')] } })]);
     await post('oak', [concern]);
@@ -346,7 +358,9 @@ describe('safeguarding', () => {
     expect(alerts[0]!.to).toEqual(['head@elm.example.org', 'deputy@elm.example.org']);
     expect(alerts[0]!.text).toContain('no designated safeguarding lead (DSL) email is configured');
     expect(await mailTo('mum.sg2@example.org')).toHaveLength(0);
-    expect(await decisionsOf('elm', 'P-SG2')).toEqual([expect.objectContaining({ status: 'sent', reason: 'no-dsl-configured', recipient: expect.objectContaining({ contactId: 'leaders' }) })]);
+    expect(await decisionsOf('elm', 'P-SG2')).toEqual([
+      expect.objectContaining({ status: 'sent', reason: 'no-dsl-configured', recipient: expect.objectContaining({ contactId: 'leaders' }) }),
+    ]);
   });
 });
 
@@ -357,7 +371,13 @@ describe('audit', () => {
     expect(exported.notifications).toHaveLength(10); // 5 contacts × (detention, force)
     for (const decision of exported.notifications) {
       expect(decision).toEqual(
-        expect.objectContaining({ eventId: expect.any(String), kind: expect.any(String), status: expect.stringMatching(/^(sent|suppressed)$/), decidedAt: expect.any(String), recipient: expect.objectContaining({ contactId: expect.any(String) }) }),
+        expect.objectContaining({
+          eventId: expect.any(String),
+          kind: expect.any(String),
+          status: expect.stringMatching(/^(sent|suppressed)$/),
+          decidedAt: expect.any(String),
+          recipient: expect.objectContaining({ contactId: expect.any(String) }),
+        }),
       );
       expect(decision).not.toHaveProperty('pk');
       expect(decision).not.toHaveProperty('gsi2sk');
@@ -375,7 +395,8 @@ describe('audit', () => {
         ExpressionAttributeValues: { ':pk': weekPartition('oak', '2026-W48'), ':prefix': notificationWeekSortPrefix },
       }),
     );
-    const counts = (status: string, reason?: string) => Items.filter((item) => item.status === status && (reason === undefined || item.reason === reason)).length;
+    const counts = (status: string, reason?: string) =>
+      Items.filter((item) => item.status === status && (reason === undefined || item.reason === reason)).length;
     expect(Items.every((item) => item.recordKind === 'notification' && typeof item.kind === 'string')).toBe(true);
     expect(counts('sent')).toBeGreaterThanOrEqual(10);
     expect(counts('suppressed', 'opted-out:detention')).toBe(1);

@@ -33,25 +33,97 @@ const sdq = (pupilId: string, date: string, [emotional, conduct, hyperactivity, 
 describe('SDQ bands on every cut-off, through the webhook and the export', () => {
   // [emotional, conduct, hyperactivity, peer, prosocial] → total and every band, by hand from the contract's table.
   const cases: [number[], number, Record<string, string>][] = [
-    [[0, 0, 0, 0, 10], 0, { total: 'close_to_average', emotional: 'close_to_average', conduct: 'close_to_average', hyperactivity: 'close_to_average', peer: 'close_to_average', prosocial: 'close_to_average' }],
-    [[3, 2, 5, 1, 6], 11, { total: 'close_to_average', emotional: 'close_to_average', conduct: 'close_to_average', hyperactivity: 'close_to_average', peer: 'close_to_average', prosocial: 'close_to_average' }],
-    [[4, 3, 3, 2, 5], 12, { total: 'slightly_raised', emotional: 'slightly_raised', conduct: 'slightly_raised', hyperactivity: 'close_to_average', peer: 'close_to_average', prosocial: 'slightly_raised' }],
-    [[4, 3, 4, 4, 4], 15, { total: 'slightly_raised', emotional: 'slightly_raised', conduct: 'slightly_raised', hyperactivity: 'close_to_average', peer: 'slightly_raised', prosocial: 'high' }],
+    [
+      [0, 0, 0, 0, 10],
+      0,
+      {
+        total: 'close_to_average',
+        emotional: 'close_to_average',
+        conduct: 'close_to_average',
+        hyperactivity: 'close_to_average',
+        peer: 'close_to_average',
+        prosocial: 'close_to_average',
+      },
+    ],
+    [
+      [3, 2, 5, 1, 6],
+      11,
+      {
+        total: 'close_to_average',
+        emotional: 'close_to_average',
+        conduct: 'close_to_average',
+        hyperactivity: 'close_to_average',
+        peer: 'close_to_average',
+        prosocial: 'close_to_average',
+      },
+    ],
+    [
+      [4, 3, 3, 2, 5],
+      12,
+      {
+        total: 'slightly_raised',
+        emotional: 'slightly_raised',
+        conduct: 'slightly_raised',
+        hyperactivity: 'close_to_average',
+        peer: 'close_to_average',
+        prosocial: 'slightly_raised',
+      },
+    ],
+    [
+      [4, 3, 4, 4, 4],
+      15,
+      {
+        total: 'slightly_raised',
+        emotional: 'slightly_raised',
+        conduct: 'slightly_raised',
+        hyperactivity: 'close_to_average',
+        peer: 'slightly_raised',
+        prosocial: 'high',
+      },
+    ],
     [[5, 4, 2, 5, 3], 16, { total: 'high', emotional: 'high', conduct: 'high', hyperactivity: 'close_to_average', peer: 'high', prosocial: 'very_high' }],
-    [[5, 4, 6, 3, 0], 18, { total: 'high', emotional: 'high', conduct: 'high', hyperactivity: 'slightly_raised', peer: 'slightly_raised', prosocial: 'very_high' }],
-    [[6, 5, 7, 1, 6], 19, { total: 'very_high', emotional: 'very_high', conduct: 'very_high', hyperactivity: 'slightly_raised', peer: 'close_to_average', prosocial: 'close_to_average' }],
-    [[10, 10, 10, 10, 10], 40, { total: 'very_high', emotional: 'very_high', conduct: 'very_high', hyperactivity: 'very_high', peer: 'very_high', prosocial: 'close_to_average' }],
+    [
+      [5, 4, 6, 3, 0],
+      18,
+      { total: 'high', emotional: 'high', conduct: 'high', hyperactivity: 'slightly_raised', peer: 'slightly_raised', prosocial: 'very_high' },
+    ],
+    [
+      [6, 5, 7, 1, 6],
+      19,
+      {
+        total: 'very_high',
+        emotional: 'very_high',
+        conduct: 'very_high',
+        hyperactivity: 'slightly_raised',
+        peer: 'close_to_average',
+        prosocial: 'close_to_average',
+      },
+    ],
+    [
+      [10, 10, 10, 10, 10],
+      40,
+      { total: 'very_high', emotional: 'very_high', conduct: 'very_high', hyperactivity: 'very_high', peer: 'very_high', prosocial: 'close_to_average' },
+    ],
   ];
 
   it('stores scale scores with the derived total and bands, and never the items', async () => {
-    const events = cases.map(([scores], index) => sdq('P-SDQ', `2026-11-${String(10 + index).padStart(2, '0')}`, scores, { items: [2, 1, 0, 2, 1], measureId: `M-${index}` }));
+    const events = cases.map(([scores], index) =>
+      sdq('P-SDQ', `2026-11-${String(10 + index).padStart(2, '0')}`, scores, { items: [2, 1, 0, 2, 1], measureId: `M-${index}` }),
+    );
     await post(events);
     const exported = pupilExport('ash', 'P-SDQ', await readPupilRecords(stack.adapters.table, 'ash', 'P-SDQ', '2026-12-01'), clock.now());
     const measures = exported.outcomeMeasures.sort((a, b) => String(a.date).localeCompare(String(b.date)));
     expect(measures.map((measure) => [measure.totalDifficulties, measure.bands])).toEqual(cases.map(([, total, bands]) => [total, bands]));
     // The stored item itself: scale scores only (licence).
-    const { Item } = await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: journalKey('ash', events[0]!.eventId) }));
-    expect(Item!.data).toEqual({ measureId: 'M-0', instrument: 'sdq_teacher', date: '2026-11-10', scores: { emotional: 0, conduct: 0, hyperactivity: 0, peer: 0, prosocial: 10 } });
+    const { Item } = await stack.adapters.table.client.send(
+      new GetCommand({ TableName: stack.adapters.table.tableName, Key: journalKey('ash', events[0]!.eventId) }),
+    );
+    expect(Item!.data).toEqual({
+      measureId: 'M-0',
+      instrument: 'sdq_teacher',
+      date: '2026-11-10',
+      scores: { emotional: 0, conduct: 0, hyperactivity: 0, peer: 0, prosocial: 10 },
+    });
     expect(JSON.stringify(exported)).not.toContain('items');
   });
 });
@@ -68,7 +140,8 @@ describe('rollup of week 48: did it help, and restrictive interventions (checked
       pupilId,
       data: { interventionId, endDate, outcome: 'achieved' },
     });
-    const restraint = (pupilId: string, startedAt: string, data: Record<string, unknown>) => restrictiveIntervention({ pupilId, occurredAt: startedAt, data: { startedAt, ...data } });
+    const restraint = (pupilId: string, startedAt: string, data: Record<string, unknown>) =>
+      restrictiveIntervention({ pupilId, occurredAt: startedAt, data: { startedAt, ...data } });
     await post([
       roster('P1', 'Robin', 'support'),
       roster('P2', 'Sam', 'none'),
@@ -91,7 +164,11 @@ describe('rollup of week 48: did it help, and restrictive interventions (checked
       restraint('P1', '2026-11-25T11:00:00Z', { types: ['restraint', 'seclusion'], durationMinutes: 10, injuries: { pupil: true, staff: false } }),
       restraint('P2', '2026-11-26T09:30:00Z', { types: ['reasonable_force'], durationMinutes: 3, injuries: { pupil: false, staff: true } }),
     ]);
-    figures = (await stack.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId: 'ash', week: '2026-W48', sendEmail: true } })) as RollupFigures;
+    figures = (await stack.invoke('rollup-school', {
+      source: 'tracker.rollups',
+      'detail-type': 'rollup.requested',
+      detail: { schoolId: 'ash', week: '2026-W48', sendEmail: true },
+    })) as RollupFigures;
   });
 
   it('restrictive interventions: 2 records, 2 pupils (1 with SEN), 13 minutes, up 1 on last week, P1 repeated', () => {
@@ -116,9 +193,11 @@ describe('rollup of week 48: did it help, and restrictive interventions (checked
     ]);
   });
 
-  it('the leaders\' email shows both, naming the repeated pupil', async () => {
+  it("the leaders' email shows both, naming the repeated pupil", async () => {
     const [email] = (await stack.outbox()).filter((entry) => entry.to.includes('head@ash.example.org') && entry.subject.startsWith('Weekly summary'));
-    expect(email!.text).toContain('2 records of force, restraint or seclusion, involving 2 pupils (1 with SEN), 13 minutes in all. Injuries: 1 to the pupil, 1 to staff. Trend: up 1 on last week (1).');
+    expect(email!.text).toContain(
+      '2 records of force, restraint or seclusion, involving 2 pupils (1 with SEN), 13 minutes in all. Injuries: 1 to the pupil, 1 to staff. Trend: up 1 on last week (1).',
+    );
     expect(email!.text).toContain('- Robin Test (P1): 1 this week, 2 in four weeks, 10 minutes this week');
     expect(email!.text).toContain('- Mentoring: 2 pupils, mean change −1.5, moved to a lower band 1 of 2');
     expect(email!.html).toContain('Did it help?');

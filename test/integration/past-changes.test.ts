@@ -39,11 +39,20 @@ describe('safeguarding is sticky (part 3)', () => {
   it('an amendment that leaves the flag out tells no parent, and the DSL sees it', async () => {
     await post([family('P-ST', 'mum.st@example.org')]);
     const happenedAt = '2026-12-01T08:00:00Z';
-    await post([incident({ pupilId: 'P-ST', occurredAt: happenedAt, data: { incidentId: 'INC-ST', category: 'disclosure', severity: 4, safeguardingConcern: true } })]);
+    await post([
+      incident({ pupilId: 'P-ST', occurredAt: happenedAt, data: { incidentId: 'INC-ST', category: 'disclosure', severity: 4, safeguardingConcern: true } }),
+    ]);
     const amended = incident({
       pupilId: 'P-ST',
       occurredAt: '2026-12-01T08:40:00Z',
-      data: { incidentId: 'INC-ST', happenedAt, category: 'disclosure', severity: 4, detention: { date: '2026-12-02', minutes: 30 }, physicalIntervention: { used: true, injury: false } },
+      data: {
+        incidentId: 'INC-ST',
+        happenedAt,
+        category: 'disclosure',
+        severity: 4,
+        detention: { date: '2026-12-02', minutes: 30 },
+        physicalIntervention: { used: true, injury: false },
+      },
     });
     await post([amended]);
 
@@ -63,7 +72,15 @@ describe('safeguarding is sticky (part 3)', () => {
     await post([family('P-RL', 'mum.rl@example.org')]);
     await post([incident({ pupilId: 'P-RL', occurredAt: '2026-12-01T08:00:00Z', data: { incidentId: 'INC-RL', safeguardingConcern: true } })]);
     const session = restorativeSession({
-      data: { date: today, incidentId: 'INC-RL', participants: [{ pupilId: 'P-RL', role: 'harmed' }, { staffId: 'S1', role: 'facilitator' }], summaryForParents: 'We talked it through.' },
+      data: {
+        date: today,
+        incidentId: 'INC-RL',
+        participants: [
+          { pupilId: 'P-RL', role: 'harmed' },
+          { staffId: 'S1', role: 'facilitator' },
+        ],
+        summaryForParents: 'We talked it through.',
+      },
     });
     await post([session]);
     expect(await mailTo('mum.rl@example.org')).toHaveLength(0);
@@ -83,7 +100,7 @@ describe('an absence notice already sent, then the mark is corrected (part 4)', 
     await post([corrected]);
     const mail = await mailTo('mum.cp@example.org');
     expect(mail).toHaveLength(2);
-    expect(mail[1]!.subject).toBe('Ash Academy: correction about Alex\'s attendance on Tuesday 1 December 2026');
+    expect(mail[1]!.subject).toBe("Ash Academy: correction about Alex's attendance on Tuesday 1 December 2026");
     expect(mail[1]!.text).toContain('Our records now show Alex was in school for that session');
     expect((await decisionsOf('P-CP')).filter((decision) => decision.eventId === corrected.eventId)).toEqual([
       expect.objectContaining({ kind: 'absence-correction', status: 'sent', dedupKey: `absence-correction#${today}` }),
@@ -103,7 +120,11 @@ describe('an absence notice already sent, then the mark is corrected (part 4)', 
 });
 
 const rollup = (schoolId: string, week: string) =>
-  stack.invoke('rollup-school', { source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId, week, sendEmail: true } }) as Promise<RollupFigures>;
+  stack.invoke('rollup-school', {
+    source: 'tracker.rollups',
+    'detail-type': 'rollup.requested',
+    detail: { schoolId, week, sendEmail: true },
+  }) as Promise<RollupFigures>;
 
 describe('amended incidents count once (part 2)', () => {
   // Before: the amendment was filed under the week it was recorded (W48) and counted there again.
@@ -113,7 +134,11 @@ describe('amended incidents count once (part 2)', () => {
     const versions = [
       incident({ pupilId: 'P-AM', occurredAt: happenedAt, data: { incidentId: 'INC-AM', category: 'disruption', severity: 2 } }),
       // Re-sent the next week with more detail: a later occurredAt, the same happenedAt.
-      incident({ pupilId: 'P-AM', occurredAt: '2026-11-24T16:00:00Z', data: { incidentId: 'INC-AM', happenedAt, category: 'physical aggression', severity: 4 } }),
+      incident({
+        pupilId: 'P-AM',
+        occurredAt: '2026-11-24T16:00:00Z',
+        data: { incidentId: 'INC-AM', happenedAt, category: 'physical aggression', severity: 4 },
+      }),
     ];
     expect((await stack.post('birch', birch, { events: versions })).status).toBe(200);
     await stack.flush();
@@ -143,7 +168,11 @@ describe('late corrections are folded in (part 1)', () => {
     const w47 = await rollup('cedar', '2026-W47');
 
     expect(w47.attendance.yearToDate).toMatchObject({ authorisedAbsentSessions: 1, unauthorisedAbsentSessions: 0 });
-    const w46 = (await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey('cedar', '2026-W46'), ConsistentRead: true }))).Item!;
+    const w46 = (
+      await stack.adapters.table.client.send(
+        new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey('cedar', '2026-W46'), ConsistentRead: true }),
+      )
+    ).Item!;
     expect(w46.figures.attendance).toMatchObject({ unauthorisedAbsentSessions: 0, authorisedAbsentSessions: 1 });
     const [email] = (await mailTo('head@cedar.example.org')).filter((entry) => entry.subject.includes('week 47'));
     expect(email!.text).toContain('REVISED FIGURES');

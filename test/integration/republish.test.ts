@@ -20,8 +20,7 @@ const occurredAt = new Date().toISOString();
 const refused = incident({ pupilId: 'R1', occurredAt, eventId: 'refused-incident', data: { detention: { date: today, minutes: 20 } } });
 const announced = incident({ pupilId: 'R1', occurredAt, eventId: 'announced-incident', data: { detention: { date: today, minutes: 10 } } });
 
-const tracker = (...args: string[]) =>
-  promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } });
+const tracker = (...args: string[]) => promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } });
 
 beforeAll(async () => {
   stack = await startTestStack({
@@ -43,10 +42,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.cleanup());
 
-
 describe('a refused announcement is dead-lettered, then republished once', () => {
   it('the refused event is in the stream dead-letter file after every retry, and no parent heard of it', async () => {
-    const letters = (await readFile(join(stack.dataDir, 'dead-letters', 'stream.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const letters = (await readFile(join(stack.dataDir, 'dead-letters', 'stream.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ condition: 'RetryAttemptsExhausted' });
     const parents = (await stack.outbox()).filter((entry) => entry.to.includes('sam.taylor@example.org'));
@@ -54,7 +55,7 @@ describe('a refused announcement is dead-lettered, then republished once', () =>
     expect(streamDelivery.retryAttempts).toBe(10);
   });
 
-  it('tracker republish announces the school\'s stored events again: the missing notice goes out, nothing is sent twice', async () => {
+  it("tracker republish announces the school's stored events again: the missing notice goes out, nothing is sent twice", async () => {
     busRefuses = false;
     const { stdout, stderr } = await tracker('republish', '--school', 'oak', '--since', today, '--json');
     await stack.flush();
@@ -71,7 +72,9 @@ describe('a refused announcement is dead-lettered, then republished once', () =>
   });
 
   it('refuses bad dates and unknown schools with a one-line reason', async () => {
-    await expect(tracker('republish', '--school', 'oak', '--since', '23/11/2026')).rejects.toMatchObject({ stderr: expect.stringMatching(/^tracker: --since and --until must be dates/) });
+    await expect(tracker('republish', '--school', 'oak', '--since', '23/11/2026')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/^tracker: --since and --until must be dates/),
+    });
     await expect(tracker('republish', '--school', 'nope', '--since', today)).rejects.toMatchObject({ stderr: 'tracker: no school with id nope\n' });
   });
 });

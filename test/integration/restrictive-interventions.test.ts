@@ -104,7 +104,15 @@ describe('"send": the statutory report to parents', () => {
     const [email] = mum;
     expect(email!.subject).toBe('Oak Primary: a report about Robin (restraint)');
     for (const part of [email!.text, email!.html, email!.subject]) expectNothingPlanted(part);
-    for (const line of ['When: Tuesday 1 December 2026 at 08:40', 'Where: Corridor outside the science block', 'How long: 4 minutes', 'Why it was needed: To stop a punch at another pupil', 'What we tried first: a member of staff spoke calmly', 'Injuries: Robin was not hurt. A member of staff was also hurt.', 'Support afterwards: Quiet time with a member of staff']) {
+    for (const line of [
+      'When: Tuesday 1 December 2026 at 08:40',
+      'Where: Corridor outside the science block',
+      'How long: 4 minutes',
+      'Why it was needed: To stop a punch at another pupil',
+      'What we tried first: a member of staff spoke calmly',
+      'Injuries: Robin was not hurt. A member of staff was also hurt.',
+      'Support afterwards: Quiet time with a member of staff',
+    ]) {
       expect(email!.text).toContain(line);
     }
     expect(email!.html).toContain('<h1');
@@ -139,7 +147,12 @@ describe('"send": the statutory report to parents', () => {
 
 describe('withheld (risk of significant harm)', () => {
   it('sends nothing to any parent, alerts the DSL with the reason, and records the decision', async () => {
-    await post('oak', [pupil({ pupilId: 'P-WH', data: { firstName: 'Sky', lastName: 'Moss', contacts: [contact('C1', 'mum.wh@example.org'), contact('C2', 'dad.wh@example.org')] } })]);
+    await post('oak', [
+      pupil({
+        pupilId: 'P-WH',
+        data: { firstName: 'Sky', lastName: 'Moss', contacts: [contact('C1', 'mum.wh@example.org'), contact('C2', 'dad.wh@example.org')] },
+      }),
+    ]);
     const reason = 'Telling the father would put Sky at risk of significant harm (social care advice)';
     await post('oak', [planted('P-WH', { parentReport: { withhold: true, reason } })]);
 
@@ -162,7 +175,16 @@ describe('withheld (risk of significant harm)', () => {
 
 describe('no contact can receive it', () => {
   it('alerts the DSL that the report must be given another way', async () => {
-    await post('oak', [pupil({ pupilId: 'P-NC', data: { firstName: 'Kit', lastName: 'Lane', contacts: [contact('C1', undefined), contact('C2', 'aunt.nc@example.org', { parentalResponsibility: false })] } })]);
+    await post('oak', [
+      pupil({
+        pupilId: 'P-NC',
+        data: {
+          firstName: 'Kit',
+          lastName: 'Lane',
+          contacts: [contact('C1', undefined), contact('C2', 'aunt.nc@example.org', { parentalResponsibility: false })],
+        },
+      }),
+    ]);
     await post('oak', [planted('P-NC')]);
     expect(await mailTo('aunt.nc@example.org')).toHaveLength(0);
     const [alert] = (await mailTo('dsl@oak.example.org')).filter((entry) => entry.subject.includes('P-NC'));

@@ -26,14 +26,22 @@ const leaders = { oak: ['head@oak.example.org', 'deputy@oak.example.org'], elm: 
 const secrets: Record<string, string> = {};
 const staffNote = 'STAFF-ONLY note: never leaves the staff room';
 
-const rollupEvent = (schoolId: string, week: string) => ({ source: 'tracker.rollups', 'detail-type': 'rollup.requested', detail: { schoolId, week, sendEmail: true } });
+const rollupEvent = (schoolId: string, week: string) => ({
+  source: 'tracker.rollups',
+  'detail-type': 'rollup.requested',
+  detail: { schoolId, week, sendEmail: true },
+});
 const rollup = (schoolId: string, week: string) => stack.invoke('rollup-school', rollupEvent(schoolId, week)) as Promise<RollupFigures>;
 const storedItem = async (schoolId: string, week: string) =>
-  (await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey(schoolId, week), ConsistentRead: true }))).Item!;
+  (await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey(schoolId, week), ConsistentRead: true })))
+    .Item!;
 const mailTo = (entries: OutboxEntry[], address: string) => entries.filter((entry) => entry.to.includes(address));
 
 // ------------------------------------------------------------------------------ the events
-const days = { w47: ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'], w48: ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'] };
+const days = {
+  w47: ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'],
+  w48: ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'],
+};
 const roster = [
   ['P1', 'Amelia', 'Smith', '8'],
   ['P2', 'Oliver', 'Jones', '8'],
@@ -71,7 +79,16 @@ function eventsFor(school: string) {
   week('P1', days.w47);
   week('P2', days.w47, { '2026-11-16 AM': 'N' });
   week('P3', days.w47, { '2026-11-16 AM': 'I', '2026-11-16 PM': 'I', '2026-11-17 AM': 'I', '2026-11-17 PM': 'I', '2026-11-18 AM': 'I' });
-  week('P4', days.w47, Object.fromEntries(days.w47.flatMap((date) => [[`${date} AM`, 'D'], [`${date} PM`, 'D']])));
+  week(
+    'P4',
+    days.w47,
+    Object.fromEntries(
+      days.w47.flatMap((date) => [
+        [`${date} AM`, 'D'],
+        [`${date} PM`, 'D'],
+      ]),
+    ),
+  );
   week('P6', days.w47);
 
   // Week 48. P1: Monday AM marked N, then corrected to / (only the correction counts), L on
@@ -99,7 +116,13 @@ function eventsFor(school: string) {
       type: 'incident.recorded',
       occurredAt,
       pupilId,
-      data: { incidentId: id('I'), category, severity, notes: staffNote, ...(force ? { physicalIntervention: { used: true, technique: 'guide', injury: false } } : {}) },
+      data: {
+        incidentId: id('I'),
+        category,
+        severity,
+        notes: staffNote,
+        ...(force ? { physicalIntervention: { used: true, technique: 'guide', injury: false } } : {}),
+      },
     });
   incident('P2', '2026-11-18T10:00:00Z', 'disruption', 1);
   incident('P2', '2026-11-24T10:00:00Z', 'Disruption', 2);
@@ -107,9 +130,21 @@ function eventsFor(school: string) {
   incident('P1', '2026-11-26T12:00:00Z', 'physical aggression', 4, true);
 
   const started = (pupilId: string, interventionId: string, startDate: string, data: Record<string, unknown>) =>
-    events.push({ eventId: id('start'), type: 'intervention.started', occurredAt: `${startDate}T09:00:00Z`, pupilId, data: { interventionId, kind: 'mentoring', title: 'Mentoring', staffId: 'S1', startDate, ...data } });
+    events.push({
+      eventId: id('start'),
+      type: 'intervention.started',
+      occurredAt: `${startDate}T09:00:00Z`,
+      pupilId,
+      data: { interventionId, kind: 'mentoring', title: 'Mentoring', staffId: 'S1', startDate, ...data },
+    });
   const session = (pupilId: string, interventionId: string, sessionId: string, date: string, data: Record<string, unknown>) =>
-    events.push({ eventId: id('session'), type: 'intervention.session.recorded', occurredAt: `${date}T14:00:00Z`, pupilId, data: { interventionId, sessionId, date, durationMinutes: 30, notes: staffNote, ...data } });
+    events.push({
+      eventId: id('session'),
+      type: 'intervention.session.recorded',
+      occurredAt: `${date}T14:00:00Z`,
+      pupilId,
+      data: { interventionId, sessionId, date, durationMinutes: 30, notes: staffNote, ...data },
+    });
   started('P3', 'INT1', '2026-11-18', {
     plannedSessions: 6,
     targets: [
@@ -117,19 +152,51 @@ function eventsFor(school: string) {
       { targetId: 'T2', area: 'behavioural', description: 'Outbursts a day', baseline: 6, goal: 2 },
     ],
   });
-  session('P3', 'INT1', 'S1', '2026-11-19', { attended: true, engagement: 3, targetScores: [{ targetId: 'T1', score: 3 }, { targetId: 'T2', score: 5 }] });
-  session('P3', 'INT1', 'S2', '2026-11-24', { attended: true, engagement: 4, targetScores: [{ targetId: 'T1', score: 5 }, { targetId: 'T2', score: 4 }] });
+  session('P3', 'INT1', 'S1', '2026-11-19', {
+    attended: true,
+    engagement: 3,
+    targetScores: [
+      { targetId: 'T1', score: 3 },
+      { targetId: 'T2', score: 5 },
+    ],
+  });
+  session('P3', 'INT1', 'S2', '2026-11-24', {
+    attended: true,
+    engagement: 4,
+    targetScores: [
+      { targetId: 'T1', score: 5 },
+      { targetId: 'T2', score: 4 },
+    ],
+  });
   session('P3', 'INT1', 'S3', '2026-11-26', { attended: false });
-  started('P1', 'INT2', '2026-11-23', { plannedSessions: 4, groupPupilIds: ['P2'], targets: [{ targetId: 'T1', area: 'social', description: 'Plays well', baseline: 4, goal: 6 }] });
+  started('P1', 'INT2', '2026-11-23', {
+    plannedSessions: 4,
+    groupPupilIds: ['P2'],
+    targets: [{ targetId: 'T1', area: 'social', description: 'Plays well', baseline: 4, goal: 6 }],
+  });
   session('P1', 'INT2', 'S1', '2026-11-25', { attended: true, engagement: 5, targetScores: [{ targetId: 'T1', score: 5 }] });
-  events.push({ eventId: id('end'), type: 'intervention.ended', occurredAt: '2026-11-27T15:00:00Z', pupilId: 'P1', data: { interventionId: 'INT2', endDate: '2026-11-27', outcome: 'achieved', finalScores: [{ targetId: 'T1', score: 6 }], notes: staffNote } });
+  events.push({
+    eventId: id('end'),
+    type: 'intervention.ended',
+    occurredAt: '2026-11-27T15:00:00Z',
+    pupilId: 'P1',
+    data: { interventionId: 'INT2', endDate: '2026-11-27', outcome: 'achieved', finalScores: [{ targetId: 'T1', score: 6 }], notes: staffNote },
+  });
 
   const restorative = (date: string, format: string, pupils: string[], agreementReached: boolean, followUpDate: string) =>
     events.push({
       eventId: id('restorative'),
       type: 'restorative.session.recorded',
       occurredAt: `${date}T15:30:00Z`,
-      data: { sessionId: id('RS'), date, format, participants: [...pupils.map((pupilId) => ({ pupilId, role: 'responsible' })), { staffId: 'S1', role: 'facilitator' }], agreementReached, followUpDate, notes: staffNote },
+      data: {
+        sessionId: id('RS'),
+        date,
+        format,
+        participants: [...pupils.map((pupilId) => ({ pupilId, role: 'responsible' })), { staffId: 'S1', role: 'facilitator' }],
+        agreementReached,
+        followUpDate,
+        notes: staffNote,
+      },
     });
   restorative('2026-11-18', 'mini_conference', ['P2', 'P1'], true, '2026-11-25');
   restorative('2026-11-24', 'conversation', ['P2', 'P6'], true, '2026-12-01');
@@ -174,7 +241,7 @@ beforeAll(async () => {
 afterAll(() => stack?.cleanup());
 
 describe('tracker rollup: week 47 (first week: rebuilt from the academic year, nothing stored before)', () => {
-  it('stores and returns the week\'s figures, exactly by the DfE codes', async () => {
+  it("stores and returns the week's figures, exactly by the DfE codes", async () => {
     const figures = await rollup('oak', '2026-W47');
     // P1 10/10, P2 9/10, P3 5/10, P6 10/10; P4's ten D marks are not possible sessions.
     expect(figures.attendance).toMatchObject({
@@ -191,7 +258,12 @@ describe('tracker rollup: week 47 (first week: rebuilt from the academic year, n
     expect(figures.attendance.yearToDate).toMatchObject({ from: '2026-09-01', possibleSessions: 40, absentSessions: 6, pupils: 4 });
     expect(figures.incidents).toMatchObject({ total: 1, byCategory: { disruption: 1 } });
     expect(figures.restorative).toMatchObject({ sessions: 1, followUpsDue: 1, followUpsDueFrom: '2026-11-23', followUpsDueTo: '2026-11-29' });
-    expect(figures.interventions).toMatchObject({ active: 1, started: 1, sessions: { recorded: 1, attended: 1, meanEngagement: 3 }, delivery: { interventions: 1, delivered: 1, planned: 6 } });
+    expect(figures.interventions).toMatchObject({
+      active: 1,
+      started: 1,
+      sessions: { recorded: 1, attended: 1, meanEngagement: 3 },
+      delivery: { interventions: 1, delivered: 1, planned: 6 },
+    });
     expect((await storedItem('oak', '2026-W47')).foldedWeeks).toBe(11); // 2026-W36 … 2026-W46
 
     await stack.flush();
@@ -205,7 +277,7 @@ describe('tracker rollup: week 47 (first week: rebuilt from the academic year, n
   });
 });
 
-describe('tracker rollup: week 48 (from week 47\'s stored state)', () => {
+describe("tracker rollup: week 48 (from week 47's stored state)", () => {
   let printed: RollupFigures;
 
   it('runs through the real CLI and prints the stored figures', async () => {
@@ -283,7 +355,14 @@ describe('tracker rollup: week 48 (from week 47\'s stored state)', () => {
     // Decisions the notifier made for these events may add to the counts; ours are exact.
     expect(printed.notifications.suppressedByReason['rollup-test-reason']).toBe(2);
     expect(printed.notifications.sent).toBeGreaterThanOrEqual(1);
-    expect(printed.previousWeek).toMatchObject({ week: '2026-W47', possibleSessions: 40, absentSessions: 6, attendanceRate: 0.85, incidents: 1, persistentAbsentees: 2 });
+    expect(printed.previousWeek).toMatchObject({
+      week: '2026-W47',
+      possibleSessions: 40,
+      absentSessions: 6,
+      attendanceRate: 0.85,
+      incidents: 1,
+      persistentAbsentees: 2,
+    });
   });
 
   it('pupils to look at: rising incidents, falling attendance, persistent absence without intervention', () => {
@@ -293,7 +372,15 @@ describe('tracker rollup: week 48 (from week 47\'s stored state)', () => {
       { pupilId: 'P6', reasons: ['falling-attendance', 'persistent-absence-without-intervention'] }, // 60% this week vs 100% before
     ]);
     // P3 is persistently absent but has an active intervention (INT1).
-    expect(printed.pupilsToLookAt[0]).toEqual({ pupilId: 'P2', reasons: ['rising-incidents'], incidentsThisWeek: 2, incidentsLastWeek: 1, weekRate: 1, rateBefore: 0.9, yearToDateRate: 0.95 });
+    expect(printed.pupilsToLookAt[0]).toEqual({
+      pupilId: 'P2',
+      reasons: ['rising-incidents'],
+      incidentsThisWeek: 2,
+      incidentsLastWeek: 1,
+      weekRate: 1,
+      rateBefore: 0.9,
+      yearToDateRate: 0.95,
+    });
     expect(printed.pupilsToLookAt[2]).toMatchObject({ weekRate: 0.6, rateBefore: 1, yearToDateRate: 0.8 });
   });
 
@@ -330,7 +417,7 @@ describe('tracker rollup: week 48 (from week 47\'s stored state)', () => {
   });
 });
 
-describe('a gap: week 48 with no stored week 47 is rebuilt from the year\'s records', () => {
+describe("a gap: week 48 with no stored week 47 is rebuilt from the year's records", () => {
   it('gives the same figures as the week-by-week chain', async () => {
     const oak = await rollup('oak', '2026-W48');
     const elm = await rollup('elm', '2026-W48');
@@ -376,10 +463,15 @@ describe('the trust summary', () => {
 describe('the send-once markers in DynamoDB', () => {
   const at = (ms: number) => new Date(clock.now().getTime() + ms);
 
-  it('the leaders\' email: one claim at a time, a stale claim can be taken over, never after it was sent', async () => {
+  it("the leaders' email: one claim at a time, a stale claim can be taken over, never after it was sent", async () => {
     const store = new DynamoRollupStore(stack.adapters.table);
     expect(await store.claimEmail('marker', '2026-W40', at(0))).toBe(false); // no rollup stored
-    const { figures, state } = rollWeek({ schoolId: 'marker', week: '2026-W40', base: undefined, records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] } });
+    const { figures, state } = rollWeek({
+      schoolId: 'marker',
+      week: '2026-W40',
+      base: undefined,
+      records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] },
+    });
     await store.save({ schoolId: 'marker', week: '2026-W40', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
     const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimEmail('marker', '2026-W40', at(0))));
     expect(claims.filter(Boolean)).toHaveLength(1);
@@ -390,14 +482,23 @@ describe('the send-once markers in DynamoDB', () => {
     expect(await store.claimEmail('marker', '2026-W40', at(24 * 3600 * 1000))).toBe(false);
     // A re-run's save keeps the marker.
     await store.save({ schoolId: 'marker', week: '2026-W40', figures, state, runAt: at(1).toISOString(), foldedWeeks: 0 });
-    expect(await storedItem('marker', '2026-W40')).toMatchObject({ emailSentAt: at(0).toISOString(), firstRunAt: at(0).toISOString(), lastRunAt: at(1).toISOString() });
+    expect(await storedItem('marker', '2026-W40')).toMatchObject({
+      emailSentAt: at(0).toISOString(),
+      firstRunAt: at(0).toISOString(),
+      lastRunAt: at(1).toISOString(),
+    });
     expect(await store.latestState('marker', '2026-W30', '2026-W45')).toEqual(state);
     expect(await store.latestState('marker', '2026-W41', '2026-W45')).toBeUndefined();
   });
 
   it('a send SES refused for good is never claimed again, however much later a run comes (issue 10)', async () => {
     const store = new DynamoRollupStore(stack.adapters.table);
-    const { figures, state } = rollWeek({ schoolId: 'refused', week: '2026-W41', base: undefined, records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] } });
+    const { figures, state } = rollWeek({
+      schoolId: 'refused',
+      week: '2026-W41',
+      base: undefined,
+      records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] },
+    });
     await store.save({ schoolId: 'refused', week: '2026-W41', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
     expect(await store.claimEmail('refused', '2026-W41', at(0))).toBe(true);
     await store.markEmailFailed('refused', '2026-W41', { errorName: 'PermanentMailError', failedAt: at(0).toISOString() });

@@ -66,7 +66,10 @@ describe('constant-time signature comparison', () => {
   it('the webhook goes through it: a signed request is compared in constant time against both secrets in force', async () => {
     const events = new FakeEventStore();
     const ports = memoryPorts(now, { current, previous, retired: 'r'.repeat(64) });
-    const answer = await receiveWebhook({ schoolId: 'fuzz', contentType: 'application/json', timestamp, signature: sign(previous, timestamp, body), body }, { ...ports, events });
+    const answer = await receiveWebhook(
+      { schoolId: 'fuzz', contentType: 'application/json', timestamp, signature: sign(previous, timestamp, body), body },
+      { ...ports, events },
+    );
     expect(answer.status).toBe(400); // signature accepted; an empty events list is then a bad body
     expect(spy.calls).toHaveLength(2);
   });
@@ -83,7 +86,9 @@ describe('an unknown school and a known one with a bad signature cost the same',
   it('both read the secret store twice (cached, then fresh) and answer the same 401', async () => {
     const ports = memoryPorts(now, { current, previous, retired: 'r'.repeat(64) });
     const reads: string[] = [];
-    const secrets = { ...ports.secrets, get: async (schoolId: string, options?: { fresh?: boolean }) => {
+    const secrets = {
+      ...ports.secrets,
+      get: async (schoolId: string, options?: { fresh?: boolean }) => {
         reads.push(`${schoolId}${options?.fresh ? ' fresh' : ''}`);
         return ports.secrets.get(schoolId);
       },
@@ -91,7 +96,12 @@ describe('an unknown school and a known one with a bad signature cost the same',
     const badSignature = sign('x'.repeat(64), timestamp, body);
     const answers = [];
     for (const schoolId of ['fuzz', 'no-such-school']) {
-      answers.push(await receiveWebhook({ schoolId, contentType: 'application/json', timestamp, signature: badSignature, body }, { ...ports, secrets, events: new FakeEventStore() }));
+      answers.push(
+        await receiveWebhook(
+          { schoolId, contentType: 'application/json', timestamp, signature: badSignature, body },
+          { ...ports, secrets, events: new FakeEventStore() },
+        ),
+      );
     }
     expect(answers[0]).toEqual(answers[1]);
     expect(reads).toEqual(['fuzz', 'fuzz fresh', 'no-such-school', 'no-such-school fresh']);

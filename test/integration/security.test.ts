@@ -84,7 +84,10 @@ describe('signatures', () => {
   });
 
   it("another school's secret is refused for this school, and nothing is written to either", async () => {
-    for (const [schoolId, secret] of [['oak', elm], ['elm', oak]] as const) {
+    for (const [schoolId, secret] of [
+      ['oak', elm],
+      ['elm', oak],
+    ] as const) {
       expect((await stack.post(schoolId, secret, { events: [mark(`cross-${schoolId}`, 'SX1')] })).status).toBe(401);
     }
     expect((await records('oak', 'SX1')).attendance).toHaveLength(0);
@@ -123,7 +126,9 @@ describe('signatures', () => {
     const { webhookSecret: current } = await rotateSecret('leak', stack.adapters);
     const post = async (secret: string, n: string) => (await stack.post('leak', secret, { events: [mark(`leak-${n}`, 'SLK')] })).status;
     expect(await post(leaked, 'a')).toBe(200); // in its 24 hours of grace
-    const { stdout } = await promisify(execFile)('node', ['bin/tracker.mjs', 'school', 'revoke-secret', '--id', 'leak', '--json'], { env: { ...process.env, PORT: String(stack.port) } });
+    const { stdout } = await promisify(execFile)('node', ['bin/tracker.mjs', 'school', 'revoke-secret', '--id', 'leak', '--json'], {
+      env: { ...process.env, PORT: String(stack.port) },
+    });
     expect(JSON.parse(stdout)).toEqual({ schoolId: 'leak', previousSecretRevoked: true });
     expect(await post(leaked, 'b')).toBe(401);
     expect(await post(current, 'c')).toBe(200);
@@ -136,14 +141,26 @@ describe('tenant isolation', () => {
     const pupils = ['K', 'K#2', 'K%232', 'K#', 'K%'];
     const events = pupils.flatMap((pupilId, n) => [
       mark(`iso-mark-${n}`, pupilId),
-      { eventId: `iso-inc-${n}`, type: 'incident.recorded', occurredAt: '2026-11-16T10:00:00Z', pupilId, data: { incidentId: `I${n}`, category: 'disruption', severity: 1 } },
+      {
+        eventId: `iso-inc-${n}`,
+        type: 'incident.recorded',
+        occurredAt: '2026-11-16T10:00:00Z',
+        pupilId,
+        data: { incidentId: `I${n}`, category: 'disruption', severity: 1 },
+      },
     ]);
     expect((await stack.post('oak', oak, { events })).status).toBe(200);
     expect((await stack.post('elm', elm, { events: [mark('iso-elm', 'K')] })).status).toBe(200);
     for (const [n, pupilId] of pupils.entries()) {
       const held = await records('oak', pupilId);
-      expect(held.attendance.map((item) => item.eventId), pupilId).toEqual([`iso-mark-${n}`]);
-      expect(held.events.map((item) => item.eventId), pupilId).toEqual([`iso-inc-${n}`]);
+      expect(
+        held.attendance.map((item) => item.eventId),
+        pupilId,
+      ).toEqual([`iso-mark-${n}`]);
+      expect(
+        held.events.map((item) => item.eventId),
+        pupilId,
+      ).toEqual([`iso-inc-${n}`]);
     }
     const elmK = await records('elm', 'K');
     expect(elmK.attendance.map((item) => item.eventId)).toEqual(['iso-elm']);
@@ -177,17 +194,99 @@ describe('logs', () => {
     const pupilId = 'LOG1';
     const now = clock.now().toISOString();
     const contacts = [
-      { contactId: 'C1', name: secrets.contactName, relationship: 'mother', parentalResponsibility: true, email: secrets.email, phone: secrets.phone, notify: true },
-      { contactId: 'C2', name: 'Ossian Brackenbury', relationship: 'father', parentalResponsibility: true, email: secrets.otherEmail, phone: secrets.otherPhone, notify: true },
+      {
+        contactId: 'C1',
+        name: secrets.contactName,
+        relationship: 'mother',
+        parentalResponsibility: true,
+        email: secrets.email,
+        phone: secrets.phone,
+        notify: true,
+      },
+      {
+        contactId: 'C2',
+        name: 'Ossian Brackenbury',
+        relationship: 'father',
+        parentalResponsibility: true,
+        email: secrets.otherEmail,
+        phone: secrets.otherPhone,
+        notify: true,
+      },
     ];
     const events = [
-      { eventId: 'log-roster', type: 'pupil.upserted', occurredAt: now, pupilId, data: { firstName: secrets.pupilFirst, lastName: secrets.pupilLast, yearGroup: '5', contacts } },
-      { eventId: 'log-force', type: 'incident.recorded', occurredAt: now, pupilId, data: { incidentId: 'I1', category: 'assault', severity: 4, location: secrets.location, notes: secrets.incidentNote, physicalIntervention: { used: true, technique: secrets.technique, durationMinutes: 3, injury: false }, detention: { date: today(), minutes: 30 } } },
-      { eventId: 'log-safeguarding', type: 'incident.recorded', occurredAt: now, pupilId, data: { incidentId: 'I2', category: 'welfare', severity: 5, safeguardingConcern: true, notes: secrets.safeguardingNote } },
-      { eventId: 'log-int-start', type: 'intervention.started', occurredAt: now, pupilId, data: { interventionId: 'INT1', kind: 'anger_management', title: secrets.interventionTitle, staffId: 'S1', startDate: today(), targets: [{ targetId: 'T1', area: 'behavioural', description: secrets.targetDescription, baseline: 2, goal: 7 }] } },
-      { eventId: 'log-int-session', type: 'intervention.session.recorded', occurredAt: now, pupilId, data: { interventionId: 'INT1', sessionId: 'SES1', date: today(), durationMinutes: 30, attended: true, notes: secrets.sessionNote } },
-      { eventId: 'log-int-end', type: 'intervention.ended', occurredAt: now, pupilId, data: { interventionId: 'INT1', endDate: today(), outcome: 'achieved', notes: secrets.endNote } },
-      { eventId: 'log-restorative', type: 'restorative.session.recorded', occurredAt: now, data: { sessionId: 'RS1', date: today(), format: 'conversation', participants: [{ pupilId, role: 'responsible' }, { staffId: 'S1', role: 'facilitator' }], summaryForParents: secrets.summaryForParents, notes: secrets.restorativeNote } },
+      {
+        eventId: 'log-roster',
+        type: 'pupil.upserted',
+        occurredAt: now,
+        pupilId,
+        data: { firstName: secrets.pupilFirst, lastName: secrets.pupilLast, yearGroup: '5', contacts },
+      },
+      {
+        eventId: 'log-force',
+        type: 'incident.recorded',
+        occurredAt: now,
+        pupilId,
+        data: {
+          incidentId: 'I1',
+          category: 'assault',
+          severity: 4,
+          location: secrets.location,
+          notes: secrets.incidentNote,
+          physicalIntervention: { used: true, technique: secrets.technique, durationMinutes: 3, injury: false },
+          detention: { date: today(), minutes: 30 },
+        },
+      },
+      {
+        eventId: 'log-safeguarding',
+        type: 'incident.recorded',
+        occurredAt: now,
+        pupilId,
+        data: { incidentId: 'I2', category: 'welfare', severity: 5, safeguardingConcern: true, notes: secrets.safeguardingNote },
+      },
+      {
+        eventId: 'log-int-start',
+        type: 'intervention.started',
+        occurredAt: now,
+        pupilId,
+        data: {
+          interventionId: 'INT1',
+          kind: 'anger_management',
+          title: secrets.interventionTitle,
+          staffId: 'S1',
+          startDate: today(),
+          targets: [{ targetId: 'T1', area: 'behavioural', description: secrets.targetDescription, baseline: 2, goal: 7 }],
+        },
+      },
+      {
+        eventId: 'log-int-session',
+        type: 'intervention.session.recorded',
+        occurredAt: now,
+        pupilId,
+        data: { interventionId: 'INT1', sessionId: 'SES1', date: today(), durationMinutes: 30, attended: true, notes: secrets.sessionNote },
+      },
+      {
+        eventId: 'log-int-end',
+        type: 'intervention.ended',
+        occurredAt: now,
+        pupilId,
+        data: { interventionId: 'INT1', endDate: today(), outcome: 'achieved', notes: secrets.endNote },
+      },
+      {
+        eventId: 'log-restorative',
+        type: 'restorative.session.recorded',
+        occurredAt: now,
+        data: {
+          sessionId: 'RS1',
+          date: today(),
+          format: 'conversation',
+          participants: [
+            { pupilId, role: 'responsible' },
+            { staffId: 'S1', role: 'facilitator' },
+          ],
+          summaryForParents: secrets.summaryForParents,
+          notes: secrets.restorativeNote,
+        },
+      },
       { ...mark('log-absent', pupilId, 'N'), occurredAt: now, data: { date: today(), session: 'AM', code: 'N' } },
     ];
     const capture = captureLogs({ level: 'DEBUG' });
@@ -202,15 +301,37 @@ describe('logs', () => {
       expect((await stack.post('oak', oak, { events: events.slice(1) })).status).toBe(200);
       // Rejected events carrying names and notes in the wrong places: 207 and 422.
       const wrong = [
-        { eventId: 'log-bad-1', type: 'incident.recorded', occurredAt: now, pupilId, data: { incidentId: 'I3', category: secrets.pupilFirst, severity: `${secrets.pupilFirst} ${secrets.pupilLast}`, notes: secrets.incidentNote } },
-        { eventId: `${secrets.pupilFirst}${secrets.pupilLast}`, type: 'pupil.upserted', occurredAt: now, pupilId, data: { firstName: secrets.pupilFirst, lastName: secrets.pupilLast, yearGroup: 'Y5', contacts: [{ ...contacts[0], email: secrets.phone }] } },
+        {
+          eventId: 'log-bad-1',
+          type: 'incident.recorded',
+          occurredAt: now,
+          pupilId,
+          data: { incidentId: 'I3', category: secrets.pupilFirst, severity: `${secrets.pupilFirst} ${secrets.pupilLast}`, notes: secrets.incidentNote },
+        },
+        {
+          eventId: `${secrets.pupilFirst}${secrets.pupilLast}`,
+          type: 'pupil.upserted',
+          occurredAt: now,
+          pupilId,
+          data: { firstName: secrets.pupilFirst, lastName: secrets.pupilLast, yearGroup: 'Y5', contacts: [{ ...contacts[0], email: secrets.phone }] },
+        },
       ];
       expect((await stack.post('oak', oak, { events: [...wrong, mark('log-ok', pupilId)] })).status).toBe(207);
       expect((await stack.post('oak', oak, { events: wrong })).status).toBe(422);
       await stack.flush();
       mail.plan = {};
       // The weekly rollup and the subject access export read everything back.
-      await stack.invoke('rollup-school', { version: '0', id: 'log-rollup', 'detail-type': 'rollup.requested', source: rollupSource, account: '0', time: now, region: 'local', resources: [], detail: { schoolId: 'oak', week: isoWeekOf(today()), sendEmail: true } });
+      await stack.invoke('rollup-school', {
+        version: '0',
+        id: 'log-rollup',
+        'detail-type': 'rollup.requested',
+        source: rollupSource,
+        account: '0',
+        time: now,
+        region: 'local',
+        resources: [],
+        detail: { schoolId: 'oak', week: isoWeekOf(today()), sendEmail: true },
+      });
       await stack.flush();
       const exported = pupilExport('oak', pupilId, await records('oak', pupilId), clock.now());
       expect(exported.pupil).toMatchObject({ firstName: secrets.pupilFirst });
@@ -227,6 +348,16 @@ describe('logs', () => {
     const leaks = Object.entries(secrets).flatMap(([what, value]) => capture.linesContaining(value).map((line) => `${what}: ${line.slice(0, 300)}`));
     // The eventId that spells the pupil's name is the sender's mistake, echoed to the sender only.
     expect(leaks).toEqual([]);
-    console.info('[figures] log capture', JSON.stringify({ lines: lines.length, bytes: capture.text().length, searched: Object.keys(secrets).length, mailFailures: mail.failures.length, storageFaults: storage.faults, messages }));
+    console.info(
+      '[figures] log capture',
+      JSON.stringify({
+        lines: lines.length,
+        bytes: capture.text().length,
+        searched: Object.keys(secrets).length,
+        mailFailures: mail.failures.length,
+        storageFaults: storage.faults,
+        messages,
+      }),
+    );
   });
 });

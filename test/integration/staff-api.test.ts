@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollupSource } from '../../events/bus';
 import { removeStaff } from '../../infra/cli/staff';
 import { cognitoClient } from '../../infra/local/cognito-local';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { signIn } from '../../shared/auth/sign-in';
 import { incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -41,8 +46,19 @@ beforeAll(async () => {
   await stack.post('oak', oakSecret, {
     events: [
       pupil({ pupilId: 'P001', data: { firstName: 'Alex', lastName: 'Taylor' } }),
-      pupil({ pupilId: 'P002', data: { firstName: 'Jordan', lastName: 'Smith', contacts: [{ contactId: 'C2', name: 'Kim Smith', relationship: 'father', parentalResponsibility: true, email: 'kim.smith@example.org', notify: true }] } }),
-      ...Array.from({ length: 55 }, (_, index) => pupil({ pupilId: `M${String(index).padStart(3, '0')}`, data: { firstName: 'Morgan', lastName: `Many${index}` } })),
+      pupil({
+        pupilId: 'P002',
+        data: {
+          firstName: 'Jordan',
+          lastName: 'Smith',
+          contacts: [
+            { contactId: 'C2', name: 'Kim Smith', relationship: 'father', parentalResponsibility: true, email: 'kim.smith@example.org', notify: true },
+          ],
+        },
+      }),
+      ...Array.from({ length: 55 }, (_, index) =>
+        pupil({ pupilId: `M${String(index).padStart(3, '0')}`, data: { firstName: 'Morgan', lastName: `Many${index}` } }),
+      ),
     ],
   });
   await stack.post('riverside', riversideSecret, { events: [pupil({ pupilId: 'R001', data: { firstName: 'Riley', lastName: 'River' } })] });
@@ -78,7 +94,9 @@ describe('401: no way in without a valid access token of this pool and client', 
   it('a token of another user pool (same emulator, same groups) is refused', async () => {
     const admin = cognitoClient(stack.cognito.endpoint);
     const { UserPool } = await admin.send(new CreateUserPoolCommand({ PoolName: 'other', UsernameAttributes: ['email'] }));
-    const { UserPoolClient } = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool!.Id!, ClientName: 'other', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }));
+    const { UserPoolClient } = await admin.send(
+      new CreateUserPoolClientCommand({ UserPoolId: UserPool!.Id!, ClientName: 'other', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }),
+    );
     await admin.send(new AdminCreateUserCommand({ UserPoolId: UserPool!.Id!, Username: users.staff, MessageAction: 'SUPPRESS' }));
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: UserPool!.Id!, Username: users.staff, Password: staffPassword, Permanent: true }));
     admin.destroy();
@@ -141,7 +159,9 @@ describe('403: other schools and actions the role may not take', () => {
 describe('pupil search', () => {
   it('finds by name or id, case-insensitively, at most 50', async () => {
     const token = await as('staff');
-    expect((await staff.api(token, 'GET', '/v1/schools/oak/pupils?q=TAYLOR')).body).toEqual({ pupils: [{ pupilId: 'P001', firstName: 'Alex', lastName: 'Taylor', yearGroup: '8' }] });
+    expect((await staff.api(token, 'GET', '/v1/schools/oak/pupils?q=TAYLOR')).body).toEqual({
+      pupils: [{ pupilId: 'P001', firstName: 'Alex', lastName: 'Taylor', yearGroup: '8' }],
+    });
     expect((await staff.api(token, 'GET', '/v1/schools/oak/pupils?q=p002')).body.pupils.map((p: { pupilId: string }) => p.pupilId)).toEqual(['P002']);
     expect((await staff.api(token, 'GET', '/v1/schools/oak/pupils?q=morgan')).body.pupils).toHaveLength(50);
   });
@@ -178,7 +198,7 @@ describe('records: the webhook core, with recordedBy from the token', () => {
     expect(invalid.body.results[0].errors[0].path).toBe('data.severity');
   });
 
-  it('script in text fields is stored and returned as text, and escaped in parents\' emails', async () => {
+  it("script in text fields is stored and returned as text, and escaped in parents' emails", async () => {
     const token = await as('staff');
     const script = '<script>alert("x")</script>';
     const session = restorativeSession({ data: { summaryForParents: `Agreed to talk ${script}`, notes: script } });
@@ -196,7 +216,11 @@ describe('records: the webhook core, with recordedBy from the token', () => {
 
 describe('chronology', () => {
   it('a safeguarding incident (in any version) is restricted for staff and leader, in full for the DSL; trust gets 403', async () => {
-    const first = incident({ pupilId: 'P001', occurredAt: '2026-11-20T10:00:00Z', data: { incidentId: 'SG1', safeguardingConcern: true, notes: 'disclosure' } });
+    const first = incident({
+      pupilId: 'P001',
+      occurredAt: '2026-11-20T10:00:00Z',
+      data: { incidentId: 'SG1', safeguardingConcern: true, notes: 'disclosure' },
+    });
     const second = incident({ pupilId: 'P001', occurredAt: '2026-11-20T11:00:00Z', data: { incidentId: 'SG1', safeguardingConcern: false } });
     await stack.post('oak', oakSecret, { events: [first, second] });
     await stack.flush();
@@ -257,14 +281,27 @@ describe('the v2 record types through the staff API', () => {
     const posted = await staff.api(token, 'POST', '/v1/schools/oak/records', { events: [restraint, sdq] });
     expect(posted.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted']);
     const entries = (await staff.api(token, 'GET', '/v1/schools/oak/pupils/P001/chronology?limit=100')).body.entries;
-    expect(entries).toContainEqual(expect.objectContaining({ kind: 'restrictive.intervention.recorded', eventId: restraint.eventId, recordedBy: userIds.staff }));
-    expect(entries).toContainEqual(expect.objectContaining({ kind: 'outcome.measure.recorded', eventId: sdq.eventId, totalDifficulties: expect.any(Number), bands: expect.objectContaining({ total: expect.any(String) }) }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ kind: 'restrictive.intervention.recorded', eventId: restraint.eventId, recordedBy: userIds.staff }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        kind: 'outcome.measure.recorded',
+        eventId: sdq.eventId,
+        totalDifficulties: expect.any(Number),
+        bands: expect.objectContaining({ total: expect.any(String) }),
+      }),
+    );
   });
 });
 
 describe('weekly figures', () => {
   it('leaders, the DSL and trust read the stored rollup; staff may not', async () => {
-    await stack.invoke('rollup-school', { source: rollupSource, 'detail-type': 'rollup.requested', detail: { schoolId: 'oak', week: '2026-W47', sendEmail: false } });
+    await stack.invoke('rollup-school', {
+      source: rollupSource,
+      'detail-type': 'rollup.requested',
+      detail: { schoolId: 'oak', week: '2026-W47', sendEmail: false },
+    });
     for (const role of ['leader', 'dsl', 'trust'] as const) {
       const response = await staff.api(await as(role), 'GET', '/v1/schools/oak/weeks/2026-W47/figures');
       expect(response.status).toBe(200);
@@ -310,7 +347,9 @@ describe('tracker staff … as a trust IT person runs it (contract section 2 rul
     expect(again.code).not.toBe(0);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect((await tracker('staff', 'add', '--email', 'x@oak.example.org', '--role', 'staff', '--school', 'ghost')).stderr).toContain('no school');
-    expect((await tracker('staff', 'add', '--email', 'y@oak.example.org', '--role', 'staff', '--school', 'oak', '--password', 'weak')).stderr).toContain('--password needs');
+    expect((await tracker('staff', 'add', '--email', 'y@oak.example.org', '--role', 'staff', '--school', 'oak', '--password', 'weak')).stderr).toContain(
+      '--password needs',
+    );
     const token = await tracker('staff', 'token', '--email', 'cli@oak.example.org', '--password', staffPassword, '--json');
     const parsed = JSON.parse(token.stdout);
     expect(parsed).toEqual({ accessToken: expect.any(String), expiresIn: expect.any(Number) });

@@ -106,11 +106,28 @@ describe('idempotency', () => {
   });
 
   it('20 identical requests at once store one record and answer accepted exactly once', async () => {
-    for (const event of [attendanceMark({ pupilId: 'SCON' }), incident({ pupilId: 'SCON' }), restorativeSession({ data: { participants: [{ pupilId: 'SCON', role: 'harmed' }, { pupilId: 'SCON2', role: 'responsible' }] } })]) {
+    for (const event of [
+      attendanceMark({ pupilId: 'SCON' }),
+      incident({ pupilId: 'SCON' }),
+      restorativeSession({
+        data: {
+          participants: [
+            { pupilId: 'SCON', role: 'harmed' },
+            { pupilId: 'SCON2', role: 'responsible' },
+          ],
+        },
+      }),
+    ]) {
       const responses = await Promise.all(Array.from({ length: 20 }, () => stack.post('oak', secret, { events: [event] })));
       const statuses = responses.map((response) => response.body.results[0].status);
-      expect(statuses.filter((status) => status === 'accepted'), event.type).toHaveLength(1);
-      expect(statuses.filter((status) => status === 'duplicate'), event.type).toHaveLength(19);
+      expect(
+        statuses.filter((status) => status === 'accepted'),
+        event.type,
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((status) => status === 'duplicate'),
+        event.type,
+      ).toHaveLength(19);
     }
     const stored = await records('oak', 'SCON');
     expect(stored.attendance).toHaveLength(1);
@@ -184,8 +201,7 @@ describe('tenant isolation and secrets', () => {
 });
 
 describe('the CLI against the running stack', () => {
-  const tracker = (...args: string[]) =>
-    promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } });
+  const tracker = (...args: string[]) => promisify(execFile)('node', ['bin/tracker.mjs', ...args], { env: { ...process.env, PORT: String(stack.port) } });
 
   it('adds a school, refuses the same id, and exports what a signed post stored', async () => {
     const added = JSON.parse((await tracker('school', 'add', '--id', 'cli', '--name', 'CLI School', '--leader', 'head@cli.example.org', '--json')).stdout);

@@ -36,7 +36,11 @@ export interface BusScale {
   timeoutMs: number;
 }
 
-const envelopeIds = (lines: string) => lines.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as EventBridgeEnvelope).detail.n);
+const envelopeIds = (lines: string) =>
+  lines
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as EventBridgeEnvelope).detail.n);
 
 async function readDeadLetters(dir: string, rule: string): Promise<unknown[]> {
   return envelopeIds(await readFile(join(dir, `${rule}.jsonl`), 'utf8').catch(() => ''));
@@ -59,8 +63,19 @@ export function busTests(scale: BusScale) {
       const errors: number[] = [];
       const bus = new LocalEventBus(
         [
-          { name: 'failing', pattern: { source: [storedEventSource] }, target: async (envelope) => { calls.set(envelope.detail.n, (calls.get(envelope.detail.n) ?? 0) + 1); throw new Error('target down'); } },
-          { name: 'healthy', pattern: { source: [storedEventSource] }, target: async (envelope) => void healthy.set(envelope.detail.n, (healthy.get(envelope.detail.n) ?? 0) + 1) },
+          {
+            name: 'failing',
+            pattern: { source: [storedEventSource] },
+            target: async (envelope) => {
+              calls.set(envelope.detail.n, (calls.get(envelope.detail.n) ?? 0) + 1);
+              throw new Error('target down');
+            },
+          },
+          {
+            name: 'healthy',
+            pattern: { source: [storedEventSource] },
+            target: async (envelope) => void healthy.set(envelope.detail.n, (healthy.get(envelope.detail.n) ?? 0) + 1),
+          },
         ],
         { maxAttempts: 3, deadLetterDir, retryDelayMs: () => 1, onError: (_rule, _error, attempt) => errors.push(attempt) },
       );
@@ -120,12 +135,23 @@ export function busTests(scale: BusScale) {
       const blocked = join(dir, 'blocked');
       await writeFile(blocked, 'a file where the dead-letter folder should be');
       const reported: string[] = [];
-      const bus = new LocalEventBus([{ name: 'failing', pattern: { source: [storedEventSource] }, target: async () => { throw new Error('down'); } }], {
-        maxAttempts: 2,
-        deadLetterDir: join(blocked, 'dead-letters'),
-        retryDelayMs: () => 0,
-        onDeadLetterFailure: (rule, envelope) => reported.push(`${rule}/${envelope.detail.n}`),
-      });
+      const bus = new LocalEventBus(
+        [
+          {
+            name: 'failing',
+            pattern: { source: [storedEventSource] },
+            target: async () => {
+              throw new Error('down');
+            },
+          },
+        ],
+        {
+          maxAttempts: 2,
+          deadLetterDir: join(blocked, 'dead-letters'),
+          retryDelayMs: () => 0,
+          onDeadLetterFailure: (rule, envelope) => reported.push(`${rule}/${envelope.detail.n}`),
+        },
+      );
       await bus.publish([event(1), event(2)]);
       await bus.drain();
       expect(reported.sort()).toEqual(['failing/1', 'failing/2']);
@@ -200,7 +226,10 @@ export function busTests(scale: BusScale) {
       const missing = [...ids].filter((id) => !published.includes(id));
       expect(missing).toContain(poisoned);
       expect(published.length).toBe(new Set(published).size);
-      const [letter, ...more] = (await readFile(filesFor('').deadLetterFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+      const [letter, ...more] = (await readFile(filesFor('').deadLetterFile, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(more).toEqual([]);
       expect(letter.condition).toBe('RetryAttemptsExhausted');
       // (The range also holds stream records that announce nothing: profiles, participant links.)
@@ -309,63 +338,105 @@ export function busTests(scale: BusScale) {
     });
     afterAll(() => stack?.cleanup());
 
-    it('each healthy contact gets exactly one email despite failures and re-deliveries; an unreachable one ends in the dead-letter file', async () => {
-      const pupils = Array.from({ length: 6 }, (_, n) => `M${n}`);
-      const email = (pupilId: string) => `carer.${pupilId.toLowerCase()}@example.org`;
-      const unreachable = 'unreachable.m0@example.org';
-      const now = stack.adapters.clock.now().toISOString();
-      const roster = pupils.map((pupilId) => ({
-        eventId: `roster-${pupilId}`,
-        type: 'pupil.upserted',
-        occurredAt: now,
-        pupilId,
-        data: {
-          firstName: 'Kit',
-          lastName: 'Mail',
-          yearGroup: '6',
-          contacts: [
-            { contactId: 'C1', name: 'Carer One', relationship: 'mother', parentalResponsibility: true, email: email(pupilId), notify: true },
-            ...(pupilId === 'M0' ? [{ contactId: 'C2', name: 'Carer Two', relationship: 'father', parentalResponsibility: true, email: unreachable, notify: true }] : []),
-          ],
-        },
-      }));
-      expect((await stack.post('oak', secret, { events: roster })).status).toBe(200);
-      await stack.flush();
-      mail.plan = { failFirstPerRecipient: 1, alwaysFail: new Set([unreachable]) };
-      // Reasonable force: parents are told the same day (contract section 4).
-      const incidents = pupils.map((pupilId) => ({
-        eventId: `force-${pupilId}`,
-        type: 'incident.recorded',
-        occurredAt: now,
-        pupilId,
-        data: { incidentId: `I-${pupilId}`, category: 'physical', severity: 3, physicalIntervention: { used: true, injury: false } },
-      }));
-      expect((await stack.post('oak', secret, { events: incidents })).status).toBe(200);
-      await stack.flush();
-      // The same events again (an MIS retry): duplicates, nothing new.
-      expect((await stack.post('oak', secret, { events: incidents })).body.results.map((result: { status: string }) => result.status)).toEqual(incidents.map(() => 'duplicate'));
-      await stack.flush();
+    it(
+      'each healthy contact gets exactly one email despite failures and re-deliveries; an unreachable one ends in the dead-letter file',
+      async () => {
+        const pupils = Array.from({ length: 6 }, (_, n) => `M${n}`);
+        const email = (pupilId: string) => `carer.${pupilId.toLowerCase()}@example.org`;
+        const unreachable = 'unreachable.m0@example.org';
+        const now = stack.adapters.clock.now().toISOString();
+        const roster = pupils.map((pupilId) => ({
+          eventId: `roster-${pupilId}`,
+          type: 'pupil.upserted',
+          occurredAt: now,
+          pupilId,
+          data: {
+            firstName: 'Kit',
+            lastName: 'Mail',
+            yearGroup: '6',
+            contacts: [
+              { contactId: 'C1', name: 'Carer One', relationship: 'mother', parentalResponsibility: true, email: email(pupilId), notify: true },
+              ...(pupilId === 'M0'
+                ? [{ contactId: 'C2', name: 'Carer Two', relationship: 'father', parentalResponsibility: true, email: unreachable, notify: true }]
+                : []),
+            ],
+          },
+        }));
+        expect((await stack.post('oak', secret, { events: roster })).status).toBe(200);
+        await stack.flush();
+        mail.plan = { failFirstPerRecipient: 1, alwaysFail: new Set([unreachable]) };
+        // Reasonable force: parents are told the same day (contract section 4).
+        const incidents = pupils.map((pupilId) => ({
+          eventId: `force-${pupilId}`,
+          type: 'incident.recorded',
+          occurredAt: now,
+          pupilId,
+          data: { incidentId: `I-${pupilId}`, category: 'physical', severity: 3, physicalIntervention: { used: true, injury: false } },
+        }));
+        expect((await stack.post('oak', secret, { events: incidents })).status).toBe(200);
+        await stack.flush();
+        // The same events again (an MIS retry): duplicates, nothing new.
+        expect((await stack.post('oak', secret, { events: incidents })).body.results.map((result: { status: string }) => result.status)).toEqual(
+          incidents.map(() => 'duplicate'),
+        );
+        await stack.flush();
 
-      const outbox = await stack.outbox();
-      const decisions = (await Promise.all(pupils.map((pupilId) => readPupilRecords(stack.adapters.table, 'oak', pupilId, now.slice(0, 10))))).flatMap((records) => records.notifications);
-      expect(outbox.length + decisions.length, 'notify-parents sent and recorded').toBeGreaterThan(0);
+        const outbox = await stack.outbox();
+        const decisions = (await Promise.all(pupils.map((pupilId) => readPupilRecords(stack.adapters.table, 'oak', pupilId, now.slice(0, 10))))).flatMap(
+          (records) => records.notifications,
+        );
+        expect(outbox.length + decisions.length, 'notify-parents sent and recorded').toBeGreaterThan(0);
 
-      // The bus delivers at least once: hand every event to notify-parents again, twice.
-      for (const incident of incidents) {
-        const [stored] = (await readPupilRecords(stack.adapters.table, 'oak', incident.pupilId, now.slice(0, 10))).events.filter((item) => item.eventId === incident.eventId);
-        const detail = { schoolId: 'oak', eventId: incident.eventId, type: incident.type, pupilIds: [incident.pupilId], occurredAt: incident.occurredAt, date: stored!.date, week: stored!.week, safeguardingConcern: false, key: { pk: stored!.pk, sk: stored!.sk } };
-        const envelope = { version: '0', id: `redeliver-${incident.eventId}`, 'detail-type': incident.type, source: storedEventSource, account: '0', time: now, region: 'local', resources: [], detail };
-        for (let n = 0; n < 2; n++) await stack.invoke('notify-parents', envelope).catch(() => undefined);
-      }
-      await stack.flush();
+        // The bus delivers at least once: hand every event to notify-parents again, twice.
+        for (const incident of incidents) {
+          const [stored] = (await readPupilRecords(stack.adapters.table, 'oak', incident.pupilId, now.slice(0, 10))).events.filter(
+            (item) => item.eventId === incident.eventId,
+          );
+          const detail = {
+            schoolId: 'oak',
+            eventId: incident.eventId,
+            type: incident.type,
+            pupilIds: [incident.pupilId],
+            occurredAt: incident.occurredAt,
+            date: stored!.date,
+            week: stored!.week,
+            safeguardingConcern: false,
+            key: { pk: stored!.pk, sk: stored!.sk },
+          };
+          const envelope = {
+            version: '0',
+            id: `redeliver-${incident.eventId}`,
+            'detail-type': incident.type,
+            source: storedEventSource,
+            account: '0',
+            time: now,
+            region: 'local',
+            resources: [],
+            detail,
+          };
+          for (let n = 0; n < 2; n++) await stack.invoke('notify-parents', envelope).catch(() => undefined);
+        }
+        await stack.flush();
 
-      const sent = (await stack.outbox()).flatMap((entry) => entry.to);
-      for (const pupilId of pupils) expect(sent.filter((to) => to === email(pupilId)), email(pupilId)).toHaveLength(1);
-      expect(sent.filter((to) => to === unreachable)).toHaveLength(0);
-      const deadLetters = await readFile(join(stack.dataDir, 'dead-letters', 'parentNotifications.jsonl'), 'utf8');
-      const dead = deadLetters.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as EventBridgeEnvelope).detail.eventId);
-      expect(dead).toEqual(['force-M0']);
-      console.info(`[figures] mail faults [${scale.name}]`, JSON.stringify({ incidents: incidents.length, emails: sent.length, failedSends: mail.failures.length, deadLettered: dead.length }));
-    }, scale.timeoutMs);
+        const sent = (await stack.outbox()).flatMap((entry) => entry.to);
+        for (const pupilId of pupils)
+          expect(
+            sent.filter((to) => to === email(pupilId)),
+            email(pupilId),
+          ).toHaveLength(1);
+        expect(sent.filter((to) => to === unreachable)).toHaveLength(0);
+        const deadLetters = await readFile(join(stack.dataDir, 'dead-letters', 'parentNotifications.jsonl'), 'utf8');
+        const dead = deadLetters
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as EventBridgeEnvelope).detail.eventId);
+        expect(dead).toEqual(['force-M0']);
+        console.info(
+          `[figures] mail faults [${scale.name}]`,
+          JSON.stringify({ incidents: incidents.length, emails: sent.length, failedSends: mail.failures.length, deadLettered: dead.length }),
+        );
+      },
+      scale.timeoutMs,
+    );
   });
 }

@@ -39,44 +39,58 @@ export function pacingTests(scale: PacingScale) {
     });
     afterAll(() => stack?.cleanup());
 
-    it(`${scale.pupils * scale.noticesPerPupil} notices each arrive exactly once`, async () => {
-      const address = (n: number) => `parent-${n}@pace.example.org`;
-      const pupils = Array.from({ length: scale.pupils }, (_, n) =>
-        pupil({
-          pupilId: `P${n}`,
-          data: { firstName: 'Kit', lastName: `Pace${n}`, yearGroup: '7', contacts: [{ contactId: 'C1', name: 'Parent', relationship: 'father', parentalResponsibility: true, email: address(n), notify: true }] },
-        }),
-      );
-      const detentions = pupils.flatMap((_, n) =>
-        Array.from({ length: scale.noticesPerPupil }, (_, k) => incident({ pupilId: `P${n}`, eventId: `det-${n}-${k}`, data: { detention: { date: today, minutes: 20 + k } } })),
-      );
-      for (const events of [...chunk(pupils, 500), ...chunk(detentions, 500)]) {
-        const response = await stack.post('pace', secret, { events });
-        expect(response.status).toBe(200);
-      }
-      await stack.flush();
-
-      // Parents' mail only: with the clock on a Monday morning, the minute timer may also run the weekly rollup.
-      const outbox = (await stack.outbox()).filter((entry) => entry.to.every((to) => to.startsWith('parent-')));
-      const perRecipient = new Map<string, number>();
-      for (const entry of outbox) for (const to of entry.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
-      const wrong = pupils.map((_, n) => address(n)).filter((to) => perRecipient.get(to) !== scale.noticesPerPupil);
-      expect(wrong, 'recipients without exactly one message per notice').toEqual([]);
-      expect(outbox).toHaveLength(scale.pupils * scale.noticesPerPupil);
-
-      const statuses = new Map<string, number>();
-      for (let n = 0; n < scale.pupils; n++) {
-        for (const decision of (await readPupilRecords(stack.adapters.table, 'pace', `P${n}`, today)).notifications) {
-          statuses.set(String(decision.status), (statuses.get(String(decision.status)) ?? 0) + 1);
+    it(
+      `${scale.pupils * scale.noticesPerPupil} notices each arrive exactly once`,
+      async () => {
+        const address = (n: number) => `parent-${n}@pace.example.org`;
+        const pupils = Array.from({ length: scale.pupils }, (_, n) =>
+          pupil({
+            pupilId: `P${n}`,
+            data: {
+              firstName: 'Kit',
+              lastName: `Pace${n}`,
+              yearGroup: '7',
+              contacts: [{ contactId: 'C1', name: 'Parent', relationship: 'father', parentalResponsibility: true, email: address(n), notify: true }],
+            },
+          }),
+        );
+        const detentions = pupils.flatMap((_, n) =>
+          Array.from({ length: scale.noticesPerPupil }, (_, k) =>
+            incident({ pupilId: `P${n}`, eventId: `det-${n}-${k}`, data: { detention: { date: today, minutes: 20 + k } } }),
+          ),
+        );
+        for (const events of [...chunk(pupils, 500), ...chunk(detentions, 500)]) {
+          const response = await stack.post('pace', secret, { events });
+          expect(response.status).toBe(200);
         }
-      }
-      expect(Object.fromEntries(statuses)).toEqual({ sent: scale.pupils * scale.noticesPerPupil });
-      const deadLetters = await readFile(join(stack.dataDir, 'dead-letters', 'parentNotifications.jsonl'), 'utf8').catch(() => '');
-      expect(deadLetters).toBe('');
-      // The paced queue held sends within the limit; the throttles seen were SES's occasional ones, retried.
-      expect(mail.peakInFlight).toBeLessThanOrEqual(mailPacing.defaultMaxConcurrency);
-      expect(mail.throttled).toBeGreaterThan(0);
-      console.info(`[figures] paced mail [${scale.name}]`, JSON.stringify({ notices: outbox.length, sendCalls: mail.calls, throttled: mail.throttled, peakInFlight: mail.peakInFlight }));
-    }, scale.timeoutMs);
+        await stack.flush();
+
+        // Parents' mail only: with the clock on a Monday morning, the minute timer may also run the weekly rollup.
+        const outbox = (await stack.outbox()).filter((entry) => entry.to.every((to) => to.startsWith('parent-')));
+        const perRecipient = new Map<string, number>();
+        for (const entry of outbox) for (const to of entry.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+        const wrong = pupils.map((_, n) => address(n)).filter((to) => perRecipient.get(to) !== scale.noticesPerPupil);
+        expect(wrong, 'recipients without exactly one message per notice').toEqual([]);
+        expect(outbox).toHaveLength(scale.pupils * scale.noticesPerPupil);
+
+        const statuses = new Map<string, number>();
+        for (let n = 0; n < scale.pupils; n++) {
+          for (const decision of (await readPupilRecords(stack.adapters.table, 'pace', `P${n}`, today)).notifications) {
+            statuses.set(String(decision.status), (statuses.get(String(decision.status)) ?? 0) + 1);
+          }
+        }
+        expect(Object.fromEntries(statuses)).toEqual({ sent: scale.pupils * scale.noticesPerPupil });
+        const deadLetters = await readFile(join(stack.dataDir, 'dead-letters', 'parentNotifications.jsonl'), 'utf8').catch(() => '');
+        expect(deadLetters).toBe('');
+        // The paced queue held sends within the limit; the throttles seen were SES's occasional ones, retried.
+        expect(mail.peakInFlight).toBeLessThanOrEqual(mailPacing.defaultMaxConcurrency);
+        expect(mail.throttled).toBeGreaterThan(0);
+        console.info(
+          `[figures] paced mail [${scale.name}]`,
+          JSON.stringify({ notices: outbox.length, sendCalls: mail.calls, throttled: mail.throttled, peakInFlight: mail.peakInFlight }),
+        );
+      },
+      scale.timeoutMs,
+    );
   });
 }

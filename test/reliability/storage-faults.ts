@@ -113,28 +113,43 @@ export function storageFaultTests(scale: StorageFaultScale) {
     });
     afterAll(() => stack?.cleanup());
 
-    it('answers 503 or 200; after whole-request retries every event is stored once and accepted at most once', async () => {
-      const ledger = new AnswerLedger();
-      const { minimum, ...plan } = scale.plan;
-      faults.plan = plan;
-      const { finals, figures } = await runSenders(stack, senders, scale.batchSize, ledger);
+    it(
+      'answers 503 or 200; after whole-request retries every event is stored once and accepted at most once',
+      async () => {
+        const ledger = new AnswerLedger();
+        const { minimum, ...plan } = scale.plan;
+        faults.plan = plan;
+        const { finals, figures } = await runSenders(stack, senders, scale.batchSize, ledger);
 
-      expect(finals.map((answer) => answer.status)).toEqual(finals.map(() => 200));
-      expect(faults.throttled.length, 'throttles injected').toBeGreaterThanOrEqual(minimum);
-      expect(faults.ackLost.length, 'lost acknowledgements injected').toBeGreaterThanOrEqual(minimum);
-      expect(figures.answers5xx).toBeGreaterThan(0);
-      // A lost acknowledgement of a write that stored the event: no answer may ever say `accepted`
-      // for it (the retry says duplicate). (A 503 goes out at the first failure while the request's
-      // other writes finish in the background, so a retry may store an event first: then the
-      // background write is the duplicate, and its lost acknowledgement loses nothing.)
-      const lostAccepts = faults.ackLost.filter((lost) => lost.outcome === 'accepted');
-      expect(lostAccepts.length).toBeGreaterThan(0);
-      for (const { key } of lostAccepts) expect(ledger.count(key, 'accepted'), key).toBe(0);
+        expect(finals.map((answer) => answer.status)).toEqual(finals.map(() => 200));
+        expect(faults.throttled.length, 'throttles injected').toBeGreaterThanOrEqual(minimum);
+        expect(faults.ackLost.length, 'lost acknowledgements injected').toBeGreaterThanOrEqual(minimum);
+        expect(figures.answers5xx).toBeGreaterThan(0);
+        // A lost acknowledgement of a write that stored the event: no answer may ever say `accepted`
+        // for it (the retry says duplicate). (A 503 goes out at the first failure while the request's
+        // other writes finish in the background, so a retry may store an event first: then the
+        // background write is the duplicate, and its lost acknowledgement loses nothing.)
+        const lostAccepts = faults.ackLost.filter((lost) => lost.outcome === 'accepted');
+        expect(lostAccepts.length).toBeGreaterThan(0);
+        for (const { key } of lostAccepts) expect(ledger.count(key, 'accepted'), key).toBe(0);
 
-      const counts = await expectExactlyOnce(stack, senders, ledger);
-      await stack.flush();
-      console.info(`[figures] storage port faults [${scale.name}]`, JSON.stringify({ ...figures, throttled: faults.throttled.length, ackLost: faults.ackLost.length, storeCalls: faults.calls, accepted: ledger.total('accepted'), duplicate: ledger.total('duplicate'), counts }));
-    }, scale.timeoutMs);
+        const counts = await expectExactlyOnce(stack, senders, ledger);
+        await stack.flush();
+        console.info(
+          `[figures] storage port faults [${scale.name}]`,
+          JSON.stringify({
+            ...figures,
+            throttled: faults.throttled.length,
+            ackLost: faults.ackLost.length,
+            storeCalls: faults.calls,
+            accepted: ledger.total('accepted'),
+            duplicate: ledger.total('duplicate'),
+            counts,
+          }),
+        );
+      },
+      scale.timeoutMs,
+    );
   });
 
   describe(`DynamoDB Local stalls (SIGSTOP) while batches are posted, then resumes (SIGCONT) [${scale.name}]`, () => {
@@ -153,37 +168,53 @@ export function storageFaultTests(scale: StorageFaultScale) {
     });
     afterAll(() => stack?.cleanup());
 
-    it('the webhook answers 503 during the stall (no hang); after resume and retries nothing is lost or doubled', async () => {
-      const ledger = new AnswerLedger();
-      let answered = 0;
-      let failedDuringStall = 0;
-      let stall: { resume: () => void } | undefined;
-      const run = runSenders(stack, senders, scale.batchSize, ledger, (answer) => {
-        answered++;
-        if (stall && answer.status >= 500) failedDuringStall++;
-      });
-      let stallMs = 0;
-      try {
-        // Mid-flow: some batches answered, others in flight.
-        await until(() => answered >= 2, 'the first answers');
-        const pausedAt = performance.now();
-        stall = pauseProcess(stack.dynamodbPid);
-        // The webhook must answer (503) while storage hangs, rather than hang with it.
-        await until(() => failedDuringStall >= scale.stall503s, '503 answers while DynamoDB Local is stopped', 60_000);
-        stallMs = Math.round(performance.now() - pausedAt);
-      } finally {
-        stall?.resume();
-      }
-      const { finals, figures } = await run;
+    it(
+      'the webhook answers 503 during the stall (no hang); after resume and retries nothing is lost or doubled',
+      async () => {
+        const ledger = new AnswerLedger();
+        let answered = 0;
+        let failedDuringStall = 0;
+        let stall: { resume: () => void } | undefined;
+        const run = runSenders(stack, senders, scale.batchSize, ledger, (answer) => {
+          answered++;
+          if (stall && answer.status >= 500) failedDuringStall++;
+        });
+        let stallMs = 0;
+        try {
+          // Mid-flow: some batches answered, others in flight.
+          await until(() => answered >= 2, 'the first answers');
+          const pausedAt = performance.now();
+          stall = pauseProcess(stack.dynamodbPid);
+          // The webhook must answer (503) while storage hangs, rather than hang with it.
+          await until(() => failedDuringStall >= scale.stall503s, '503 answers while DynamoDB Local is stopped', 60_000);
+          stallMs = Math.round(performance.now() - pausedAt);
+        } finally {
+          stall?.resume();
+        }
+        const { finals, figures } = await run;
 
-      expect(finals.map((answer) => answer.status)).toEqual(finals.map(() => 200));
-      expect(figures.answers5xx).toBeGreaterThanOrEqual(scale.stall503s);
-      // Per attempt the SDK gives up after storageTimeoutMs of silence, 3 attempts in all, then the webhook says 503.
-      expect(figures.slowestAnswerMs).toBeLessThan(29_000);
-      const counts = await expectExactlyOnce(stack, senders, ledger);
-      // The stream poller recovers too: everything stored reaches the bus.
-      const flushMs = await withDeadline(stack.flush(), 60_000, 'the stream to drain after the stall');
-      console.info(`[figures] SIGSTOP stall [${scale.name}]`, JSON.stringify({ ...figures, stallMs, storageTimeoutMs, failedDuringStall, flushMs, accepted: ledger.total('accepted'), duplicate: ledger.total('duplicate'), counts }));
-    }, scale.timeoutMs);
+        expect(finals.map((answer) => answer.status)).toEqual(finals.map(() => 200));
+        expect(figures.answers5xx).toBeGreaterThanOrEqual(scale.stall503s);
+        // Per attempt the SDK gives up after storageTimeoutMs of silence, 3 attempts in all, then the webhook says 503.
+        expect(figures.slowestAnswerMs).toBeLessThan(29_000);
+        const counts = await expectExactlyOnce(stack, senders, ledger);
+        // The stream poller recovers too: everything stored reaches the bus.
+        const flushMs = await withDeadline(stack.flush(), 60_000, 'the stream to drain after the stall');
+        console.info(
+          `[figures] SIGSTOP stall [${scale.name}]`,
+          JSON.stringify({
+            ...figures,
+            stallMs,
+            storageTimeoutMs,
+            failedDuringStall,
+            flushMs,
+            accepted: ledger.total('accepted'),
+            duplicate: ledger.total('duplicate'),
+            counts,
+          }),
+        );
+      },
+      scale.timeoutMs,
+    );
   });
 }

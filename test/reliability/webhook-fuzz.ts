@@ -31,8 +31,31 @@ export const fuzzSchool = { schoolId: 'fuzz', timezone: 'Europe/London' };
 // Strings and values
 
 /** Strings a key builder, a parser or a template might trip on; all valid where free text is. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style lookup string is one of the inputs on purpose
-const nasty = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '#', '%', '%23', 'PUPIL#x', 'SCHOOL#other#EVENT#e', "'; DROP TABLE x; --", '${jndi:ldap://x}', '<script>alert(1)</script>', '\u0000', '\u202e', '\ud83d\ude00', 'a\ud800b', '\uffff', '   ', 'NaN', 'null', '{}'];
+const nasty = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '#',
+  '%',
+  '%23',
+  'PUPIL#x',
+  'SCHOOL#other#EVENT#e',
+  "'; DROP TABLE x; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style lookup string is one of the inputs on purpose
+  '${jndi:ldap://x}',
+  '<script>alert(1)</script>',
+  '\u0000',
+  '\u202e',
+  '\ud83d\ude00',
+  'a\ud800b',
+  '\uffff',
+  '   ',
+  'NaN',
+  'null',
+  '{}',
+];
 
 /** Free text of at most `max` UTF-16 units: usually short and any code point, sometimes long, sometimes nasty. */
 const text = (max: number, min = 0) =>
@@ -54,7 +77,12 @@ const isoDate = fc
   .map((date) => date.toISOString().slice(0, 10));
 const offset = fc.oneof(
   { weight: 3, arbitrary: fc.constant('Z') },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([sign, hours, minutes]) => `${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([sign, hours, minutes]) => `${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`),
+  },
 );
 const occurredAt = fc
   .tuple(
@@ -116,8 +144,26 @@ const dataByType = {
       plannedSessions: fc.integer({ min: 0, max: 1000 }),
       groupPupilIds: fc.array(shortId, { maxLength: 5 }),
       targets: some(
-        fc.array(fc.record({ targetId: id, area: fc.constantFrom('personal', 'social', 'learning', 'behavioural'), description: text(10_000), baseline: score, goal: score }), { maxLength: 3 }),
-        fc.array(fc.record({ targetId: id, area: fc.constant('learning'), description: fc.string({ unit: 'grapheme-ascii', maxLength: 2_000 }), baseline: score, goal: score }), { minLength: 40, maxLength: 50 }),
+        fc.array(
+          fc.record({
+            targetId: id,
+            area: fc.constantFrom('personal', 'social', 'learning', 'behavioural'),
+            description: text(10_000),
+            baseline: score,
+            goal: score,
+          }),
+          { maxLength: 3 },
+        ),
+        fc.array(
+          fc.record({
+            targetId: id,
+            area: fc.constant('learning'),
+            description: fc.string({ unit: 'grapheme-ascii', maxLength: 2_000 }),
+            baseline: score,
+            goal: score,
+          }),
+          { minLength: 40, maxLength: 50 },
+        ),
       ),
     },
     { requiredKeys: ['interventionId', 'kind', 'title', 'staffId', 'startDate'] },
@@ -147,7 +193,13 @@ const dataByType = {
       participants: fc
         .tuple(
           fc.record({ pupilId: shortId, role: fc.constantFrom('harmed', 'responsible', 'supporter', 'facilitator') }),
-          fc.array(fc.oneof(fc.record({ pupilId: shortId, role: fc.constantFrom('harmed', 'responsible', 'supporter') }), fc.record({ staffId: shortId, role: fc.constantFrom('facilitator', 'supporter') })), { maxLength: 6 }),
+          fc.array(
+            fc.oneof(
+              fc.record({ pupilId: shortId, role: fc.constantFrom('harmed', 'responsible', 'supporter') }),
+              fc.record({ staffId: shortId, role: fc.constantFrom('facilitator', 'supporter') }),
+            ),
+            { maxLength: 6 },
+          ),
         )
         .map(([first, rest]) => [first, ...rest]),
       incidentId: id,
@@ -270,24 +322,96 @@ function setAt(root: Record<string, unknown>, path: string[], value: unknown) {
 }
 
 const otherJsonType = (value: unknown) =>
-  typeof value === 'string' ? fc.constantFrom(1, true, null, [], {}) : typeof value === 'number' ? fc.constantFrom('1', true, null, [], {}) : fc.constantFrom('true', 1, null, [], {});
+  typeof value === 'string'
+    ? fc.constantFrom(1, true, null, [], {})
+    : typeof value === 'number'
+      ? fc.constantFrom('1', true, null, [], {})
+      : fc.constantFrom('true', 1, null, [], {});
 
 const requiredEnvelope = (event: RawEvent) => ['eventId', 'type', 'occurredAt', 'data', ...(event.type === 'restorative.session.recorded' ? [] : ['pupilId'])];
 
 /** Limits of each type that can be broken for sure: [path inside data, a value over the limit]. */
 const overLimits: Record<EventType, [string, unknown][]> = {
-  'pupil.upserted': [['firstName', 'x'.repeat(101)], ['firstName', ''], ['yearGroup', '14'], ['dateOfBirth', '2026-02-30'], ['contacts', Array(21).fill({ contactId: 'c', name: 'n', relationship: 'r', parentalResponsibility: true, notify: false })]],
-  'attendance.marked': [['code', 'ZZ'], ['code', 'n'], ['session', 'am'], ['minutesLate', -1], ['minutesLate', 1.5], ['minutesLate', 2 ** 53 + 2], ['date', '2026-13-01']],
-  'intervention.started': [['kind', 'therapy'], ['plannedSessions', 1001], ['title', ''], ['targets', Array(51).fill({ targetId: 't', area: 'social', description: '', baseline: 1, goal: 2 })]],
-  'intervention.session.recorded': [['durationMinutes', 1441], ['durationMinutes', -1], ['engagement', 0], ['engagement', 6], ['notes', 'n'.repeat(10_001)]],
-  'intervention.ended': [['outcome', 'done'], ['endDate', '2026-02-29'], ['notes', 'n'.repeat(10_001)]],
-  'restorative.session.recorded': [['participants', []], ['participants', [{ staffId: 'S1', role: 'facilitator' }]], ['format', 'chat'], ['participants', Array(51).fill({ pupilId: 'p', role: 'harmed' })]],
-  'incident.recorded': [['severity', 0], ['severity', 6], ['severity', 2.5], ['category', ''], ['detention', { date: '2026-11-23', minutes: 0 }], ['physicalIntervention', { used: true }]],
+  'pupil.upserted': [
+    ['firstName', 'x'.repeat(101)],
+    ['firstName', ''],
+    ['yearGroup', '14'],
+    ['dateOfBirth', '2026-02-30'],
+    ['contacts', Array(21).fill({ contactId: 'c', name: 'n', relationship: 'r', parentalResponsibility: true, notify: false })],
+  ],
+  'attendance.marked': [
+    ['code', 'ZZ'],
+    ['code', 'n'],
+    ['session', 'am'],
+    ['minutesLate', -1],
+    ['minutesLate', 1.5],
+    ['minutesLate', 2 ** 53 + 2],
+    ['date', '2026-13-01'],
+  ],
+  'intervention.started': [
+    ['kind', 'therapy'],
+    ['plannedSessions', 1001],
+    ['title', ''],
+    ['targets', Array(51).fill({ targetId: 't', area: 'social', description: '', baseline: 1, goal: 2 })],
+  ],
+  'intervention.session.recorded': [
+    ['durationMinutes', 1441],
+    ['durationMinutes', -1],
+    ['engagement', 0],
+    ['engagement', 6],
+    ['notes', 'n'.repeat(10_001)],
+  ],
+  'intervention.ended': [
+    ['outcome', 'done'],
+    ['endDate', '2026-02-29'],
+    ['notes', 'n'.repeat(10_001)],
+  ],
+  'restorative.session.recorded': [
+    ['participants', []],
+    ['participants', [{ staffId: 'S1', role: 'facilitator' }]],
+    ['format', 'chat'],
+    ['participants', Array(51).fill({ pupilId: 'p', role: 'harmed' })],
+  ],
+  'incident.recorded': [
+    ['severity', 0],
+    ['severity', 6],
+    ['severity', 2.5],
+    ['category', ''],
+    ['detention', { date: '2026-11-23', minutes: 0 }],
+    ['physicalIntervention', { used: true }],
+  ],
 };
 
-const badTypes = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'Incident.Recorded', ' incident.recorded', 'incident.recorded ', '', 'pupil.deleted', 1, null, ['incident.recorded'], {}];
+const badTypes = [
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'Incident.Recorded',
+  ' incident.recorded',
+  'incident.recorded ',
+  '',
+  'pupil.deleted',
+  1,
+  null,
+  ['incident.recorded'],
+  {},
+];
 const badEventIds = ['', 'x'.repeat(129), 'has space', 'a#b', 'a/b', 'é', 'a\u0000', 12, null, ['a'], {}];
-const badOccurredAts = ['2026-11-23T08:50:00', '2026-11-23 08:50:00Z', '2026-11-23T24:00:00Z', '2026-11-23T08:60:00Z', '2026-02-29T00:00:00Z', '2026-11-23T08:50:00+24:00', '2026-11-23T08:50:00+0100', '23/11/2026', '', 1_700_000_000, null];
+const badOccurredAts = [
+  '2026-11-23T08:50:00',
+  '2026-11-23 08:50:00Z',
+  '2026-11-23T24:00:00Z',
+  '2026-11-23T08:60:00Z',
+  '2026-02-29T00:00:00Z',
+  '2026-11-23T08:50:00+24:00',
+  '2026-11-23T08:50:00+0100',
+  '23/11/2026',
+  '',
+  1_700_000_000,
+  null,
+];
 
 function mutate(base: RawEvent): fc.Arbitrary<Shaped> {
   const type = base.type as EventType;
@@ -311,25 +435,39 @@ function mutate(base: RawEvent): fc.Arbitrary<Shaped> {
       return { event, verdict: 'invalid' as Verdict, path: `data.${field}` };
     }),
     // Unknown keys anywhere, including the ones that poison prototypes: ignored, the event stays valid.
-    fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'vendorExtra', 'eventIds', 'pk', 'schoolId'), fc.jsonValue({ maxDepth: 3 }), fc.nat()).map(([key, value, pick]) => {
-      const event = clone(base);
-      const objects = objectsIn(event);
-      // Not a restorative participant: an extra key cannot change which branch it matches, but keep it simple.
-      const targets = objects.filter(({ at }) => !at.includes('participants'));
-      const target = targets[pick % targets.length]!;
-      if (target.at.length === 0 && ['pk', 'schoolId', 'eventIds'].includes(key)) defineOwn(target.object, `x-${key}`, value);
-      else defineOwn(target.object, key, key === '__proto__' ? { polluted: 'yes', ...(typeof value === 'object' && value ? value : {}) } : value);
-      return asValid(event);
-    }),
+    fc
+      .tuple(
+        fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'vendorExtra', 'eventIds', 'pk', 'schoolId'),
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.nat(),
+      )
+      .map(([key, value, pick]) => {
+        const event = clone(base);
+        const objects = objectsIn(event);
+        // Not a restorative participant: an extra key cannot change which branch it matches, but keep it simple.
+        const targets = objects.filter(({ at }) => !at.includes('participants'));
+        const target = targets[pick % targets.length]!;
+        if (target.at.length === 0 && ['pk', 'schoolId', 'eventIds'].includes(key)) defineOwn(target.object, `x-${key}`, value);
+        else defineOwn(target.object, key, key === '__proto__' ? { polluted: 'yes', ...(typeof value === 'object' && value ? value : {}) } : value);
+        return asValid(event);
+      }),
     // A deeply nested unknown value (10,000 levels): ignored.
     fc.constantFrom(1_000, 10_000).map((depth) => {
       const placeholder = `@@deep${depth}@@`;
-      return asValid({ ...clone(base), deep: placeholder }, { splice: { placeholder: JSON.stringify(placeholder), json: `${'['.repeat(depth)}${']'.repeat(depth)}` } });
+      return asValid(
+        { ...clone(base), deep: placeholder },
+        { splice: { placeholder: JSON.stringify(placeholder), json: `${'['.repeat(depth)}${']'.repeat(depth)}` } },
+      );
     }),
     // Deep nesting where an object is required.
     fc.constant(1).map(() => {
       const placeholder = '@@deepdata@@';
-      return { event: { ...clone(base), data: placeholder }, verdict: 'invalid' as Verdict, path: 'data', splice: { placeholder: JSON.stringify(placeholder), json: `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}` } };
+      return {
+        event: { ...clone(base), data: placeholder },
+        verdict: 'invalid' as Verdict,
+        path: 'data',
+        splice: { placeholder: JSON.stringify(placeholder), json: `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}` },
+      };
     }),
   ];
   if (dataLeaves.length > 0) {
@@ -363,7 +501,13 @@ function mutate(base: RawEvent): fc.Arbitrary<Shaped> {
     options.push(
       fc.constant(1).map(() => {
         const event = clone(base);
-        (event.data as Record<string, unknown>).targets = Array.from({ length: 45 }, (_, n) => ({ targetId: `T${n}`, area: 'learning', description: 'd'.repeat(10_000), baseline: 1, goal: 2 }));
+        (event.data as Record<string, unknown>).targets = Array.from({ length: 45 }, (_, n) => ({
+          targetId: `T${n}`,
+          area: 'learning',
+          description: 'd'.repeat(10_000),
+          baseline: 1,
+          goal: 2,
+        }));
         return { event, verdict: 'invalid' as Verdict, path: 'data' };
       }),
     );
@@ -377,7 +521,12 @@ const notAnEvent = fc.constantFrom<unknown>(null, 1, 'event', [], [1], true).map
 const eventItem: fc.Arbitrary<Shaped> = fc.oneof(
   { weight: 6, arbitrary: validEvent().map((event) => asValid(event)) },
   // Mutated from a fileable event, so that a storage-level rejection is the one expected.
-  { weight: 5, arbitrary: validEvent().filter((event) => !unfileableAt(event)).chain(mutate) },
+  {
+    weight: 5,
+    arbitrary: validEvent()
+      .filter((event) => !unfileableAt(event))
+      .chain(mutate),
+  },
   { weight: 1, arbitrary: notAnEvent },
 );
 
@@ -418,7 +567,16 @@ const badUtf8 = [Buffer.from([0x80]), Buffer.from([0xc0, 0xaf]), Buffer.from([0x
 
 const eventsBody: fc.Arbitrary<Body> = fc
   .record({
-    items: fc.oneof({ weight: 20, arbitrary: fc.array(eventItem, { minLength: 1, maxLength: 8 }) }, { weight: 1, arbitrary: fc.array(validEvent('attendance.marked').map((event) => asValid(event)), { minLength: 100, maxLength: 500 }) }),
+    items: fc.oneof(
+      { weight: 20, arbitrary: fc.array(eventItem, { minLength: 1, maxLength: 8 }) },
+      {
+        weight: 1,
+        arbitrary: fc.array(
+          validEvent('attendance.marked').map((event) => asValid(event)),
+          { minLength: 100, maxLength: 500 },
+        ),
+      },
+    ),
     duplicate: fc.option(fc.nat({ max: 7 }), { nil: undefined, freq: 5 }),
     extraTopLevel: fc.option(fc.constantFrom('__proto__', 'constructor', 'meta'), { nil: undefined, freq: 4 }),
   })
@@ -436,7 +594,13 @@ const tamperedBody: fc.Arbitrary<Body> = fc.tuple(eventsBody, fc.constantFrom(..
   if (quotes.length === 0) return body;
   const at = quotes[pick % quotes.length]!;
   const bytes = Buffer.concat([body.bytes.subarray(0, at), bad, body.bytes.subarray(at)]);
-  return { ...body, bytes, tampered: true, items: body.items?.map((item) => ({ ...item, verdict: 'unknown' as Verdict, path: undefined })), note: `${body.note}, invalid UTF-8 inside a string` };
+  return {
+    ...body,
+    bytes,
+    tampered: true,
+    items: body.items?.map((item) => ({ ...item, verdict: 'unknown' as Verdict, path: undefined })),
+    note: `${body.note}, invalid UTF-8 inside a string`,
+  };
 });
 
 const validJson = JSON.stringify({ events: [{ eventId: 'x', type: 'attendance.marked' }] });
@@ -479,12 +643,14 @@ const badShapeBody: fc.Arbitrary<Body> = fc
   .map(([note, json]) => ({ kind: 'badShape' as const, bytes: Buffer.from(json), note }));
 
 /** `{"events": [[[[…]]]]}` 10,000 deep: one item, not an object, rejected. */
-const deepEventsBody = fc.constantFrom(10_000, 50_000).map((depth): Body => ({
-  kind: 'events',
-  bytes: Buffer.from(`{"events":[${'['.repeat(depth)}${']'.repeat(depth)}]}`),
-  items: [{ event: [], verdict: 'invalid', path: '(event)', eventId: undefined }],
-  note: `an event ${depth} arrays deep`,
-}));
+const deepEventsBody = fc.constantFrom(10_000, 50_000).map(
+  (depth): Body => ({
+    kind: 'events',
+    bytes: Buffer.from(`{"events":[${'['.repeat(depth)}${']'.repeat(depth)}]}`),
+    items: [{ event: [], verdict: 'invalid', path: '(event)', eventId: undefined }],
+    note: `an event ${depth} arrays deep`,
+  }),
+);
 
 const tooLargeBody = fc.constantFrom(maxBodyBytes + 1, maxBodyBytes + 100_000).map((size): Body => {
   const head = '{"events":[],"padding":"';
@@ -512,26 +678,85 @@ export interface Secrets {
 }
 
 const contentTypes = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON', ' application/json ;charset=UTF-8').map((value) => ({ value, ok: true, note: value })) },
-  { weight: 1, arbitrary: fc.constantFrom(undefined, '', 'text/plain', 'application/jsonp', 'application/json-seq', 'application/x-www-form-urlencoded', 'application/json, text/plain', 'multipart/form-data').map((value) => ({ value, ok: false, note: `content-type ${value}` })) },
+  {
+    weight: 12,
+    arbitrary: fc
+      .constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON', ' application/json ;charset=UTF-8')
+      .map((value) => ({ value, ok: true, note: value })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        undefined,
+        '',
+        'text/plain',
+        'application/jsonp',
+        'application/json-seq',
+        'application/x-www-form-urlencoded',
+        'application/json, text/plain',
+        'multipart/form-data',
+      )
+      .map((value) => ({ value, ok: false, note: `content-type ${value}` })),
+  },
 );
 
 /** Seconds relative to now, or a malformed header. */
 const timestamps = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(0, -1, -290, 290).map((skew) => ({ skew, raw: undefined as string | undefined, ok: true, note: `skew ${skew}` })) },
   { weight: 1, arbitrary: fc.constantFrom(-301, 301, -86_400, 10_000_000).map((skew) => ({ skew, raw: undefined, ok: false, note: `skew ${skew}` })) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'abc', '1e9', '-1', ' 17', '0x10', '１２３', '9999999999999', '1.5').map((raw) => ({ skew: 0, raw, ok: false, note: `timestamp ${raw}` })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('', 'abc', '1e9', '-1', ' 17', '0x10', '１２３', '9999999999999', '1.5')
+      .map((raw) => ({ skew: 0, raw, ok: false, note: `timestamp ${raw}` })),
+  },
 );
 
-type SignatureKind = 'current' | 'previous' | 'retired' | 'other school' | 'uppercase' | 'no prefix' | 'v2' | 'trailing space' | 'short' | 'two signatures' | 'other body' | 'missing' | 'empty' | 'non-ascii';
+type SignatureKind =
+  | 'current'
+  | 'previous'
+  | 'retired'
+  | 'other school'
+  | 'uppercase'
+  | 'no prefix'
+  | 'v2'
+  | 'trailing space'
+  | 'short'
+  | 'two signatures'
+  | 'other body'
+  | 'missing'
+  | 'empty'
+  | 'non-ascii';
 const signatures = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom<SignatureKind>('current', 'current', 'current', 'previous') },
-  { weight: 2, arbitrary: fc.constantFrom<SignatureKind>('retired', 'other school', 'uppercase', 'no prefix', 'v2', 'trailing space', 'short', 'two signatures', 'other body', 'missing', 'empty', 'non-ascii') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<SignatureKind>(
+      'retired',
+      'other school',
+      'uppercase',
+      'no prefix',
+      'v2',
+      'trailing space',
+      'short',
+      'two signatures',
+      'other body',
+      'missing',
+      'empty',
+      'non-ascii',
+    ),
+  },
 );
 
 const schoolIds = fc.oneof(
   { weight: 15, arbitrary: fc.constant({ value: fuzzSchool.schoolId, ok: true }) },
-  { weight: 1, arbitrary: fc.constantFrom('other', '', 'FUZZ', 'fuzz ', 'a'.repeat(65), 'x'.repeat(5_000), 'fuzz#EVENT', '../fuzz', '%', 'fuzz\u0000', '__proto__').map((value) => ({ value, ok: false })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('other', '', 'FUZZ', 'fuzz ', 'a'.repeat(65), 'x'.repeat(5_000), 'fuzz#EVENT', '../fuzz', '%', 'fuzz\u0000', '__proto__')
+      .map((value) => ({ value, ok: false })),
+  },
 );
 
 export interface FuzzCase {
@@ -545,48 +770,56 @@ export interface FuzzCase {
 
 /** Cases against `now`, signed with `secrets` (`other` is another school's secret). */
 export function caseArbitrary(now: () => Date, secrets: Secrets, otherSchoolSecret: string): fc.Arbitrary<FuzzCase> {
-  return fc.record({ body: bodyArbitrary, contentType: contentTypes, timestamp: timestamps, signature: signatures, school: schoolIds }).map(({ body, contentType, timestamp, signature, school }) => {
-    const ts = timestamp.raw ?? String(Math.floor(now().getTime() / 1000) + timestamp.skew);
-    const with_ = (secret: string, bytes: Buffer = body.bytes) => sign(secret, ts, bytes);
-    const good = with_(secrets.current);
-    const signed: Record<SignatureKind, string | undefined> = {
-      current: good,
-      previous: with_(secrets.previous),
-      retired: with_(secrets.retired),
-      'other school': with_(otherSchoolSecret),
-      uppercase: `v1=${good.slice(3).toUpperCase()}`,
-      'no prefix': good.slice(3),
-      v2: `v2=${good.slice(3)}`,
-      'trailing space': `${good} `,
-      short: good.slice(0, -1),
-      'two signatures': `${good},${good}`,
-      'other body': with_(secrets.current, Buffer.concat([body.bytes, Buffer.from(' ')])),
-      missing: undefined,
-      empty: '',
-      'non-ascii': `v1=${'é'.repeat(64)}`,
-    };
-    const signatureOk = signature === 'current' || signature === 'previous';
-    // The order the contract's checks can be made in: media type, size, then who is asking, then the body.
-    let expectStatus: number[] | undefined;
-    const tooLarge = body.bytes.length > maxBodyBytes;
-    if (!contentType.ok && tooLarge) expectStatus = [413, 415];
-    else if (!contentType.ok) expectStatus = [415];
-    else if (tooLarge) expectStatus = [413];
-    else if (!school.ok || !timestamp.ok || !signatureOk) expectStatus = [401];
-    else if (body.kind !== 'events') expectStatus = [400];
-    // Over HTTP an empty school id is no route at all (`/v1/schools//events`).
-    if (school.value === '') expectStatus = [...expectStatus!, 404];
-    const describe = `${body.note}; ${contentType.note}; ${timestamp.note}; signature ${signature}; school ${JSON.stringify(school.value).slice(0, 40)}`;
-    return {
-      signatureKind: signature,
-      request: { schoolId: school.value, contentType: contentType.value, timestamp: timestamp.raw === '' ? '' : ts, signature: signed[signature], body: body.bytes },
-      body,
-      expectStatus,
-      describe,
-      // fast-check prints this for a counterexample, rather than the whole body's bytes.
-      [fc.toStringMethod]: () => `${describe}\n  body: ${body.bytes.subarray(0, 400).toString('utf8')}${body.bytes.length > 400 ? '…' : ''}`,
-    };
-  });
+  return fc
+    .record({ body: bodyArbitrary, contentType: contentTypes, timestamp: timestamps, signature: signatures, school: schoolIds })
+    .map(({ body, contentType, timestamp, signature, school }) => {
+      const ts = timestamp.raw ?? String(Math.floor(now().getTime() / 1000) + timestamp.skew);
+      const with_ = (secret: string, bytes: Buffer = body.bytes) => sign(secret, ts, bytes);
+      const good = with_(secrets.current);
+      const signed: Record<SignatureKind, string | undefined> = {
+        current: good,
+        previous: with_(secrets.previous),
+        retired: with_(secrets.retired),
+        'other school': with_(otherSchoolSecret),
+        uppercase: `v1=${good.slice(3).toUpperCase()}`,
+        'no prefix': good.slice(3),
+        v2: `v2=${good.slice(3)}`,
+        'trailing space': `${good} `,
+        short: good.slice(0, -1),
+        'two signatures': `${good},${good}`,
+        'other body': with_(secrets.current, Buffer.concat([body.bytes, Buffer.from(' ')])),
+        missing: undefined,
+        empty: '',
+        'non-ascii': `v1=${'é'.repeat(64)}`,
+      };
+      const signatureOk = signature === 'current' || signature === 'previous';
+      // The order the contract's checks can be made in: media type, size, then who is asking, then the body.
+      let expectStatus: number[] | undefined;
+      const tooLarge = body.bytes.length > maxBodyBytes;
+      if (!contentType.ok && tooLarge) expectStatus = [413, 415];
+      else if (!contentType.ok) expectStatus = [415];
+      else if (tooLarge) expectStatus = [413];
+      else if (!school.ok || !timestamp.ok || !signatureOk) expectStatus = [401];
+      else if (body.kind !== 'events') expectStatus = [400];
+      // Over HTTP an empty school id is no route at all (`/v1/schools//events`).
+      if (school.value === '') expectStatus = [...expectStatus!, 404];
+      const describe = `${body.note}; ${contentType.note}; ${timestamp.note}; signature ${signature}; school ${JSON.stringify(school.value).slice(0, 40)}`;
+      return {
+        signatureKind: signature,
+        request: {
+          schoolId: school.value,
+          contentType: contentType.value,
+          timestamp: timestamp.raw === '' ? '' : ts,
+          signature: signed[signature],
+          body: body.bytes,
+        },
+        body,
+        expectStatus,
+        describe,
+        // fast-check prints this for a counterexample, rather than the whole body's bytes.
+        [fc.toStringMethod]: () => `${describe}\n  body: ${body.bytes.subarray(0, 400).toString('utf8')}${body.bytes.length > 400 ? '…' : ''}`,
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -656,7 +889,8 @@ export function checkAnswer(fuzzCase: FuzzCase, answer: Answer, tally: CaseTally
         fail(`event ${index} broken at ${item.path}, errors at ${result.errors!.map((error) => error.path).join(', ')}`);
       }
       const expectedId = typeof item.eventId === 'string' ? item.eventId.slice(0, 128) : '';
-      if (!fuzzCase.body.tampered && result.eventId !== expectedId) fail(`rejected result ${index} names ${JSON.stringify(result.eventId)}, expected ${JSON.stringify(expectedId)}`);
+      if (!fuzzCase.body.tampered && result.eventId !== expectedId)
+        fail(`rejected result ${index} names ${JSON.stringify(result.eventId)}, expected ${JSON.stringify(expectedId)}`);
     } else fail(`result ${index} has status ${result.status}`);
   });
   // In-batch copies of one valid event: exactly one accepted. (Not when the bytes were tampered
@@ -688,7 +922,11 @@ export function dynamoSize(value: unknown): number {
   if (typeof value === 'boolean' || value === null) return 1;
   if (value instanceof Set) return [...value].reduce((sum: number, member) => sum + dynamoSize(member), 3);
   if (Array.isArray(value)) return value.reduce((sum: number, member) => sum + dynamoSize(member) + 1, 3);
-  if (typeof value === 'object') return Object.entries(value as object).reduce((sum, [name, member]) => (member === undefined ? sum : sum + Buffer.byteLength(name) + dynamoSize(member) + 1), 3);
+  if (typeof value === 'object')
+    return Object.entries(value as object).reduce(
+      (sum, [name, member]) => (member === undefined ? sum : sum + Buffer.byteLength(name) + dynamoSize(member) + 1),
+      3,
+    );
   return 0;
 }
 
@@ -697,11 +935,19 @@ class ValidationException extends Error {
 }
 
 function assertStorable(item: Record<string, unknown>): void {
-  const keyLimits: [string, number][] = [['pk', 2048], ['sk', 1024], ['gsi1pk', 2048], ['gsi1sk', 1024], ['gsi2pk', 2048], ['gsi2sk', 1024]];
+  const keyLimits: [string, number][] = [
+    ['pk', 2048],
+    ['sk', 1024],
+    ['gsi1pk', 2048],
+    ['gsi1sk', 1024],
+    ['gsi2pk', 2048],
+    ['gsi2sk', 1024],
+  ];
   for (const [name, limit] of keyLimits) {
     const value = item[name];
     if (value === undefined && (name === 'pk' || name === 'sk')) throw new ValidationException(`missing key ${name}`);
-    if (value !== undefined && (typeof value !== 'string' || value === '' || Buffer.byteLength(value) > limit)) throw new ValidationException(`key ${name} invalid`);
+    if (value !== undefined && (typeof value !== 'string' || value === '' || Buffer.byteLength(value) > limit))
+      throw new ValidationException(`key ${name} invalid`);
   }
   const numbers = (value: unknown): void => {
     if (typeof value === 'number') {
@@ -714,14 +960,18 @@ function assertStorable(item: Record<string, unknown>): void {
   numbers(item);
   if (dynamoSize(item) > 400 * 1024) throw new ValidationException('Item size has exceeded the maximum allowed size');
   if (typeof item.expiresAt !== 'number' || !Number.isInteger(item.expiresAt)) throw new ValidationException('no expiresAt');
-  for (const key of Object.keys(item.data ?? {})) if (['__proto__', 'constructor', 'prototype', 'vendorExtra', 'deep'].includes(key)) throw new Error(`unknown field ${key} stored`);
+  for (const key of Object.keys(item.data ?? {}))
+    if (['__proto__', 'constructor', 'prototype', 'vendorExtra', 'deep'].includes(key)) throw new Error(`unknown field ${key} stored`);
 }
 
 /** Records what would be written, with DynamoDB's idempotency (eventId per school) and limits. */
 export class FakeEventStore implements EventStore {
   readonly stored = new Map<string, WritePlan>();
   async store(plan: WritePlan): Promise<StoreOutcome> {
-    const items = plan.kind === 'mark' ? [{ ...plan.mark.key, ...plan.mark.attributes, eventIds: new Set([plan.eventId]) }] : [plan.journal, ...plan.participants, ...(plan.profile ? [{ ...plan.profile.key, ...plan.profile.attributes }] : [])];
+    const items =
+      plan.kind === 'mark'
+        ? [{ ...plan.mark.key, ...plan.mark.attributes, eventIds: new Set([plan.eventId]) }]
+        : [plan.journal, ...plan.participants, ...(plan.profile ? [{ ...plan.profile.key, ...plan.profile.attributes }] : [])];
     items.forEach((item) => assertStorable(item as Record<string, unknown>));
     if (this.stored.has(plan.eventId)) return 'duplicate';
     this.stored.set(plan.eventId, plan);
@@ -736,12 +986,19 @@ export class FakeEventStore implements EventStore {
 export function memoryPorts(now: Date, secrets: Secrets) {
   const school: SchoolProfile = { ...fuzzSchool, name: 'Fuzz School', leaders: ['head@fuzz.example.org'], createdAt: now.toISOString() };
   const secretStore: WebhookSecretStore = {
-    get: async (schoolId) => (schoolId === fuzzSchool.schoolId ? { current: secrets.current, previous: secrets.previous, previousValidUntil: new Date(now.getTime() + 3_600_000).toISOString() } : undefined),
+    get: async (schoolId) =>
+      schoolId === fuzzSchool.schoolId
+        ? { current: secrets.current, previous: secrets.previous, previousValidUntil: new Date(now.getTime() + 3_600_000).toISOString() }
+        : undefined,
     create: async () => false,
     replace: async () => {},
   };
   return {
-    schools: { get: async (schoolId: string) => (schoolId === fuzzSchool.schoolId ? school : undefined), create: async () => false, list: async () => [school] },
+    schools: {
+      get: async (schoolId: string) => (schoolId === fuzzSchool.schoolId ? school : undefined),
+      create: async () => false,
+      list: async () => [school],
+    },
     secrets: secretStore,
     clock: { now: () => now },
   };
@@ -764,18 +1021,21 @@ export async function fuzzInMemory(runs: number, seed?: number): Promise<CaseTal
   const unpolluted = prototypeGuard();
   const tally = newTally();
   await fc.assert(
-    fc.asyncProperty(caseArbitrary(() => now, secrets, 'o'.repeat(64)), async (fuzzCase) => {
-      const events = new FakeEventStore();
-      let answer: Answer;
-      try {
-        answer = await receiveWebhook({ ...fuzzCase.request }, { ...ports, events });
-      } catch (error) {
-        // The handler answers 503 to anything thrown: with a healthy store that is a bug.
-        answer = { status: 503, body: { error: `${(error as Error).name}: ${(error as Error).message}` } };
-      }
-      checkAnswer(fuzzCase, answer, tally, new Set(events.stored.keys()));
-      unpolluted();
-    }),
+    fc.asyncProperty(
+      caseArbitrary(() => now, secrets, 'o'.repeat(64)),
+      async (fuzzCase) => {
+        const events = new FakeEventStore();
+        let answer: Answer;
+        try {
+          answer = await receiveWebhook({ ...fuzzCase.request }, { ...ports, events });
+        } catch (error) {
+          // The handler answers 503 to anything thrown: with a healthy store that is a bug.
+          answer = { status: 503, body: { error: `${(error as Error).name}: ${(error as Error).message}` } };
+        }
+        checkAnswer(fuzzCase, answer, tally, new Set(events.stored.keys()));
+        unpolluted();
+      },
+    ),
     { numRuns: runs, seed, endOnFailure: true },
   );
   return tally;
@@ -802,7 +1062,11 @@ async function sendCase(url: string, fuzzCase: FuzzCase): Promise<Answer | undef
   if (fuzzCase.request.signature !== undefined) headers['x-tracker-signature'] = fuzzCase.request.signature;
   let response: Response;
   try {
-    response = await fetch(`${url}/v1/schools/${encodeURIComponent(fuzzCase.request.schoolId)}/events`, { method: 'POST', headers, body: fuzzCase.request.body });
+    response = await fetch(`${url}/v1/schools/${encodeURIComponent(fuzzCase.request.schoolId)}/events`, {
+      method: 'POST',
+      headers,
+      body: fuzzCase.request.body,
+    });
   } catch (error) {
     // A header value fetch will not send (not a ByteString, a NUL): nothing reached the server.
     if (error instanceof TypeError && !(error as { cause?: unknown }).cause) return undefined;
@@ -852,7 +1116,8 @@ export async function fuzzOverHttp(target: HttpTarget, runs: number, seed?: numb
         return;
       }
       checkAnswer(fuzzCase, answer, tally);
-      for (const item of fuzzCase.body.items ?? []) if (typeof item.eventId === 'string') sent.set(item.eventId, { event: item.event, tampered: fuzzCase.body.tampered === true });
+      for (const item of fuzzCase.body.items ?? [])
+        if (typeof item.eventId === 'string') sent.set(item.eventId, { event: item.event, tampered: fuzzCase.body.tampered === true });
       for (const result of (answer.body as { results?: { eventId: string; status: string }[] }).results ?? []) {
         if (result.status === 'accepted') accepted.add(result.eventId);
         if (result.status === 'rejected' && result.eventId) rejected.add(result.eventId);
@@ -888,18 +1153,48 @@ export async function fuzzOverHttp(target: HttpTarget, runs: number, seed?: numb
       continue;
     }
     const data = event.data as Record<string, string>;
-    const key = event.type === 'attendance.marked' ? attendanceMarkKey(fuzzSchool.schoolId, isoWeekOf(data.date!), event.pupilId as string, data.date!, data.session!) : journalKey(fuzzSchool.schoolId, eventId);
+    const key =
+      event.type === 'attendance.marked'
+        ? attendanceMarkKey(fuzzSchool.schoolId, isoWeekOf(data.date!), event.pupilId as string, data.date!, data.session!)
+        : journalKey(fuzzSchool.schoolId, eventId);
     const { Item } = await target.table.client.send(new GetCommand({ TableName: target.table.tableName, Key: key, ConsistentRead: true }));
     const found = event.type === 'attendance.marked' ? (Item?.eventIds as Set<string> | undefined)?.has(eventId) === true : Item?.eventId === eventId;
     if (!found) acceptedNotStored.push(`${eventId}: ${JSON.stringify(event).slice(0, 2_000)}`);
     else if (!stored.has(eventId)) missedByScan++;
   }
-  return { tally, unsendable, accepted: accepted.size, rejected: rejected.size, stored: stored.size, expiredOnArrival, missedByScan, rejectedAndStored, acceptedNotStored, storedNotAccepted };
+  return {
+    tally,
+    unsendable,
+    accepted: accepted.size,
+    rejected: rejected.size,
+    stored: stored.size,
+    expiredOnArrival,
+    missedByScan,
+    rejectedAndStored,
+    acceptedNotStored,
+    storedNotAccepted,
+  };
 }
 
 /** School ids as URL path segments: malformed escapes, traversal, encodings, length. Never a 5xx. */
 export const pathSegments = fc.oneof(
-  fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%00', '%2F', '..%2Ffuzz', '%2e%2e', 'fuzz%23EVENT', 'fuzz%20', '%F0%9F%98%80', 'x'.repeat(3_000), '%C0%AF', 'fuzz;x', 'fuzz?x=1', 'FUZZ'),
+  fc.constantFrom(
+    '%',
+    '%E0%A4%A',
+    '%ZZ',
+    '%00',
+    '%2F',
+    '..%2Ffuzz',
+    '%2e%2e',
+    'fuzz%23EVENT',
+    'fuzz%20',
+    '%F0%9F%98%80',
+    'x'.repeat(3_000),
+    '%C0%AF',
+    'fuzz;x',
+    'fuzz?x=1',
+    'FUZZ',
+  ),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }).map((value) => encodeURIComponent(value)),
   fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 30 }).filter((value) => !/[/?#]/.test(value)),
 );

@@ -181,7 +181,11 @@ export async function verifyStoredExactlyOnce(ref: TableRef, schoolId: string, e
 
   // Marks: one item per (pupil, date, session) in the school-week partitions; every posted id remembered.
   const storedMarks = (
-    await Promise.all(workloadWeeks.map((week) => queryAll(ref, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': attendancePartition(schoolId, week) }, ConsistentRead: true })))
+    await Promise.all(
+      workloadWeeks.map((week) =>
+        queryAll(ref, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': attendancePartition(schoolId, week) }, ConsistentRead: true }),
+      ),
+    )
   ).flat();
   const expectedMarks = new Map<string, ContractEvent[]>();
   for (const mark of marksPosted) expectedMarks.set(markKey(mark), [...(expectedMarks.get(markKey(mark)) ?? []), mark]);
@@ -205,7 +209,12 @@ export async function verifyStoredExactlyOnce(ref: TableRef, schoolId: string, e
   const storedJournal = (
     await Promise.all(
       workloadWeeks.map((week) =>
-        queryAll(ref, { IndexName: byWeek.name, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': byWeek.partitionKey }, ExpressionAttributeValues: { ':pk': weekPartition(schoolId, week) } }),
+        queryAll(ref, {
+          IndexName: byWeek.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': byWeek.partitionKey },
+          ExpressionAttributeValues: { ':pk': weekPartition(schoolId, week) },
+        }),
       ),
     )
   )
@@ -227,10 +236,15 @@ export async function verifyStoredExactlyOnce(ref: TableRef, schoolId: string, e
   // Restorative sessions: one link per further pupil, beside the journal item.
   let participantLinks = 0;
   for (const event of journalPosted.filter((candidate) => candidate.type === 'restorative.session.recorded')) {
-    const items = await queryAll(ref, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': journalKey(schoolId, event.eventId).pk }, ConsistentRead: true });
+    const items = await queryAll(ref, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': journalKey(schoolId, event.eventId).pk },
+      ConsistentRead: true,
+    });
     const links = items.filter((item) => item.recordKind === 'participant').length;
     participantLinks += links;
-    if (links !== pupilsOf(event).length - 1) problems.push(`${schoolId}: restorative ${event.eventId} has ${links} participant links, expected ${pupilsOf(event).length - 1}`);
+    if (links !== pupilsOf(event).length - 1)
+      problems.push(`${schoolId}: restorative ${event.eventId} has ${links} participant links, expected ${pupilsOf(event).length - 1}`);
   }
 
   // Roster: one profile per pupil, holding the latest update.

@@ -4,7 +4,9 @@ const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++cou
 
 export const at = (iso = '2026-11-23T08:50:00Z') => iso;
 
-export function attendanceMark(overrides: { pupilId?: string; date?: string; session?: 'AM' | 'PM'; code?: string; occurredAt?: string; eventId?: string; minutesLate?: number } = {}) {
+export function attendanceMark(
+  overrides: { pupilId?: string; date?: string; session?: 'AM' | 'PM'; code?: string; occurredAt?: string; eventId?: string; minutesLate?: number } = {},
+) {
   return {
     eventId: overrides.eventId ?? nextId('mark'),
     type: 'attendance.marked',
@@ -29,9 +31,7 @@ export function pupil(overrides: { pupilId?: string; occurredAt?: string; eventI
       firstName: 'Alex',
       lastName: 'Taylor',
       yearGroup: '8',
-      contacts: [
-        { contactId: 'C1', name: 'Sam Taylor', relationship: 'mother', parentalResponsibility: true, email: 'sam.taylor@example.org', notify: true },
-      ],
+      contacts: [{ contactId: 'C1', name: 'Sam Taylor', relationship: 'mother', parentalResponsibility: true, email: 'sam.taylor@example.org', notify: true }],
       ...overrides.data,
     },
   };
@@ -113,7 +113,14 @@ export function restrictiveIntervention(overrides: { pupilId?: string; occurredA
 }
 
 /** A teacher SDQ (contract section 8): scale scores only. */
-export function outcomeMeasure(overrides: { pupilId?: string; eventId?: string; data?: Record<string, unknown>; scores?: Partial<Record<'emotional' | 'conduct' | 'hyperactivity' | 'peer' | 'prosocial', number>> } = {}) {
+export function outcomeMeasure(
+  overrides: {
+    pupilId?: string;
+    eventId?: string;
+    data?: Record<string, unknown>;
+    scores?: Partial<Record<'emotional' | 'conduct' | 'hyperactivity' | 'peer' | 'prosocial', number>>;
+  } = {},
+) {
   return {
     eventId: overrides.eventId ?? nextId('sdq'),
     type: 'outcome.measure.recorded',

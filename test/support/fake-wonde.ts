@@ -92,7 +92,8 @@ export async function startFakeWonde(options: { schoolId?: string; token?: strin
     if (!token || auth !== `Bearer ${token}`) return answer(401, { error: 'invalid_token', error_description: 'The access token is invalid or revoked.' });
     const path = url.pathname.replace(/^\/v1\.0/, '');
     const resource = (path === '/attendance-codes' ? 'attendance-codes' : path.replace(`/schools/${schoolId}/`, '')) as Resource;
-    if (!(resource in collections) || (resource !== 'attendance-codes' && !path.startsWith(`/schools/${schoolId}/`))) return answer(404, { error: 'not found' });
+    if (!(resource in collections) || (resource !== 'attendance-codes' && !path.startsWith(`/schools/${schoolId}/`)))
+      return answer(404, { error: 'not found' });
     const failure = failures.findIndex((f) => (!f.resource || f.resource === resource) && (pagesServed.get(resource) ?? 0) >= (f.afterPages ?? 0));
     if (failure >= 0) {
       const [f] = failures.splice(failure, 1);
@@ -197,7 +198,10 @@ export function wondeStudent(id: string, overrides: Partial<{ forename: string; 
   };
 }
 
-export function wondeContact(id: string, options: { parentalResponsibility?: boolean | null; priority?: number; email?: string | null; relationship?: string } = {}) {
+export function wondeContact(
+  id: string,
+  options: { parentalResponsibility?: boolean | null; priority?: number; email?: string | null; relationship?: string } = {},
+) {
   return {
     id,
     forename: 'Grace',

@@ -31,14 +31,22 @@ export function captureLogs(options: { level?: 'DEBUG' | 'INFO' | 'WARN' } = {})
   }) as typeof process.stdout.write;
   process.stdout.write = capture;
   process.stderr.write = capture;
-  const originalConsole = Object.fromEntries(consoleMethods.map((method) => [method, console[method]])) as Record<(typeof consoleMethods)[number], (...args: unknown[]) => void>;
+  const originalConsole = Object.fromEntries(consoleMethods.map((method) => [method, console[method]])) as Record<
+    (typeof consoleMethods)[number],
+    (...args: unknown[]) => void
+  >;
   for (const method of consoleMethods) {
-    console[method] = (...args: unknown[]) => chunks.push(`${args.map((argument) => (typeof argument === 'string' ? argument : safeJson(argument))).join(' ')}\n`);
+    console[method] = (...args: unknown[]) =>
+      chunks.push(`${args.map((argument) => (typeof argument === 'string' ? argument : safeJson(argument))).join(' ')}\n`);
   }
   const previousLevel = logger.getLevelName();
   if (options.level) logger.setLogLevel(options.level);
 
-  const lines = () => chunks.join('').split('\n').filter((line) => line.trim() !== '');
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
   return {
     chunks,
     text: () => chunks.join(''),

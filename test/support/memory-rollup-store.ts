@@ -22,7 +22,11 @@ export class MemoryStore implements RollupStore {
     return options.full ? records : { ...records, incidents: [], notifications: [] };
   }
   async latestState(schoolId: string, from: string, to: string) {
-    const weeks = [...this.states.keys()].filter((key) => key.startsWith(`${schoolId}#`)).map((key) => key.slice(schoolId.length + 1)).filter((week) => week >= from && week <= to).sort();
+    const weeks = [...this.states.keys()]
+      .filter((key) => key.startsWith(`${schoolId}#`))
+      .map((key) => key.slice(schoolId.length + 1))
+      .filter((week) => week >= from && week <= to)
+      .sort();
     const week = weeks.at(-1);
     return week ? structuredClone(this.states.get(`${schoolId}#${week}`)) : undefined;
   }
@@ -83,4 +87,3 @@ export class MemoryStore implements RollupStore {
     this.trust.delete(week);
   }
 }
-

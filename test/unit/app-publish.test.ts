@@ -23,9 +23,15 @@ describe('tracker app publish --stage', () => {
     expect(result).toEqual({ url: 'https://d1.cloudfront.net/app/', bucket: 'app-bucket', files: 3 });
     const puts = Object.fromEntries(s3.commandCalls(PutObjectCommand).map((call) => [call.args[0].input.Key, call.args[0].input]));
     expect(Object.keys(puts).sort()).toEqual(['app/assets/index-abc.js', 'app/config.json', 'app/index.html']);
-    expect(puts['app/assets/index-abc.js']).toMatchObject({ Bucket: 'app-bucket', ContentType: 'text/javascript; charset=utf-8', CacheControl: 'public, max-age=31536000, immutable' });
+    expect(puts['app/assets/index-abc.js']).toMatchObject({
+      Bucket: 'app-bucket',
+      ContentType: 'text/javascript; charset=utf-8',
+      CacheControl: 'public, max-age=31536000, immutable',
+    });
     expect(puts['app/index.html']!.CacheControl).toBe('no-cache');
-    expect(JSON.parse(String(puts['app/config.json']!.Body))).toEqual({ cognito: { endpoint: 'https://cognito-idp.eu-west-2.amazonaws.com', clientId: 'client-1' } });
+    expect(JSON.parse(String(puts['app/config.json']!.Body))).toEqual({
+      cognito: { endpoint: 'https://cognito-idp.eu-west-2.amazonaws.com', clientId: 'client-1' },
+    });
     s3.restore();
   });
 });

@@ -38,7 +38,10 @@ describe('business metrics', () => {
     expect(total.values).not.toHaveProperty('EventsRejected');
     const perSchool = lines.filter((line) => line.dims[0]!.includes('schoolId'));
     expect(perSchool.map((line) => line.values)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ schoolId: 'oak', EventsAccepted: 3 }), expect.objectContaining({ schoolId: 'oak', EventsDuplicate: 1 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ schoolId: 'oak', EventsAccepted: 3 }),
+        expect.objectContaining({ schoolId: 'oak', EventsDuplicate: 1 }),
+      ]),
     );
   });
 
@@ -49,7 +52,13 @@ describe('business metrics', () => {
 
   it('a DSL alert SES refused counts as not delivered; a parent notice does not', () => {
     const tally = new TallyMetrics();
-    const summary = (rejected: number) => ({ schoolId: 'oak', eventId: 'e', decisions: 1, outcomes: { sent: 1 - rejected, suppressed: 0, duplicate: 0, retryable: 0, rejected }, reasons: {} });
+    const summary = (rejected: number) => ({
+      schoolId: 'oak',
+      eventId: 'e',
+      decisions: 1,
+      outcomes: { sent: 1 - rejected, suppressed: 0, duplicate: 0, retryable: 0, rejected },
+      reasons: {},
+    });
     countNotifications(tally, summary(1), 'parent-notification');
     expect(tally.totals.get('DslAlertUndelivered') ?? 0).toBe(0);
     countNotifications(tally, summary(1), 'dsl-alert');

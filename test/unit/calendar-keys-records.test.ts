@@ -51,7 +51,11 @@ describe('keys', () => {
 
 describe('write plans', () => {
   it('an attendance mark is one item per pupil, date and session in its school-week', () => {
-    const plan = planWrite(parse(attendanceMark({ pupilId: 'P9', date: '2026-11-24', session: 'PM', occurredAt: '2026-11-24T13:05:00+01:00' })), school, received);
+    const plan = planWrite(
+      parse(attendanceMark({ pupilId: 'P9', date: '2026-11-24', session: 'PM', occurredAt: '2026-11-24T13:05:00+01:00' })),
+      school,
+      received,
+    );
     expect(plan.kind).toBe('mark');
     if (plan.kind !== 'mark') return;
     expect(plan.mark.key).toEqual(attendanceMarkKey('oak', '2026-W48', 'P9', '2026-11-24', 'PM'));
@@ -62,7 +66,13 @@ describe('write plans', () => {
   it('files an incident under the school date in its timezone, indexed by pupil and week', () => {
     const plan = planWrite(parse(incident({ pupilId: 'P1', occurredAt: '2026-06-28T23:30:00Z' })), school, received);
     if (plan.kind !== 'journal') throw new Error('expected a journal plan');
-    expect(plan.journal).toMatchObject({ date: '2026-06-29', week: '2026-W27', gsi1pk: 'SCHOOL#oak#PUPIL#P1', gsi2pk: 'SCHOOL#oak#WEEK#2026-W27', safeguardingConcern: false });
+    expect(plan.journal).toMatchObject({
+      date: '2026-06-29',
+      week: '2026-W27',
+      gsi1pk: 'SCHOOL#oak#PUPIL#P1',
+      gsi2pk: 'SCHOOL#oak#WEEK#2026-W27',
+      safeguardingConcern: false,
+    });
   });
 
   it('keeps the roster on the profile and only a receipt in the journal', () => {

@@ -10,9 +10,40 @@ const errorsOf = (raw: unknown) => {
 
 describe('event catalogue', () => {
   it('accepts a valid example of every type', () => {
-    const session = { eventId: 's1', type: 'intervention.session.recorded', occurredAt: '2026-11-23T10:00:00+00:00', pupilId: 'P1', data: { interventionId: 'I1', sessionId: 'S1', date: '2026-11-23', durationMinutes: 30, attended: true, engagement: 4, targetScores: [{ targetId: 'T1', score: 5 }], notes: 'n' } };
-    const ended = { eventId: 'e1', type: 'intervention.ended', occurredAt: '2026-11-23T10:00:00Z', pupilId: 'P1', data: { interventionId: 'I1', endDate: '2026-12-01', outcome: 'achieved' } };
-    const examples = [pupil(), attendanceMark(), interventionStarted(), session, ended, restorativeSession(), incident(), restrictiveIntervention(), outcomeMeasure()];
+    const session = {
+      eventId: 's1',
+      type: 'intervention.session.recorded',
+      occurredAt: '2026-11-23T10:00:00+00:00',
+      pupilId: 'P1',
+      data: {
+        interventionId: 'I1',
+        sessionId: 'S1',
+        date: '2026-11-23',
+        durationMinutes: 30,
+        attended: true,
+        engagement: 4,
+        targetScores: [{ targetId: 'T1', score: 5 }],
+        notes: 'n',
+      },
+    };
+    const ended = {
+      eventId: 'e1',
+      type: 'intervention.ended',
+      occurredAt: '2026-11-23T10:00:00Z',
+      pupilId: 'P1',
+      data: { interventionId: 'I1', endDate: '2026-12-01', outcome: 'achieved' },
+    };
+    const examples = [
+      pupil(),
+      attendanceMark(),
+      interventionStarted(),
+      session,
+      ended,
+      restorativeSession(),
+      incident(),
+      restrictiveIntervention(),
+      outcomeMeasure(),
+    ];
     expect(examples.map((event) => event.type).sort()).toEqual([...eventTypes].sort());
     for (const example of examples) expect(parseEvent(example), example.type).toMatchObject({ ok: true });
   });
@@ -24,7 +55,11 @@ describe('event catalogue', () => {
     expect(errorsOf({ ...attendanceMark(), eventId: 'x'.repeat(129) }).map((e) => e.path)).toEqual(['eventId']);
     expect(errorsOf({ ...attendanceMark(), type: 'pupil.deleted' }).map((e) => e.path)).toEqual(['type']);
     expect(errorsOf(incident({ data: { severity: 6 } })).map((e) => e.path)).toEqual(['data.severity']);
-    expect(errorsOf(pupil({ data: { contacts: [{ contactId: 'c', name: 'n', relationship: 'r', parentalResponsibility: true, notify: true, email: 'nope' }] } })).map((e) => e.path)).toEqual(['data.contacts.0.email']);
+    expect(
+      errorsOf(
+        pupil({ data: { contacts: [{ contactId: 'c', name: 'n', relationship: 'r', parentalResponsibility: true, notify: true, email: 'nope' }] } }),
+      ).map((e) => e.path),
+    ).toEqual(['data.contacts.0.email']);
     expect(errorsOf('a string')).toEqual([{ path: '(event)', message: 'must be a JSON object' }]);
   });
 
@@ -37,7 +72,18 @@ describe('event catalogue', () => {
   });
 
   it('lists the pupils an event is about, once each', () => {
-    const parsed = parseEvent(restorativeSession({ data: { participants: [{ pupilId: 'A', role: 'harmed' }, { pupilId: 'B', role: 'responsible' }, { pupilId: 'A', role: 'supporter' }, { staffId: 'S', role: 'facilitator' }] } }));
+    const parsed = parseEvent(
+      restorativeSession({
+        data: {
+          participants: [
+            { pupilId: 'A', role: 'harmed' },
+            { pupilId: 'B', role: 'responsible' },
+            { pupilId: 'A', role: 'supporter' },
+            { staffId: 'S', role: 'facilitator' },
+          ],
+        },
+      }),
+    );
     expect(parsed.ok && pupilIdsOf(parsed.event)).toEqual(['A', 'B']);
   });
 

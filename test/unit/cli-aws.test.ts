@@ -1,9 +1,4 @@
-import {
-  CloudFormationClient,
-  CloudFormationServiceException,
-  DescribeStacksCommand,
-  type Output,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateSecretCommand,
@@ -40,8 +35,7 @@ const outputs: Record<string, string> = {
   [stackOutputs.rollupFunction]: 'tracker-prod-rollup-school',
   [stackOutputs.scheduledTimezones]: 'Europe/London,Europe/Dublin',
 };
-const stackOutputList = (values: Record<string, string>): Output[] =>
-  Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
+const stackOutputList = (values: Record<string, string>): Output[] => Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
 
 function deployedStack(values: Record<string, string> = outputs) {
   cloudFormation.on(DescribeStacksCommand).resolves({
@@ -87,7 +81,15 @@ describe('stageTarget: stack outputs via CloudFormation', () => {
   });
 
   // Read when a command needs them: invoked functions, the staff pool and app bucket (tracker staff …, app publish).
-  const lazyOutputs: string[] = [stackOutputs.rollupFunction, stackOutputs.publisherFunction, stackOutputs.syncFunction, stackOutputs.staffUserPoolId, stackOutputs.staffUserPoolClientId, stackOutputs.staffAppBucket, stackOutputs.staffAppUrl];
+  const lazyOutputs: string[] = [
+    stackOutputs.rollupFunction,
+    stackOutputs.publisherFunction,
+    stackOutputs.syncFunction,
+    stackOutputs.staffUserPoolId,
+    stackOutputs.staffUserPoolClientId,
+    stackOutputs.staffAppBucket,
+    stackOutputs.staffAppUrl,
+  ];
   const eagerOutputs = Object.values(stackOutputs).filter((key) => !lazyOutputs.includes(key));
   it.each(eagerOutputs)('a stack without the %s output is a clear CliError', async (missing) => {
     const { [missing]: _dropped, ...rest } = outputs;
@@ -207,7 +209,9 @@ describe('school commands on a deployed stage', () => {
     const target = await stageTarget('prod', 'eu-west-2');
     expect(target.scheduledTimezones).toEqual(['Europe/London', 'Europe/Dublin']);
     const attempt = addSchool({ schoolId: 'lisbon', name: 'Escola', leaders: ['head@escola.pt'], timezone: 'Europe/Lisbon' }, { ...target, clock });
-    await expect(attempt).rejects.toThrow('timezone Europe/Lisbon has no weekly rollup schedule in this stack (it schedules Europe/London, Europe/Dublin): deploy with -c schoolTimezones=Europe/London,Europe/Dublin,Europe/Lisbon first');
+    await expect(attempt).rejects.toThrow(
+      'timezone Europe/Lisbon has no weekly rollup schedule in this stack (it schedules Europe/London, Europe/Dublin): deploy with -c schoolTimezones=Europe/London,Europe/Dublin,Europe/Lisbon first',
+    );
     expect(secretsManager.commandCalls(CreateSecretCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
   });
@@ -239,7 +243,7 @@ describe('invoke (tracker rollup) through Lambda', () => {
     expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8'))).toEqual(request);
   });
 
-  it('a function error is a CliError carrying the function\'s error message', async () => {
+  it("a function error is a CliError carrying the function's error message", async () => {
     deployedStack();
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: encode({ errorMessage: 'no school oak-primary' }) as never });
     const target = await stageTarget('prod', 'eu-west-2');

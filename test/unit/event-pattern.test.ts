@@ -433,11 +433,7 @@ describe('$or (Comparison operators)', () => {
   it('combines with numeric alternatives', () => {
     const pattern = {
       detail: {
-        $or: [
-          { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] },
-          { 'd-count': [{ numeric: ['<', 10] }] },
-          { 'x-limit': [{ numeric: ['=', 3.018e2] }] },
-        ],
+        $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }],
       },
     };
     expect(match(pattern, { detail: { 'c-count': 50, 'd-count': 50, 'x-limit': 301.8 } })).toBe(true);
@@ -476,8 +472,7 @@ describe('complex example (Content filtering)', () => {
 });
 
 describe('assertValidEventPattern', () => {
-  const rejects = (pattern: unknown, message: RegExp) =>
-    expect(() => assertValidEventPattern(pattern as EventPattern)).toThrow(message);
+  const rejects = (pattern: unknown, message: RegExp) => expect(() => assertValidEventPattern(pattern as EventPattern)).toThrow(message);
 
   it('accepts every documented operator', () => {
     expect(() =>

@@ -34,7 +34,9 @@ describe('judgeMailFeedback', () => {
   it('a reject is undelivered; a delay changes no status', () => {
     const reject = judgeMailFeedback(sesFeedbackDetail.parse({ eventType: 'Reject', mail: { messageId: 'm' }, reject: { reason: 'Bad content' } }));
     expect(reject).toMatchObject({ status: 'rejected', undelivered: true, reason: 'rejected by SES: Bad content' });
-    const delay = judgeMailFeedback(sesFeedbackDetail.parse({ eventType: 'DeliveryDelay', mail: { messageId: 'm' }, deliveryDelay: { delayType: 'MailboxFull' } }));
+    const delay = judgeMailFeedback(
+      sesFeedbackDetail.parse({ eventType: 'DeliveryDelay', mail: { messageId: 'm' }, deliveryDelay: { delayType: 'MailboxFull' } }),
+    );
     expect(delay.status).toBeUndefined();
     expect(delay).toMatchObject({ undelivered: false, reason: 'delivery delayed (MailboxFull); SES keeps trying' });
   });
@@ -46,7 +48,7 @@ describe('judgeMailFeedback', () => {
   });
 });
 
-describe('the leaders\' copy of a DSL alert that bounced', () => {
+describe("the leaders' copy of a DSL alert that bounced", () => {
   const alert = { eventId: 'e1', pupilId: 'P001', occurredAt: '2026-11-23T09:00:00Z', incidentRef: 'I1', category: 'harm', severity: 4 };
   const school = { name: 'Oak Primary', timezone: 'Europe/London' };
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../events/catalogue';
 import { WondeSource, retryAfterMs } from '../../shared/adapters/wonde/wonde-source';
-import { codeTable, contactOf, type Mapped, mapDeletion, mapSessionAttendance, mapStudent, wondeEventId, wondeInstant } from '../../shared/domain/mis/wonde-mapping';
+import {
+  codeTable,
+  contactOf,
+  type Mapped,
+  mapDeletion,
+  mapSessionAttendance,
+  mapStudent,
+  wondeEventId,
+  wondeInstant,
+} from '../../shared/domain/mis/wonde-mapping';
 import { MisAccessError, MisPageGoneError, MisUnavailableError } from '../../shared/ports/mis';
 import { wondeContact, wondeDate, wondeStudent } from '../support/fake-wonde';
 
@@ -12,14 +21,25 @@ function eventOf(mapped: Mapped): any {
   if (mapped.ok !== true) throw new Error(`did not map: ${JSON.stringify(mapped)}`);
   return mapped.event;
 }
-const student = (overrides: Record<string, unknown> = {}) => ({ ...wondeStudent('A100'), contacts: { data: [wondeContact('K1')] }, year: { data: { code: '7' } }, updated_at: at('2026-11-20T09:30:00Z'), ...overrides });
+const student = (overrides: Record<string, unknown> = {}) => ({
+  ...wondeStudent('A100'),
+  contacts: { data: [wondeContact('K1')] },
+  year: { data: { code: '7' } },
+  updated_at: at('2026-11-20T09:30:00Z'),
+  ...overrides,
+});
 
 describe('students → pupil.upserted', () => {
   it('maps names, year, date of birth and contacts into an event the catalogue accepts', () => {
     const mapped = mapStudent(student(), 'students');
     expect(mapped.ok).toBe(true);
     const event = (mapped as { event: Record<string, unknown> }).event;
-    expect(event).toMatchObject({ type: 'pupil.upserted', pupilId: 'A100', occurredAt: '2026-11-20T09:30:00.000Z', data: { firstName: 'Ada', lastName: 'Lovelace', yearGroup: '7', dateOfBirth: '2015-03-01' } });
+    expect(event).toMatchObject({
+      type: 'pupil.upserted',
+      pupilId: 'A100',
+      occurredAt: '2026-11-20T09:30:00.000Z',
+      data: { firstName: 'Ada', lastName: 'Lovelace', yearGroup: '7', dateOfBirth: '2015-03-01' },
+    });
     expect(parseEvent(event).ok).toBe(true);
   });
 
@@ -37,7 +57,10 @@ describe('students → pupil.upserted', () => {
     ['N1', 'N1'],
   ])('year %s → %s; an unknown year is reported, never guessed', (code, expected) => {
     expect(eventOf(mapStudent(student({ year: { data: { code } } }), 'students')).data.yearGroup).toBe(expected);
-    expect(mapStudent(student({ year: { data: { code: 'Year 14' } } }), 'students')).toEqual({ ok: false, problem: { ref: 'students:A100', reason: 'year group cannot be mapped to N1, N2, R, 1..13' } });
+    expect(mapStudent(student({ year: { data: { code: 'Year 14' } } }), 'students')).toEqual({
+      ok: false,
+      problem: { ref: 'students:A100', reason: 'year group cannot be mapped to N1, N2, R, 1..13' },
+    });
   });
 
   it('a leaver keeps the roster with no contacts', () => {
@@ -65,7 +88,11 @@ describe('contacts: safe defaults', () => {
   });
 
   it('a contact without a relationship object has no parental responsibility', () => {
-    expect(contactOf({ id: 'K', forename: 'A', surname: 'B' } as never)).toMatchObject({ parentalResponsibility: false, notify: false, relationship: 'contact' });
+    expect(contactOf({ id: 'K', forename: 'A', surname: 'B' } as never)).toMatchObject({
+      parentalResponsibility: false,
+      notify: false,
+      relationship: 'contact',
+    });
   });
 });
 
@@ -75,7 +102,14 @@ describe('session attendance → attendance.marked through the school code list'
     { id: 'C2', code: 'N' },
     { id: 'C3', code: 'J' }, // pre-2024 code: not a DfE code now
   ]);
-  const mark = (code: string) => ({ id: 'M1', student: 'A100', date: at('2026-11-23T00:00:00Z'), session: 'PM', attendance_code: code, updated_at: at('2026-11-23T13:05:00Z') });
+  const mark = (code: string) => ({
+    id: 'M1',
+    student: 'A100',
+    date: at('2026-11-23T00:00:00Z'),
+    session: 'PM',
+    attendance_code: code,
+    updated_at: at('2026-11-23T13:05:00Z'),
+  });
 
   it('maps a code id to its DfE code', () => {
     const mapped = mapSessionAttendance(mark('C2'), codes) as { ok: true; event: Record<string, unknown> };
@@ -84,17 +118,33 @@ describe('session attendance → attendance.marked through the school code list'
   });
 
   it('reports a code with no DfE equivalent and a code missing from the list', () => {
-    expect(mapSessionAttendance(mark('C3'), codes)).toEqual({ ok: false, problem: { ref: 'attendance:M1', reason: 'attendance code C3 has no DfE equivalent' } });
-    expect(mapSessionAttendance(mark('C9'), codes)).toEqual({ ok: false, problem: { ref: 'attendance:M1', reason: "attendance code C9 is not in the school's code list" } });
+    expect(mapSessionAttendance(mark('C3'), codes)).toEqual({
+      ok: false,
+      problem: { ref: 'attendance:M1', reason: 'attendance code C3 has no DfE equivalent' },
+    });
+    expect(mapSessionAttendance(mark('C9'), codes)).toEqual({
+      ok: false,
+      problem: { ref: 'attendance:M1', reason: "attendance code C9 is not in the school's code list" },
+    });
   });
 });
 
 describe('deletions', () => {
-  const deletion = (overrides: Record<string, unknown> = {}) => ({ id: 'D1', type: 'student', external_id: 'A100', deleted_at: at('2026-11-24T10:00:00Z'), restored_at: null, ...overrides });
+  const deletion = (overrides: Record<string, unknown> = {}) => ({
+    id: 'D1',
+    type: 'student',
+    external_id: 'A100',
+    deleted_at: at('2026-11-24T10:00:00Z'),
+    restored_at: null,
+    ...overrides,
+  });
   const stored = () => ({ firstName: 'Ada', lastName: 'Lovelace', yearGroup: '7' });
 
   it('re-states the stored roster with no contacts, dated at the deletion', () => {
-    expect(mapDeletion(deletion(), stored)).toMatchObject({ ok: true, event: { type: 'pupil.upserted', pupilId: 'A100', occurredAt: '2026-11-24T10:00:00.000Z', data: { firstName: 'Ada', contacts: [] } } });
+    expect(mapDeletion(deletion(), stored)).toMatchObject({
+      ok: true,
+      event: { type: 'pupil.upserted', pupilId: 'A100', occurredAt: '2026-11-24T10:00:00.000Z', data: { firstName: 'Ada', contacts: [] } },
+    });
   });
 
   it('skips restored deletions, other types and pupils never stored', () => {
@@ -135,10 +185,14 @@ describe('WondeSource (scripted fetch)', () => {
   const connection = { misSchoolId: 'A1', token: 'secret-token-123456' };
 
   it('sends the bearer token, include and updated_after, and returns meta.pagination.next', async () => {
-    const { wonde, urls, headers } = source([page({ data: [{ id: 'x' }], meta: { pagination: { next: 'https://wonde.test/v1.0/schools/A1/students?page=2', more: true } } })]);
+    const { wonde, urls, headers } = source([
+      page({ data: [{ id: 'x' }], meta: { pagination: { next: 'https://wonde.test/v1.0/schools/A1/students?page=2', more: true } } }),
+    ]);
     const result = await wonde.page(connection, { resource: 'students', updatedAfter: '2026-11-20T09:30:00.000Z' });
     expect(result).toEqual({ data: [{ id: 'x' }], next: 'https://wonde.test/v1.0/schools/A1/students?page=2' });
-    expect(urls[0]).toBe('https://wonde.test/v1.0/schools/A1/students?include=contacts%2Ccontacts.contact_details%2Cyear&updated_after=2026-11-20+09%3A30%3A00');
+    expect(urls[0]).toBe(
+      'https://wonde.test/v1.0/schools/A1/students?include=contacts%2Ccontacts.contact_details%2Cyear&updated_after=2026-11-20+09%3A30%3A00',
+    );
     expect(headers[0]).toBe('Bearer secret-token-123456');
   });
 
@@ -152,7 +206,9 @@ describe('WondeSource (scripted fetch)', () => {
 
   it('401/403 is MisAccessError at once; retries running out or a Retry-After past the budget is MisUnavailableError', async () => {
     await expect(source([page({}, 403)]).wonde.page(connection, { resource: 'students' })).rejects.toBeInstanceOf(MisAccessError);
-    await expect(source([page({}, 500), page({}, 500)], [], { maxAttempts: 2 }).wonde.page(connection, { resource: 'students' })).rejects.toBeInstanceOf(MisUnavailableError);
+    await expect(source([page({}, 500), page({}, 500)], [], { maxAttempts: 2 }).wonde.page(connection, { resource: 'students' })).rejects.toBeInstanceOf(
+      MisUnavailableError,
+    );
     await expect(source([page({}, 429, { 'retry-after': '3600' })]).wonde.page(connection, { resource: 'students' })).rejects.toThrow(/past this run's budget/);
   });
 
@@ -160,6 +216,8 @@ describe('WondeSource (scripted fetch)', () => {
     const { wonde, urls } = source([]);
     await expect(wonde.page(connection, { resource: 'students', next: 'https://evil.test/steal' })).rejects.toBeInstanceOf(MisPageGoneError);
     expect(urls).toEqual([]);
-    await expect(source([page({}, 410)]).wonde.page(connection, { resource: 'students', next: 'https://wonde.test/v1.0/x?page=9' })).rejects.toBeInstanceOf(MisPageGoneError);
+    await expect(source([page({}, 410)]).wonde.page(connection, { resource: 'students', next: 'https://wonde.test/v1.0/x?page=9' })).rejects.toBeInstanceOf(
+      MisPageGoneError,
+    );
   });
 });

@@ -19,7 +19,14 @@ const stored = (raw: unknown): StoredItem => {
   const plan = planWrite(parse(raw), school, new Date('2026-11-23T09:00:00Z'));
   return plan.kind === 'mark' ? { ...plan.mark.key, ...plan.mark.attributes } : { ...plan.journal };
 };
-const parent: Partial<Contact> = { contactId: 'C1', name: 'Sam Taylor', relationship: 'mother', parentalResponsibility: true, email: 'sam@example.org', notify: true };
+const parent: Partial<Contact> = {
+  contactId: 'C1',
+  name: 'Sam Taylor',
+  relationship: 'mother',
+  parentalResponsibility: true,
+  email: 'sam@example.org',
+  notify: true,
+};
 const profileOf = (pupilId: string, firstName: string, lastName: string): PupilProfile => {
   const plan = planWrite(parse(pupil({ pupilId, data: { firstName, lastName, contacts: [parent] } })), school, new Date());
   if (plan.kind !== 'journal' || !plan.profile) throw new Error('no profile');
@@ -54,12 +61,27 @@ const events = {
   }),
   detention: incident({ data: { incidentId: 'INC-2', category: 'disruption', detention: { date: '2026-11-25', minutes: 20 }, notes: NOTE } }),
   interventionStarted: interventionStarted({
-    data: { title: `Mentoring with Mr Grey and ${OTHER_FIRST}`, staffId: STAFF, groupPupilIds: [OTHER_ID], targets: [{ targetId: 'T1', area: 'social', description: `Gets on with ${OTHER_FIRST}`, baseline: 2, goal: 8 }] },
+    data: {
+      title: `Mentoring with Mr Grey and ${OTHER_FIRST}`,
+      staffId: STAFF,
+      groupPupilIds: [OTHER_ID],
+      targets: [{ targetId: 'T1', area: 'social', description: `Gets on with ${OTHER_FIRST}`, baseline: 2, goal: 8 }],
+    },
   }),
-  interventionEnded: { eventId: 'E-end', type: 'intervention.ended', occurredAt: '2026-11-23T10:00:00Z', pupilId: 'P001', data: { interventionId: 'INT1', endDate: '2026-11-23', outcome: 'withdrawn', notes: NOTE } },
+  interventionEnded: {
+    eventId: 'E-end',
+    type: 'intervention.ended',
+    occurredAt: '2026-11-23T10:00:00Z',
+    pupilId: 'P001',
+    data: { interventionId: 'INT1', endDate: '2026-11-23', outcome: 'withdrawn', notes: NOTE },
+  },
   restorative: restorativeSession({
     data: {
-      participants: [{ pupilId: 'P001', role: 'harmed' }, { pupilId: OTHER_ID, role: 'responsible' }, { staffId: STAFF, role: 'facilitator' }],
+      participants: [
+        { pupilId: 'P001', role: 'harmed' },
+        { pupilId: OTHER_ID, role: 'responsible' },
+        { staffId: STAFF, role: 'facilitator' },
+      ],
       summaryForParents: `Alex and ${OTHER_FIRST} ${OTHER_LAST} (${OTHER_ID}) talked with ${STAFF} and agreed to sit apart.`,
       followUpDate: '2026-11-30',
       notes: NOTE,
@@ -133,9 +155,14 @@ describe('what each message says', () => {
   });
 
   it('absence correction: which register, what the records now show, and an apology (issue 11)', () => {
-    const message = parentMessage({ kind: 'absence-correction', pupil: { firstName: 'Alex', lastName: 'Taylor' }, date: '2026-11-23', session: 'AM', now: 'present' }, oak);
+    const message = parentMessage(
+      { kind: 'absence-correction', pupil: { firstName: 'Alex', lastName: 'Taylor' }, date: '2026-11-23', session: 'AM', now: 'present' },
+      oak,
+    );
     expect(message.subject).toBe("Oak Primary: correction about Alex's attendance on Monday 23 November 2026");
-    expect(message.text).toContain('We wrote to you that Alex Taylor was absent for the morning register on Monday 23 November 2026. Our records now show Alex was in school for that session.');
+    expect(message.text).toContain(
+      'We wrote to you that Alex Taylor was absent for the morning register on Monday 23 November 2026. Our records now show Alex was in school for that session.',
+    );
   });
 
   it('HTML is a simple inline-styled table layout with both parts', () => {

@@ -35,7 +35,15 @@ const profileOf = (pupilId: string, contacts: Partial<Contact>[], names = { firs
   return toPupilProfile(plan.profile.attributes);
 };
 
-const base = { contactId: 'C', name: 'Sam Taylor', relationship: 'mother', parentalResponsibility: true, email: 'sam@example.org', notify: true, language: 'en' };
+const base = {
+  contactId: 'C',
+  name: 'Sam Taylor',
+  relationship: 'mother',
+  parentalResponsibility: true,
+  email: 'sam@example.org',
+  notify: true,
+  language: 'en',
+};
 const contactCases: Record<string, Partial<Contact>> = {
   eligible: base,
   'no parental responsibility': { ...base, parentalResponsibility: false },
@@ -52,7 +60,13 @@ const eventCases: Record<ParentNoticeKind, { raw: unknown; excluded: string }> =
   detention: { raw: incident({ eventId: 'E-det', data: { detention: { date: '2026-11-25', minutes: 30 } } }), excluded: 'absence' },
   'intervention-started': { raw: interventionStarted({ eventId: 'E-is' }), excluded: 'absence' },
   'intervention-ended': {
-    raw: { eventId: 'E-ie', type: 'intervention.ended', occurredAt: '2026-11-23T10:00:00Z', pupilId: 'P001', data: { interventionId: 'INT1', endDate: today, outcome: 'achieved' } },
+    raw: {
+      eventId: 'E-ie',
+      type: 'intervention.ended',
+      occurredAt: '2026-11-23T10:00:00Z',
+      pupilId: 'P001',
+      data: { interventionId: 'INT1', endDate: today, outcome: 'achieved' },
+    },
     excluded: 'absence',
   },
   restorative: {
@@ -140,17 +154,28 @@ describe('events that never notify a parent', () => {
   });
 
   it('an incident without force or detention', () => {
-    expect(only(decide(incident({ data: { severity: 4, physicalIntervention: { used: false, injury: false } } }), eligible))).toMatchObject({ kind: 'none', reason: 'not-notifiable' });
+    expect(only(decide(incident({ data: { severity: 4, physicalIntervention: { used: false, injury: false } } }), eligible))).toMatchObject({
+      kind: 'none',
+      reason: 'not-notifiable',
+    });
   });
 
   it('an intervention session (staff notes stay with staff)', () => {
-    const raw = { eventId: 'E-sess', type: 'intervention.session.recorded', occurredAt: '2026-11-23T10:00:00Z', pupilId: 'P001', data: { interventionId: 'INT1', sessionId: 'S1', date: today, durationMinutes: 30, attended: true, notes: 'private' } };
+    const raw = {
+      eventId: 'E-sess',
+      type: 'intervention.session.recorded',
+      occurredAt: '2026-11-23T10:00:00Z',
+      pupilId: 'P001',
+      data: { interventionId: 'INT1', sessionId: 'S1', date: today, durationMinutes: 30, attended: true, notes: 'private' },
+    };
     expect(only(decide(raw, eligible))).toMatchObject({ kind: 'none', reason: 'not-notifiable' });
   });
 
   it('a restorative session without a summary for parents (or a blank one)', () => {
     for (const summaryForParents of [undefined, '   ']) {
-      const raw = restorativeSession({ data: { participants: [{ pupilId: 'P001', role: 'harmed' }], ...(summaryForParents !== undefined ? { summaryForParents } : {}), notes: 'private' } });
+      const raw = restorativeSession({
+        data: { participants: [{ pupilId: 'P001', role: 'harmed' }], ...(summaryForParents !== undefined ? { summaryForParents } : {}), notes: 'private' },
+      });
       expect(only(decide(raw, eligible))).toMatchObject({ kind: 'restorative', reason: 'no-summary-for-parents' });
     }
   });
@@ -206,7 +231,12 @@ describe('contacts', () => {
 
   it('a force notice that also gave a detention includes it only for contacts who want detention notices', () => {
     const raw = incident({ data: { physicalIntervention: { used: true, injury: false }, detention: { date: '2026-11-24', minutes: 45 } } });
-    const [all, forceOnly] = decide(raw, { P001: profileOf('P001', [{ ...base, contactId: 'A' }, { ...base, contactId: 'B', email: 'b@example.org', notifyFor: ['absence'] }]) });
+    const [all, forceOnly] = decide(raw, {
+      P001: profileOf('P001', [
+        { ...base, contactId: 'A' },
+        { ...base, contactId: 'B', email: 'b@example.org', notifyFor: ['absence'] },
+      ]),
+    });
     expect(all).toMatchObject({ kind: 'force', action: 'send', notice: { detention: { date: '2026-11-24', minutes: 45 } } });
     expect(forceOnly).toMatchObject({ kind: 'force', action: 'send' });
     expect(forceOnly!.notice).not.toHaveProperty('detention');
@@ -243,7 +273,9 @@ describe('restorative sessions', () => {
     const [alexs, jordans] = decide(raw, profiles);
     const toAlex = JSON.stringify(alexs!.notice);
     expect(toAlex).not.toMatch(/Jordan|Smith|P002|STAFF-77|STAFF ONLY/);
-    expect(alexs!.notice).toMatchObject({ summary: 'Alex and another pupil (another pupil) met with a member of staff and agreed to sit apart. another pupil apologised.' });
+    expect(alexs!.notice).toMatchObject({
+      summary: 'Alex and another pupil (another pupil) met with a member of staff and agreed to sit apart. another pupil apologised.',
+    });
     const toJordan = JSON.stringify(jordans!.notice);
     expect(toJordan).not.toMatch(/Alex|Taylor|P001|STAFF-77/);
   });
@@ -289,10 +321,18 @@ describe('an absence corrected after its notice (issue 11)', () => {
       ['C', 'send', null],
       ['D', 'suppress', 'not-told-of-absence'],
     ]);
-    expect(decisions[0]!.notice).toEqual({ kind: 'absence-correction', pupil: { firstName: 'Alex', lastName: 'Taylor' }, date: today, session: 'AM', now: 'approvedOffSite' });
+    expect(decisions[0]!.notice).toEqual({
+      kind: 'absence-correction',
+      pupil: { firstName: 'Alex', lastName: 'Taylor' },
+      date: today,
+      session: 'AM',
+      now: 'approvedOffSite',
+    });
   });
   it('to an authorised code: nothing, with the reason', () => {
-    expect(told(attendanceMark({ code: 'I', date: today }), ['C'], [mum])).toEqual([expect.objectContaining({ action: 'suppress', reason: 'absence-now-authorised', recipient: { contactId: 'none' } })]);
+    expect(told(attendanceMark({ code: 'I', date: today }), ['C'], [mum])).toEqual([
+      expect.objectContaining({ action: 'suppress', reason: 'absence-now-authorised', recipient: { contactId: 'none' } }),
+    ]);
   });
   it('when no one was told: nothing to correct', () => {
     expect(told(attendanceMark({ code: '/', date: today }), [], [mum])).toEqual([expect.objectContaining({ action: 'suppress', reason: 'absence-corrected' })]);

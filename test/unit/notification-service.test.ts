@@ -56,7 +56,13 @@ class FakeMailer implements Mailer {
   }
 }
 
-const school: SchoolProfile = { schoolId: 'oak', name: 'Oak Primary', leaders: ['head@oak.example.org'], timezone: 'Europe/London', createdAt: '2026-01-01T00:00:00Z' };
+const school: SchoolProfile = {
+  schoolId: 'oak',
+  name: 'Oak Primary',
+  leaders: ['head@oak.example.org'],
+  timezone: 'Europe/London',
+  createdAt: '2026-01-01T00:00:00Z',
+};
 
 function setup(options: { now?: string; school?: Partial<SchoolProfile> } = {}) {
   const records = new Map<string, Record<string, unknown>>();
@@ -130,7 +136,10 @@ describe('exactly once per event and contact', () => {
     mailer.failures = [undefined, Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' })];
     const first = await notifyParentsOfEvent(detail, deps);
     expect(first.outcomes).toMatchObject({ sent: 1, retryable: 1 });
-    expect(store.all().find((item) => (item.recipient as { contactId: string }).contactId === 'C2')).toMatchObject({ status: 'retryable', errorName: 'TooManyRequestsException' });
+    expect(store.all().find((item) => (item.recipient as { contactId: string }).contactId === 'C2')).toMatchObject({
+      status: 'retryable',
+      errorName: 'TooManyRequestsException',
+    });
     const retry = await notifyParentsOfEvent(detail, deps);
     expect(retry.outcomes).toMatchObject({ sent: 1, duplicate: 1, retryable: 0 });
     expect(mailer.sent.map((message) => message.to[0])).toEqual(['sam@example.org', 'pat@example.org']);
@@ -255,7 +264,9 @@ describe('decision records', () => {
     const { deps, store, put } = setup();
     const detail = put({ ...detention(), pupilId: 'NOBODY' });
     expect((await notifyParentsOfEvent(detail, deps)).reasons).toEqual({ 'no-contacts': 1 });
-    expect(store.all()).toEqual([expect.objectContaining({ sk: `NOTIFICATION#${detail.eventId}#none`, recipient: { contactId: 'none' }, status: 'suppressed' })]);
+    expect(store.all()).toEqual([
+      expect.objectContaining({ sk: `NOTIFICATION#${detail.eventId}#none`, recipient: { contactId: 'none' }, status: 'suppressed' }),
+    ]);
   });
 
   it('fails (so the platform retries and dead-letters) when the stored record or school is missing', async () => {
@@ -277,7 +288,12 @@ describe('DSL alerts', () => {
     expect(mailer.sent).toEqual([expect.objectContaining({ to: ['dsl@oak.example.org'], category: 'dsl-alert' })]);
     expect(mailer.sent[0]!.text).not.toContain('disclosure details');
     expect(store.all()).toEqual([
-      expect.objectContaining({ sk: `NOTIFICATION#${detail.eventId}#dsl`, kind: 'dsl-alert', status: 'sent', recipient: { contactId: 'dsl', relationship: 'designated safeguarding lead', email: 'dsl@oak.example.org' } }),
+      expect.objectContaining({
+        sk: `NOTIFICATION#${detail.eventId}#dsl`,
+        kind: 'dsl-alert',
+        status: 'sent',
+        recipient: { contactId: 'dsl', relationship: 'designated safeguarding lead', email: 'dsl@oak.example.org' },
+      }),
     ]);
   });
 
@@ -331,7 +347,14 @@ describe('safeguarding is sticky across versions of an incident (issue 11)', () 
       eventId: 'rs-linked',
       type: 'restorative.session.recorded',
       occurredAt: '2026-11-23T10:00:00Z',
-      data: { sessionId: 'RS-L', date: '2026-11-23', format: 'conversation', incidentId: 'I-LINKED', participants: [{ pupilId: 'P001', role: 'responsible' }], summaryForParents: 'Talked it through.' },
+      data: {
+        sessionId: 'RS-L',
+        date: '2026-11-23',
+        format: 'conversation',
+        incidentId: 'I-LINKED',
+        participants: [{ pupilId: 'P001', role: 'responsible' }],
+        summaryForParents: 'Talked it through.',
+      },
     });
     expect((await notifyParentsOfEvent(session, deps)).reasons).toEqual({ 'linked-safeguarding': 1 });
     expect(mailer.sent).toHaveLength(0);

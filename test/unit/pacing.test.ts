@@ -29,7 +29,7 @@ describe('fromPacingQueue (the deployed paced handlers)', () => {
   });
 });
 
-describe('LocalEventBus maxConcurrency (the pacing queue\'s local twin)', () => {
+describe("LocalEventBus maxConcurrency (the pacing queue's local twin)", () => {
   it('never runs more deliveries to a paced target at once than its limit, and delivers every event', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tracker-pacing-'));
     let inFlight = 0;

@@ -41,10 +41,17 @@ describe('restrictive intervention report policy', () => {
   });
 
   it('no contact can receive it: every contact suppressed and the DSL alerted that it must be given another way', () => {
-    const profile = profileOf('P001', [{ ...parent, email: undefined }, { ...parent, contactId: 'C2', parentalResponsibility: false }]);
+    const profile = profileOf('P001', [
+      { ...parent, email: undefined },
+      { ...parent, contactId: 'C2', parentalResponsibility: false },
+    ]);
     const plan = decideRestrictiveReport({ eventId: 'E2', record: stored(restrictiveIntervention()), profiles: new Map([['P001', profile]]) });
     expect(plan.decisions.every((d) => d.action === 'suppress')).toBe(true);
-    expect(plan.dslAlert).toMatchObject({ kind: 'restrictive-report-undeliverable', pupilName: 'Alex Taylor', undeliverable: { 'no-email': 1, 'no-parental-responsibility': 1 } });
+    expect(plan.dslAlert).toMatchObject({
+      kind: 'restrictive-report-undeliverable',
+      pupilName: 'Alex Taylor',
+      undeliverable: { 'no-email': 1, 'no-parental-responsibility': 1 },
+    });
     const notOnRoster = decideRestrictiveReport({ eventId: 'E3', record: stored(restrictiveIntervention()), profiles: new Map() });
     expect(notOnRoster.decisions).toEqual([expect.objectContaining({ recipient: { contactId: 'none' }, reason: 'no-contacts' })]);
     expect(notOnRoster.dslAlert).toMatchObject({ kind: 'restrictive-report-undeliverable', undeliverable: { 'not-on-roster': 1 } });
@@ -52,9 +59,13 @@ describe('restrictive intervention report policy', () => {
 
   it('withheld: nobody is sent anything, the decision is recorded, the DSL gets the reason', () => {
     const profile = profileOf('P001', [parent]);
-    const record = stored(restrictiveIntervention({ data: { parentReport: { withhold: true, reason: 'Disclosure to the father would put her at risk of significant harm' } } }));
+    const record = stored(
+      restrictiveIntervention({ data: { parentReport: { withhold: true, reason: 'Disclosure to the father would put her at risk of significant harm' } } }),
+    );
     const plan = decideRestrictiveReport({ eventId: 'E4', record, profiles: new Map([['P001', profile]]) });
-    expect(plan.decisions).toEqual([{ pupilId: 'P001', kind: 'restrictive-report', dedupKey: 'E4', recipient: { contactId: 'none' }, action: 'suppress', reason: 'report-withheld' }]);
+    expect(plan.decisions).toEqual([
+      { pupilId: 'P001', kind: 'restrictive-report', dedupKey: 'E4', recipient: { contactId: 'none' }, action: 'suppress', reason: 'report-withheld' },
+    ]);
     expect(plan.dslAlert).toMatchObject({ kind: 'restrictive-report-withheld', withholdReason: expect.stringContaining('significant harm') });
     const message = restrictiveDslAlertMessage(plan.dslAlert!, school, { toLeaders: false });
     expect(message.text).toContain('significant harm');
@@ -99,10 +110,24 @@ describe('restrictive intervention report policy', () => {
   });
 
   it('the parent report says when, where, what and how long, why, what was tried first, injuries and support', () => {
-    const plan = decideRestrictiveReport({ eventId: 'E6', record: stored(restrictiveIntervention({ data: { types: ['reasonable_force', 'seclusion'] } })), profiles: new Map([['P001', profileOf('P001', [parent])]]) });
+    const plan = decideRestrictiveReport({
+      eventId: 'E6',
+      record: stored(restrictiveIntervention({ data: { types: ['reasonable_force', 'seclusion'] } })),
+      profiles: new Map([['P001', profileOf('P001', [parent])]]),
+    });
     const { text, subject } = restrictiveReportMessage(plan.decisions[0]!.notice!, school);
     expect(subject).toBe('Oak Primary: a report about Alex (reasonable force and seclusion)');
-    for (const label of ['When: Monday 23 November 2026 at 10:15', 'Where:', 'What was used:', 'How long: 4 minutes', 'Why it was needed:', 'What we tried first:', 'Injuries: Alex was not hurt.', 'Support afterwards:', 'Reference:']) {
+    for (const label of [
+      'When: Monday 23 November 2026 at 10:15',
+      'Where:',
+      'What was used:',
+      'How long: 4 minutes',
+      'Why it was needed:',
+      'What we tried first:',
+      'Injuries: Alex was not hurt.',
+      'Support afterwards:',
+      'Reference:',
+    ]) {
       expect(text).toContain(label);
     }
   });

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attendanceCategories } from '../../events/attendance-codes';
-import {
-  attendanceRate,
-  attendanceWeek,
-  emptyTally,
-  isPersistentlyAbsent,
-  isSeverelyAbsent,
-  tallyMark,
-} from '../../shared/domain/rollup/attendance';
+import { attendanceRate, attendanceWeek, emptyTally, isPersistentlyAbsent, isSeverelyAbsent, tallyMark } from '../../shared/domain/rollup/attendance';
 import type { MarkRecord, PupilCounters } from '../../shared/domain/rollup/types';
 
 /** Marks for one pupil on consecutive sessions of week 48 (23–27 November 2026). */
@@ -72,7 +65,11 @@ describe('persistent (≥ 10%) and severe (≥ 50%) absence, exactly', () => {
 
 describe('a week of marks', () => {
   it('exactly 10% is persistent, exactly 50% severe', () => {
-    const result = week([...marks('ten', ['N', ...repeat('/', 9)]), ...marks('fifty', [...repeat('I', 5), ...repeat('/', 5)]), ...marks('nine', ['N', ...repeat('/', 10)])]);
+    const result = week([
+      ...marks('ten', ['N', ...repeat('/', 9)]),
+      ...marks('fifty', [...repeat('I', 5), ...repeat('/', 5)]),
+      ...marks('nine', ['N', ...repeat('/', 10)]),
+    ]);
     expect(result.figures.persistentAbsentees).toEqual(['fifty', 'ten']);
     expect(result.figures.severeAbsentees).toEqual(['fifty']);
   });
@@ -85,7 +82,14 @@ describe('a week of marks', () => {
 
   it('approved education off site is a possible session and not an absence', () => {
     const result = week(marks('P1', ['K', 'V', 'P', 'W', 'B', 'K', 'V', 'P', 'W', 'B']));
-    expect(result.figures).toMatchObject({ possibleSessions: 10, absentSessions: 0, approvedOffSiteSessions: 10, presentSessions: 0, rate: 1, persistentAbsentees: [] });
+    expect(result.figures).toMatchObject({
+      possibleSessions: 10,
+      absentSessions: 0,
+      approvedOffSiteSessions: 10,
+      presentSessions: 0,
+      rate: 1,
+      persistentAbsentees: [],
+    });
   });
 
   it('dual registration (D) is not counted: a pupil registered elsewhere all week has no possible sessions', () => {
@@ -103,7 +107,14 @@ describe('a week of marks', () => {
 
   it('late: L (before registers close) is present, U (after) is an unauthorised absence', () => {
     const result = week([...marks('late', ['L', ...repeat('/', 9)]), ...marks('very-late', ['U', ...repeat('/', 9)])]);
-    expect(result.figures).toMatchObject({ possibleSessions: 20, absentSessions: 1, unauthorisedAbsentSessions: 1, authorisedAbsentSessions: 0, lateSessions: 1, presentSessions: 19 });
+    expect(result.figures).toMatchObject({
+      possibleSessions: 20,
+      absentSessions: 1,
+      unauthorisedAbsentSessions: 1,
+      authorisedAbsentSessions: 0,
+      lateSessions: 1,
+      presentSessions: 19,
+    });
     expect(result.figures.persistentAbsentees).toEqual(['very-late']);
   });
 
@@ -116,13 +127,19 @@ describe('a week of marks', () => {
   it('splits absences into authorised and unauthorised, week and year to date', () => {
     const result = week(marks('P1', ['I', 'M', 'C1', 'G', 'O', '/', '/', '/', '/', '/']), { P1: [20, 1, 0] });
     expect(result.figures).toMatchObject({ possibleSessions: 10, absentSessions: 5, authorisedAbsentSessions: 3, unauthorisedAbsentSessions: 2, rate: 0.5 });
-    expect(result.figures.yearToDate).toMatchObject({ possibleSessions: 30, absentSessions: 6, authorisedAbsentSessions: 4, unauthorisedAbsentSessions: 2, rate: 0.8 });
+    expect(result.figures.yearToDate).toMatchObject({
+      possibleSessions: 30,
+      absentSessions: 6,
+      authorisedAbsentSessions: 4,
+      unauthorisedAbsentSessions: 2,
+      rate: 0.8,
+    });
     expect(result.yearToDate.P1).toEqual([30, 4, 2]);
   });
 });
 
 describe('year to date from the carried counters', () => {
-  it('adds this week to last week\'s counters; pupils without marks this week keep theirs', () => {
+  it("adds this week to last week's counters; pupils without marks this week keep theirs", () => {
     const result = week(marks('P1', repeat('/', 10)), { P1: [10, 1, 0], P2: [20, 0, 4] });
     expect(result.yearToDate).toEqual({ P1: [20, 1, 0], P2: [20, 0, 4] });
     expect(result.figures.yearToDate).toMatchObject({ possibleSessions: 40, absentSessions: 5, pupils: 2 });

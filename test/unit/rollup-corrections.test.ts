@@ -49,7 +49,9 @@ class Table {
       interventions: [],
       restorative: [],
       incidents: incidents.map((entry) => entry.record),
-      incidentVersions: Object.fromEntries([...ids].map((id) => [id, this.incidents.filter((entry) => entry.version.incidentId === id).map((entry) => entry.version)])),
+      incidentVersions: Object.fromEntries(
+        [...ids].map((id) => [id, this.incidents.filter((entry) => entry.version.incidentId === id).map((entry) => entry.version)]),
+      ),
       notifications: [],
     };
   }
@@ -69,7 +71,11 @@ function deps(store: MemoryStore, now: () => Date): SchoolRollupDeps {
     settings: { trustLeaders: [], trustName: 'Trust' },
   };
 }
-const rollup = (store: MemoryStore, week: string, now: Date) => runSchoolRollup(deps(store, () => now), { schoolId: 'oak', week, sendEmail: false });
+const rollup = (store: MemoryStore, week: string, now: Date) =>
+  runSchoolRollup(
+    deps(store, () => now),
+    { schoolId: 'oak', week, sendEmail: false },
+  );
 /** Monday 07:00 after the week: when the schedule runs it. */
 const mondayAfter = (week: string) => new Date(`${addDays(weekStart(week), 7)}T07:00:00Z`);
 
@@ -83,7 +89,10 @@ const markArb = fc.record({
 });
 const incidentArb = fc.record({
   pupil: fc.constantFrom('P1', 'P2'),
-  versions: fc.array(fc.record({ week: fc.constantFrom(...weeks), category: fc.constantFrom('disruption', 'defiance'), severity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3 }),
+  versions: fc.array(
+    fc.record({ week: fc.constantFrom(...weeks), category: fc.constantFrom('disruption', 'defiance'), severity: fc.integer({ min: 1, max: 5 }) }),
+    { minLength: 1, maxLength: 3 },
+  ),
 });
 
 /** Every version as an arrival, each with the slot it arrives in (0..4: before week k's rollup). */
@@ -93,7 +102,9 @@ function arrivalsOf(marks: MarkSpec[], incidents: IncidentSpec[]): Arrival[] {
   const arrivals: Arrival[] = [];
   marks.forEach((mark, m) => {
     const date = addDays(weekStart(mark.week), mark.day);
-    mark.codes.forEach((code, version) => arrivals.push({ kind: 'mark', week: mark.week, version: m * 10 + version, mark: { pupilId: mark.pupil, date, session: mark.session, code } }));
+    mark.codes.forEach((code, version) =>
+      arrivals.push({ kind: 'mark', week: mark.week, version: m * 10 + version, mark: { pupilId: mark.pupil, date, session: mark.session, code } }),
+    );
   });
   incidents.forEach((incident, i) => {
     incident.versions.forEach((version, v) => {
@@ -152,7 +163,12 @@ describe('late corrections re-fold from the oldest changed week (property)', () 
   it('without re-folding (the old behaviour) a late correction leaves later weeks wrong', async () => {
     const table = new Table();
     const store = new MemoryStore();
-    const mark = (code: string, version: number): Arrival => ({ kind: 'mark', week: '2026-W45', version, mark: { pupilId: 'P1', date: '2026-11-02', session: 'AM', code } });
+    const mark = (code: string, version: number): Arrival => ({
+      kind: 'mark',
+      week: '2026-W45',
+      version,
+      mark: { pupilId: 'P1', date: '2026-11-02', session: 'AM', code },
+    });
     table.apply(mark('N', 0));
     table.load(store);
     await rollup(store, '2026-W45', mondayAfter('2026-W45'));
@@ -182,7 +198,9 @@ describe('the rules', () => {
   });
   it('the latest version of an incident is the latest occurredAt, then eventId', () => {
     const version = (eventId: string, occurredAtUtc: string) => ({ incidentId: 'I', eventId, occurredAtUtc, week: '2026-W48', safeguardingConcern: false });
-    expect(latestVersion([version('b', '2026-11-24T10:00:00Z'), version('a', '2026-11-25T10:00:00Z'), version('c', '2026-11-25T10:00:00Z')])!.eventId).toBe('c');
+    expect(latestVersion([version('b', '2026-11-24T10:00:00Z'), version('a', '2026-11-25T10:00:00Z'), version('c', '2026-11-25T10:00:00Z')])!.eventId).toBe(
+      'c',
+    );
   });
   it('changed figures are leaf paths, whatever the key order', () => {
     expect(changedFigures({ a: { x: 1, y: [1, 2] }, b: 2 }, { b: 2, a: { y: [1, 2], x: 1 } })).toEqual([]);

@@ -41,10 +41,20 @@ describe('interventions', () => {
   it('active = carried + started − ended; started and ended by outcome', () => {
     const result = interventionWeek(
       [carried(), carried({ interventionId: 'INT0' })],
-      [started('INT2', 'P2'), started('INT3', 'P3'), ended('INT0', 'P1', 'withdrawn', '2026-11-24'), ended('INT3', 'P3', 'achieved', '2026-11-27'), ended('OLD', 'P4', 'not_achieved', '2026-11-25')],
+      [
+        started('INT2', 'P2'),
+        started('INT3', 'P3'),
+        ended('INT0', 'P1', 'withdrawn', '2026-11-24'),
+        ended('INT3', 'P3', 'achieved', '2026-11-27'),
+        ended('OLD', 'P4', 'not_achieved', '2026-11-25'),
+      ],
     );
     expect(result.active.map((intervention) => intervention.interventionId)).toEqual(['INT1', 'INT2']);
-    expect(result.figures).toMatchObject({ active: 2, started: 2, ended: { total: 3, byOutcome: { achieved: 1, partially_achieved: 0, not_achieved: 1, withdrawn: 1 } } });
+    expect(result.figures).toMatchObject({
+      active: 2,
+      started: 2,
+      ended: { total: 3, byOutcome: { achieved: 1, partially_achieved: 0, not_achieved: 1, withdrawn: 1 } },
+    });
   });
 
   it('counts group pupils as supported', () => {
@@ -54,18 +64,21 @@ describe('interventions', () => {
   });
 
   it('sessions: recorded, attended, attendance rate and mean engagement this week', () => {
-    const result = interventionWeek([carried()], [
-      session('INT1', 'P1', 'S3', '2026-11-24', { attended: true, engagement: 4 }),
-      session('INT1', 'P1', 'S4', '2026-11-26', { attended: true, engagement: 5 }),
-      session('INT1', 'P1', 'S5', '2026-11-27', { attended: false }),
-      session('UNKNOWN', 'P9', 'S1', '2026-11-27', { attended: true }),
-    ]);
+    const result = interventionWeek(
+      [carried()],
+      [
+        session('INT1', 'P1', 'S3', '2026-11-24', { attended: true, engagement: 4 }),
+        session('INT1', 'P1', 'S4', '2026-11-26', { attended: true, engagement: 5 }),
+        session('INT1', 'P1', 'S5', '2026-11-27', { attended: false }),
+        session('UNKNOWN', 'P9', 'S1', '2026-11-27', { attended: true }),
+      ],
+    );
     expect(result.figures.sessions).toEqual({ recorded: 4, attended: 3, attendanceRate: 0.75, meanEngagement: 4.5 });
     expect(result.active[0]!.sessionIds).toEqual(['S1', 'S2', 'S3', 'S4', 'S5']);
   });
 
   it('a session sent twice counts once (latest wins); no sessions means null rates', () => {
-    const once = session('INT1', 'P1', 'S3', '2026-11-24', { attended: false }, );
+    const once = session('INT1', 'P1', 'S3', '2026-11-24', { attended: false });
     const again = { ...session('INT1', 'P1', 'S3', '2026-11-24', { attended: true, engagement: 2 }), occurredAtUtc: '2026-11-24T16:00:00.000Z' };
     expect(interventionWeek([carried()], [again, once]).figures.sessions).toEqual({ recorded: 1, attended: 1, attendanceRate: 1, meanEngagement: 2 });
     expect(interventionWeek([], []).figures.sessions).toEqual({ recorded: 0, attended: 0, attendanceRate: null, meanEngagement: null });
@@ -74,7 +87,11 @@ describe('interventions', () => {
   it('delivery: sessions held so far vs planned, for interventions active during the week', () => {
     const result = interventionWeek(
       [carried(), carried({ interventionId: 'INT9', plannedSessions: undefined, sessionIds: ['A'] })],
-      [started('INT2', 'P2', { plannedSessions: 4 }), session('INT2', 'P2', 'S1', '2026-11-24', { attended: true }), ended('INT2', 'P2', 'achieved', '2026-11-27')],
+      [
+        started('INT2', 'P2', { plannedSessions: 4 }),
+        session('INT2', 'P2', 'S1', '2026-11-24', { attended: true }),
+        ended('INT2', 'P2', 'achieved', '2026-11-27'),
+      ],
     );
     // INT1 2 of 6, INT2 1 of 4 (ended this week, still counted); INT9 has no plan.
     expect(result.figures.delivery).toEqual({ interventions: 2, delivered: 3, planned: 10 });
@@ -82,20 +99,40 @@ describe('interventions', () => {
 
   it('targets: latest score, change toward the goal in points, and the fraction of the way', () => {
     const result = interventionWeek(
-      [carried({ targets: [{ targetId: 'T1', baseline: 2, goal: 8 }, { targetId: 'T2', baseline: 6, goal: 2 }, { targetId: 'T3', baseline: 5, goal: 5 }, { targetId: 'T4', baseline: 1, goal: 9 }], scores: {} })],
       [
-        session('INT1', 'P1', 'S3', '2026-11-24', { attended: true, targetScores: [{ targetId: 'T1', score: 4 }, { targetId: 'T2', score: 7 }] }),
-        session('INT1', 'P1', 'S4', '2026-11-26', { attended: true, targetScores: [{ targetId: 'T1', score: 5 }, { targetId: 'T3', score: 6 }] }),
+        carried({
+          targets: [
+            { targetId: 'T1', baseline: 2, goal: 8 },
+            { targetId: 'T2', baseline: 6, goal: 2 },
+            { targetId: 'T3', baseline: 5, goal: 5 },
+            { targetId: 'T4', baseline: 1, goal: 9 },
+          ],
+          scores: {},
+        }),
+      ],
+      [
+        session('INT1', 'P1', 'S3', '2026-11-24', {
+          attended: true,
+          targetScores: [
+            { targetId: 'T1', score: 4 },
+            { targetId: 'T2', score: 7 },
+          ],
+        }),
+        session('INT1', 'P1', 'S4', '2026-11-26', {
+          attended: true,
+          targetScores: [
+            { targetId: 'T1', score: 5 },
+            { targetId: 'T3', score: 6 },
+          ],
+        }),
       ],
     );
     // T1 2→5 toward 8: +3, 1/2; T2 6→7 away from 2: −1, −1/4; T3 5→6 (goal = baseline): +1, no fraction; T4 unscored.
     expect(result.figures.targets).toEqual({ scored: 3, meanChange: (3 - 1 + 1) / 3, meanProgress: (0.5 - 0.25) / 2 });
   });
 
-  it('an end\'s final scores are the latest; a later start event replaces the details but keeps sessions', () => {
-    const result = interventionWeek([carried()], [
-      ended('INT1', 'P1', 'partially_achieved', '2026-11-27', { finalScores: [{ targetId: 'T1', score: 6 }] }),
-    ]);
+  it("an end's final scores are the latest; a later start event replaces the details but keeps sessions", () => {
+    const result = interventionWeek([carried()], [ended('INT1', 'P1', 'partially_achieved', '2026-11-27', { finalScores: [{ targetId: 'T1', score: 6 }] })]);
     expect(result.figures.targets).toEqual({ scored: 1, meanChange: 4, meanProgress: 4 / 6 });
     const restarted = interventionWeek([carried()], [{ ...started('INT1', 'P1', { plannedSessions: 10 }), occurredAtUtc: '2026-11-23T09:00:00.000Z' }]);
     expect(restarted.active[0]).toMatchObject({ plannedSessions: 10, sessionIds: ['S1', 'S2'] });
@@ -109,18 +146,46 @@ describe('interventions', () => {
 
 describe('restorative sessions', () => {
   const rs = (sessionId: string, date: string, data: Record<string, unknown>) =>
-    record('restorative.session.recorded', date, ['P1'], { sessionId, date, format: 'conversation', participants: [{ pupilId: 'P1', role: 'harmed' }], ...data });
+    record('restorative.session.recorded', date, ['P1'], {
+      sessionId,
+      date,
+      format: 'conversation',
+      participants: [{ pupilId: 'P1', role: 'harmed' }],
+      ...data,
+    });
 
   it('count, by format, agreement rate over sessions that recorded one', () => {
-    const result = restorativeWeek([], [rs('A', '2026-11-23', { agreementReached: true }), rs('B', '2026-11-24', { format: 'circle', agreementReached: false }), rs('C', '2026-11-25', { format: 'circle' })], '2026-11-29');
-    expect(result.figures).toMatchObject({ sessions: 3, byFormat: { conversation: 1, mini_conference: 0, circle: 2, conference: 0 }, agreementRecorded: 2, agreementReached: 1, agreementRate: 0.5 });
+    const result = restorativeWeek(
+      [],
+      [
+        rs('A', '2026-11-23', { agreementReached: true }),
+        rs('B', '2026-11-24', { format: 'circle', agreementReached: false }),
+        rs('C', '2026-11-25', { format: 'circle' }),
+      ],
+      '2026-11-29',
+    );
+    expect(result.figures).toMatchObject({
+      sessions: 3,
+      byFormat: { conversation: 1, mini_conference: 0, circle: 2, conference: 0 },
+      agreementRecorded: 2,
+      agreementReached: 1,
+      agreementRate: 0.5,
+    });
     expect(restorativeWeek([], [], '2026-11-29').figures.agreementRate).toBeNull();
   });
 
   it('follow-ups due in the coming week, from this week and carried from earlier weeks', () => {
     const result = restorativeWeek(
-      [{ sessionId: 'OLD', date: '2026-12-02' }, { sessionId: 'LATER', date: '2026-12-20' }],
-      [rs('A', '2026-11-23', { followUpDate: '2026-11-30' }), rs('B', '2026-11-24', { followUpDate: '2026-12-06' }), rs('C', '2026-11-25', { followUpDate: '2026-12-07' }), rs('D', '2026-11-26', { followUpDate: '2026-11-27' })],
+      [
+        { sessionId: 'OLD', date: '2026-12-02' },
+        { sessionId: 'LATER', date: '2026-12-20' },
+      ],
+      [
+        rs('A', '2026-11-23', { followUpDate: '2026-11-30' }),
+        rs('B', '2026-11-24', { followUpDate: '2026-12-06' }),
+        rs('C', '2026-11-25', { followUpDate: '2026-12-07' }),
+        rs('D', '2026-11-26', { followUpDate: '2026-11-27' }),
+      ],
       '2026-11-29',
     );
     // Monday 30 November to Sunday 6 December: A, B and OLD. D's date has passed; C and LATER carry on.
@@ -217,14 +282,26 @@ describe('pupils to look at', () => {
     const result = pupilsToLookAt({
       incidentsThisWeek: { P1: 3, P4: 2 },
       incidentsLastWeek: { P1: 1, P4: 2 },
-      weekByPupil: new Map([['P2', tally(10, 4)], ['P3', tally(10, 4)], ['P4', tally(10, 2)]]),
+      weekByPupil: new Map([
+        ['P2', tally(10, 4)],
+        ['P3', tally(10, 4)],
+        ['P4', tally(10, 2)],
+      ]),
       before: { P2: [20, 0, 0], P3: [20, 0, 0], P4: [20, 0, 0] },
       yearToDate: { P2: [30, 0, 4], P3: [30, 0, 4], P5: [10, 0, 0] },
       activeInterventions: [{ ...carried(), pupilIds: ['P3'] }],
     });
     expect(result).toEqual([
       { pupilId: 'P1', reasons: ['rising-incidents'], incidentsThisWeek: 3, incidentsLastWeek: 1, weekRate: null, rateBefore: null, yearToDateRate: null },
-      { pupilId: 'P2', reasons: ['falling-attendance', 'persistent-absence-without-intervention'], incidentsThisWeek: 0, incidentsLastWeek: 0, weekRate: 0.6, rateBefore: 1, yearToDateRate: 26 / 30 },
+      {
+        pupilId: 'P2',
+        reasons: ['falling-attendance', 'persistent-absence-without-intervention'],
+        incidentsThisWeek: 0,
+        incidentsLastWeek: 0,
+        weekRate: 0.6,
+        rateBefore: 1,
+        yearToDateRate: 26 / 30,
+      },
       // P3 is as absent as P2 but has an intervention.
       { pupilId: 'P3', reasons: ['falling-attendance'], incidentsThisWeek: 0, incidentsLastWeek: 0, weekRate: 0.6, rateBefore: 1, yearToDateRate: 26 / 30 },
       // P4 (a day off, 80% after 100%) and P5 (fine) are not listed.
@@ -233,7 +310,10 @@ describe('pupils to look at', () => {
 });
 
 describe('the trust comparison', () => {
-  const figures = (schoolId: string, overrides: { possible: number; absent: number; persistent: number; pupils: number; incidents: number; change: number | null; force: number }): RollupFigures =>
+  const figures = (
+    schoolId: string,
+    overrides: { possible: number; absent: number; persistent: number; pupils: number; incidents: number; change: number | null; force: number },
+  ): RollupFigures =>
     ({
       schoolId,
       attendance: {
@@ -250,8 +330,20 @@ describe('the trust comparison', () => {
     }) as unknown as RollupFigures;
 
   it('totals sessions before dividing (not an average of rates)', () => {
-    const rows = [trustRow('A', figures('a', { possible: 100, absent: 10, persistent: 2, pupils: 10, incidents: 1, change: 0, force: 0 })), trustRow('B', figures('b', { possible: 300, absent: 10, persistent: 1, pupils: 30, incidents: 4, change: 2, force: 1 }))];
-    expect(trustTotals(rows)).toMatchObject({ possibleSessions: 400, absentSessions: 20, attendanceRate: 0.95, persistentAbsentees: 3, incidents: 5, reasonableForce: 1, interventionsActive: 4, notificationsSent: 6 });
+    const rows = [
+      trustRow('A', figures('a', { possible: 100, absent: 10, persistent: 2, pupils: 10, incidents: 1, change: 0, force: 0 })),
+      trustRow('B', figures('b', { possible: 300, absent: 10, persistent: 1, pupils: 30, incidents: 4, change: 2, force: 1 })),
+    ];
+    expect(trustTotals(rows)).toMatchObject({
+      possibleSessions: 400,
+      absentSessions: 20,
+      attendanceRate: 0.95,
+      persistentAbsentees: 3,
+      incidents: 5,
+      reasonableForce: 1,
+      interventionsActive: 4,
+      notificationsSent: 6,
+    });
   });
 
   it('flags low attendance, high persistent absence, rising incidents and reasonable force', () => {

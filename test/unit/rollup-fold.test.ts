@@ -22,7 +22,7 @@ function chain(schoolId: string, recordsByWeek: Map<string, WeekRecords>, list: 
 }
 
 describe('which weeks a rollup folds first', () => {
-  it('none when last week\'s state is stored (the usual case)', () => {
+  it("none when last week's state is stored (the usual case)", () => {
     expect(weeksToFold('2026-W48', '2026-W47')).toEqual([]);
   });
   it('the gap after an older stored state', () => {
@@ -33,7 +33,7 @@ describe('which weeks a rollup folds first', () => {
     expect(weeksToFold('2027-W02', undefined)).toHaveLength(19); // 2026-W36 … 2026-W53, 2027-W01
     expect(weeksToFold('2027-W02', undefined).at(-1)).toBe('2027-W01');
   });
-  it('at least last week (for the change from last week), even in the year\'s first week', () => {
+  it("at least last week (for the change from last week), even in the year's first week", () => {
     expect(weeksToFold('2026-W36', undefined)).toEqual(['2026-W35']);
   });
   it('never more than a year: a state older than 52 weeks is not used', () => {
@@ -53,7 +53,16 @@ describe('rolling a week onto the carried state', () => {
   it('starts the attendance counters again on 1 September, but carries interventions on', () => {
     const w35 = empty();
     w35.marks = [mark('P1', '2026-08-24', 'N'), mark('P1', '2026-08-25', 'N')];
-    w35.interventions = [{ eventId: 'e1', type: 'intervention.started', date: '2026-08-24', occurredAtUtc: '2026-08-24T09:00:00.000Z', pupilIds: ['P1'], data: { interventionId: 'SUMMER', kind: 'reintegration', title: 'x', staffId: 's', startDate: '2026-08-24', targets: [] } }];
+    w35.interventions = [
+      {
+        eventId: 'e1',
+        type: 'intervention.started',
+        date: '2026-08-24',
+        occurredAtUtc: '2026-08-24T09:00:00.000Z',
+        pupilIds: ['P1'],
+        data: { interventionId: 'SUMMER', kind: 'reintegration', title: 'x', staffId: 's', startDate: '2026-08-24', targets: [] },
+      },
+    ];
     const before = rollWeek({ schoolId: 's', week: '2026-W35', base: undefined, records: w35 });
     expect(before.figures.attendance.persistentAbsentees).toEqual(['P1']);
     const w36 = empty();
@@ -67,9 +76,18 @@ describe('rolling a week onto the carried state', () => {
     expect(after.figures.previousWeek).toMatchObject({ week: '2026-W35', persistentAbsentees: 1, absentSessions: 2 });
   });
 
-  it('last week\'s headline comes with the state; with no state there is none', () => {
+  it("last week's headline comes with the state; with no state there is none", () => {
     const w47 = empty();
-    w47.incidents = [{ eventId: 'i1', type: 'incident.recorded', date: '2026-11-18', occurredAtUtc: '2026-11-18T10:00:00.000Z', pupilIds: ['P1'], data: { incidentId: 'I1', category: 'x', severity: 1 } }];
+    w47.incidents = [
+      {
+        eventId: 'i1',
+        type: 'incident.recorded',
+        date: '2026-11-18',
+        occurredAtUtc: '2026-11-18T10:00:00.000Z',
+        pupilIds: ['P1'],
+        data: { incidentId: 'I1', category: 'x', severity: 1 },
+      },
+    ];
     const first = rollWeek({ schoolId: 's', week: '2026-W47', base: undefined, records: w47 });
     expect(first.figures.previousWeek).toBeNull();
     expect(first.figures.incidents.change).toBeNull();
@@ -82,12 +100,61 @@ describe('rolling a week onto the carried state', () => {
     const records = empty();
     for (let day = 0; day < 5; day++) for (const pupil of ['P1', 'P2', 'P3']) records.marks.push(mark(pupil, addDays('2026-11-23', day), day % 3 ? '/' : 'N'));
     records.interventions = [
-      { eventId: 'a', type: 'intervention.started', date: '2026-11-23', occurredAtUtc: '2026-11-23T09:00:00.000Z', pupilIds: ['P1'], data: { interventionId: 'I1', kind: 'mentoring', title: 'x', staffId: 's', startDate: '2026-11-23', targets: [{ targetId: 'T', baseline: 1, goal: 4 }] } },
-      { eventId: 'b', type: 'intervention.session.recorded', date: '2026-11-24', occurredAtUtc: '2026-11-24T09:00:00.000Z', pupilIds: ['P1'], data: { interventionId: 'I1', sessionId: 'S1', date: '2026-11-24', durationMinutes: 5, attended: true, engagement: 3, targetScores: [{ targetId: 'T', score: 2 }] } },
-      { eventId: 'c', type: 'intervention.session.recorded', date: '2026-11-25', occurredAtUtc: '2026-11-25T09:00:00.000Z', pupilIds: ['P1'], data: { interventionId: 'I1', sessionId: 'S2', date: '2026-11-25', durationMinutes: 5, attended: true, engagement: 4, targetScores: [{ targetId: 'T', score: 3 }] } },
+      {
+        eventId: 'a',
+        type: 'intervention.started',
+        date: '2026-11-23',
+        occurredAtUtc: '2026-11-23T09:00:00.000Z',
+        pupilIds: ['P1'],
+        data: {
+          interventionId: 'I1',
+          kind: 'mentoring',
+          title: 'x',
+          staffId: 's',
+          startDate: '2026-11-23',
+          targets: [{ targetId: 'T', baseline: 1, goal: 4 }],
+        },
+      },
+      {
+        eventId: 'b',
+        type: 'intervention.session.recorded',
+        date: '2026-11-24',
+        occurredAtUtc: '2026-11-24T09:00:00.000Z',
+        pupilIds: ['P1'],
+        data: {
+          interventionId: 'I1',
+          sessionId: 'S1',
+          date: '2026-11-24',
+          durationMinutes: 5,
+          attended: true,
+          engagement: 3,
+          targetScores: [{ targetId: 'T', score: 2 }],
+        },
+      },
+      {
+        eventId: 'c',
+        type: 'intervention.session.recorded',
+        date: '2026-11-25',
+        occurredAtUtc: '2026-11-25T09:00:00.000Z',
+        pupilIds: ['P1'],
+        data: {
+          interventionId: 'I1',
+          sessionId: 'S2',
+          date: '2026-11-25',
+          durationMinutes: 5,
+          attended: true,
+          engagement: 4,
+          targetScores: [{ targetId: 'T', score: 3 }],
+        },
+      },
     ];
     const forwards = rollWeek({ schoolId: 's', week: '2026-W48', base: undefined, records });
-    const backwards = rollWeek({ schoolId: 's', week: '2026-W48', base: undefined, records: { ...records, marks: [...records.marks].reverse(), interventions: [...records.interventions].reverse() } });
+    const backwards = rollWeek({
+      schoolId: 's',
+      week: '2026-W48',
+      base: undefined,
+      records: { ...records, marks: [...records.marks].reverse(), interventions: [...records.interventions].reverse() },
+    });
     expect(backwards.figures).toStrictEqual(forwards.figures);
     expect(forwards.figures.interventions.targets).toEqual({ scored: 1, meanChange: 2, meanProgress: 2 / 3 });
   });
@@ -139,9 +206,18 @@ describe('pre-aggregation: week W from the stored W−1 equals the year computed
           if (category === 'authorisedAbsence' || category === 'unauthorisedAbsence') entry.absent++;
           counts.set(mark.pupilId, entry);
         }
-        const persistent = [...counts].filter(([, c]) => isPersistentlyAbsent(c.possible, c.absent)).map(([id]) => id).sort();
-        const severe = [...counts].filter(([, c]) => isSeverelyAbsent(c.possible, c.absent)).map(([id]) => id).sort();
-        const total = [...counts.values()].reduce((sum, c) => ({ possible: sum.possible + c.possible, absent: sum.absent + c.absent }), { possible: 0, absent: 0 });
+        const persistent = [...counts]
+          .filter(([, c]) => isPersistentlyAbsent(c.possible, c.absent))
+          .map(([id]) => id)
+          .sort();
+        const severe = [...counts]
+          .filter(([, c]) => isSeverelyAbsent(c.possible, c.absent))
+          .map(([id]) => id)
+          .sort();
+        const total = [...counts.values()].reduce((sum, c) => ({ possible: sum.possible + c.possible, absent: sum.absent + c.absent }), {
+          possible: 0,
+          absent: 0,
+        });
         expect(whole.figures.attendance.persistentAbsentees).toEqual(persistent);
         expect(whole.figures.attendance.severeAbsentees).toEqual(severe);
         expect(whole.figures.attendance.yearToDate).toMatchObject({ possibleSessions: total.possible, absentSessions: total.absent });

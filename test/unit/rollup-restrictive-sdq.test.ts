@@ -12,8 +12,15 @@ const journal = (raw: unknown) => storedJournal(raw) as unknown as JournalRecord
 const sdq = (pupilId: string, date: string, scores: { emotional: number; conduct: number; hyperactivity: number; peer: number }) =>
   journal(outcomeMeasure({ pupilId, data: { date }, scores: { ...scores, prosocial: 8 } }));
 const ended = (pupilId: string, interventionId: string, endDate: string) =>
-  journal({ eventId: `end-${interventionId}`, type: 'intervention.ended', occurredAt: `${endDate}T15:00:00Z`, pupilId, data: { interventionId, endDate, outcome: 'achieved' } });
-const restraint = (pupilId: string, startedAt: string, data: Record<string, unknown>) => journal(restrictiveIntervention({ pupilId, data: { startedAt, ...data } }));
+  journal({
+    eventId: `end-${interventionId}`,
+    type: 'intervention.ended',
+    occurredAt: `${endDate}T15:00:00Z`,
+    pupilId,
+    data: { interventionId, endDate, outcome: 'achieved' },
+  });
+const restraint = (pupilId: string, startedAt: string, data: Record<string, unknown>) =>
+  journal(restrictiveIntervention({ pupilId, data: { startedAt, ...data } }));
 
 const empty = (): WeekRecords => ({ marks: [], interventions: [], restorative: [], incidents: [], notifications: [], restrictive: [], measures: [] });
 const weeks: Record<string, WeekRecords> = {
@@ -27,10 +34,15 @@ const weeks: Record<string, WeekRecords> = {
   },
   '2026-W45': {
     ...empty(),
-    interventions: [journal(interventionStarted({ pupilId: 'P1', data: { interventionId: 'INT-A', kind: 'mentoring', startDate: '2026-11-02', groupPupilIds: ['P2'] } }))],
+    interventions: [
+      journal(interventionStarted({ pupilId: 'P1', data: { interventionId: 'INT-A', kind: 'mentoring', startDate: '2026-11-02', groupPupilIds: ['P2'] } })),
+    ],
     measures: [sdq('P3', '2026-11-10', { emotional: 5, conduct: 4, hyperactivity: 5, peer: 2 })], // 16, high
   },
-  '2026-W46': { ...empty(), interventions: [journal(interventionStarted({ pupilId: 'P3', data: { interventionId: 'INT-B', kind: 'counselling', startDate: '2026-11-16' } }))] },
+  '2026-W46': {
+    ...empty(),
+    interventions: [journal(interventionStarted({ pupilId: 'P3', data: { interventionId: 'INT-B', kind: 'counselling', startDate: '2026-11-16' } }))],
+  },
   '2026-W47': { ...empty(), restrictive: [restraint('P1', '2026-11-18T10:00:00Z', { types: ['restraint'], durationMinutes: 5 })] },
   '2026-W48': {
     ...empty(),
@@ -61,7 +73,7 @@ function fold(): ReturnType<typeof rollWeek> {
 describe('restrictive intervention figures', () => {
   const { figures } = fold();
 
-  it('counts by type, pupils, SEN (the record\'s own senAtTime first), minutes, injuries, trend and repeats', () => {
+  it("counts by type, pupils, SEN (the record's own senAtTime first), minutes, injuries, trend and repeats", () => {
     expect(figures.restrictive).toEqual({
       total: 2,
       byType: { reasonable_force: 1, restraint: 1, seclusion: 1 },
@@ -88,8 +100,24 @@ describe('SDQ: did it help?', () => {
 
   it('pairs the nearest measure on/before the start with the nearest on/after the end, per pupil', () => {
     expect(figures.sdqImpact!.pairs).toEqual([
-      { interventionId: 'INT-A', pupilId: 'P1', kind: 'mentoring', before: { date: '2026-11-02', totalDifficulties: 18, band: 'high' }, after: { date: '2026-11-27', totalDifficulties: 13, band: 'slightly_raised' }, change: -5, movement: 'lower' },
-      { interventionId: 'INT-A', pupilId: 'P2', kind: 'mentoring', before: { date: '2026-11-01', totalDifficulties: 12, band: 'slightly_raised' }, after: { date: '2026-11-28', totalDifficulties: 14, band: 'slightly_raised' }, change: 2, movement: 'same' },
+      {
+        interventionId: 'INT-A',
+        pupilId: 'P1',
+        kind: 'mentoring',
+        before: { date: '2026-11-02', totalDifficulties: 18, band: 'high' },
+        after: { date: '2026-11-27', totalDifficulties: 13, band: 'slightly_raised' },
+        change: -5,
+        movement: 'lower',
+      },
+      {
+        interventionId: 'INT-A',
+        pupilId: 'P2',
+        kind: 'mentoring',
+        before: { date: '2026-11-01', totalDifficulties: 12, band: 'slightly_raised' },
+        after: { date: '2026-11-28', totalDifficulties: 14, band: 'slightly_raised' },
+        change: 2,
+        movement: 'same',
+      },
     ]);
     // INT-B (counselling) ended without a measure after it: not counted.
     expect(figures.sdqImpact!.endedInterventions).toBe(2);
@@ -97,12 +125,24 @@ describe('SDQ: did it help?', () => {
   });
 
   it('adds schools up for the trust from their sums, not a mean of means', () => {
-    const other = { endedInterventions: 1, pairs: [], byKind: { mentoring: { measured: 1, totalChange: -6, meanChange: -6, movedLower: 1, sameBand: 0, movedHigher: 0 } } };
-    expect(combineSdqImpact([figures.sdqImpact, other, undefined])).toEqual({ mentoring: { measured: 3, totalChange: -9, meanChange: -3, movedLower: 2, sameBand: 1, movedHigher: 0 } });
+    const other = {
+      endedInterventions: 1,
+      pairs: [],
+      byKind: { mentoring: { measured: 1, totalChange: -6, meanChange: -6, movedLower: 1, sameBand: 0, movedHigher: 0 } },
+    };
+    expect(combineSdqImpact([figures.sdqImpact, other, undefined])).toEqual({
+      mentoring: { measured: 3, totalChange: -9, meanChange: -3, movedLower: 2, sameBand: 1, movedHigher: 0 },
+    });
   });
 
-  it('shows both in the leaders\' email and the trust summary (names only in the school\'s)', () => {
-    const email = renderSchoolSummary({ schoolName: 'Oak Primary', trustName: 'Oak Trust', timezone: 'Europe/London', figures, pupils: { P1: { firstName: 'Robin', lastName: 'Hart', yearGroup: '5' } } });
+  it("shows both in the leaders' email and the trust summary (names only in the school's)", () => {
+    const email = renderSchoolSummary({
+      schoolName: 'Oak Primary',
+      trustName: 'Oak Trust',
+      timezone: 'Europe/London',
+      figures,
+      pupils: { P1: { firstName: 'Robin', lastName: 'Hart', yearGroup: '5' } },
+    });
     expect(email.text).toContain('RESTRICTIVE INTERVENTIONS');
     expect(email.text).toContain('2 records of force, restraint or seclusion, involving 2 pupils (1 with SEN), 13 minutes in all.');
     expect(email.text).toContain('- Robin Hart (P1): 1 this week, 2 in four weeks, 10 minutes this week');

@@ -9,7 +9,13 @@ import { MemoryStore } from '../support/memory-rollup-store';
  * leaders' email goes out, and the trust summary's once-only send. The DynamoDB store's own
  * conditions are exercised against DynamoDB Local in test/integration/rollup.test.ts.
  */
-const school = (schoolId: string, leaders = [`head@${schoolId}.example.org`]): SchoolProfile => ({ schoolId, name: `School ${schoolId}`, leaders, timezone: 'Europe/London', createdAt: '2026-09-01T00:00:00Z' });
+const school = (schoolId: string, leaders = [`head@${schoolId}.example.org`]): SchoolProfile => ({
+  schoolId,
+  name: `School ${schoolId}`,
+  leaders,
+  timezone: 'Europe/London',
+  createdAt: '2026-09-01T00:00:00Z',
+});
 
 function setup(options: { schools?: SchoolProfile[]; trustLeaders?: string[]; send?: (message: MailMessage) => Promise<{ messageId: string }> } = {}) {
   const store = new MemoryStore();
@@ -35,7 +41,12 @@ function setup(options: { schools?: SchoolProfile[]; trustLeaders?: string[]; se
 
 /** A week of marks for P1: present except `absent` unauthorised sessions. */
 function register(store: MemoryStore, schoolId: string, week: string, absent = 0) {
-  const marks = Array.from({ length: 10 }, (_, index) => ({ pupilId: 'P1', date: addDays(weekStart(week), Math.floor(index / 2)), session: index % 2 ? 'PM' : 'AM', code: index < absent ? 'N' : '/' }));
+  const marks = Array.from({ length: 10 }, (_, index) => ({
+    pupilId: 'P1',
+    date: addDays(weekStart(week), Math.floor(index / 2)),
+    session: index % 2 ? 'PM' : 'AM',
+    code: index < absent ? 'N' : '/',
+  }));
   store.records.set(`${schoolId}#${week}`, { marks, interventions: [], restorative: [], incidents: [], notifications: [] });
 }
 const request = (schoolId: string, week: string, sendEmail = true) => ({ schoolId, week, sendEmail });
@@ -53,7 +64,7 @@ describe('the cost of a rollup does not grow with the weeks before it', () => {
     }
   });
 
-  it('rebuilds a gap from the academic year\'s records (bounded), and gets the chain\'s figures', async () => {
+  it("rebuilds a gap from the academic year's records (bounded), and gets the chain's figures", async () => {
     const chained = setup();
     const rebuilt = setup();
     for (const { store } of [chained, rebuilt]) for (let n = 36; n <= 48; n++) register(store, 'oak', `2026-W${n}`, n % 4);
@@ -66,8 +77,8 @@ describe('the cost of a rollup does not grow with the weeks before it', () => {
   });
 });
 
-describe('the leaders\' email', () => {
-  it('goes once to the school\'s leaders; a re-run stores the same figures and sends nothing', async () => {
+describe("the leaders' email", () => {
+  it("goes once to the school's leaders; a re-run stores the same figures and sends nothing", async () => {
     const { store, deps, sent, published } = setup({ schools: [school('oak', ['head@oak.example.org', 'deputy@oak.example.org'])] });
     register(store, 'oak', '2026-W48', 2);
     const first = await runSchoolRollup(deps, request('oak', '2026-W48'));
@@ -75,7 +86,11 @@ describe('the leaders\' email', () => {
     expect([first.email, second.email]).toEqual(['sent', 'already-sent']);
     expect(second.figures).toStrictEqual(first.figures);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ to: ['head@oak.example.org', 'deputy@oak.example.org'], category: 'leader-summary', subject: 'Weekly summary for School oak: week 48 (23–29 November 2026)' });
+    expect(sent[0]).toMatchObject({
+      to: ['head@oak.example.org', 'deputy@oak.example.org'],
+      category: 'leader-summary',
+      subject: 'Weekly summary for School oak: week 48 (23–29 November 2026)',
+    });
     // Every run announces its completion (the trust summary decides what that means).
     expect(published).toEqual([
       { source: 'tracker.rollups', detailType: 'rollup.completed', detail: { schoolId: 'oak', week: '2026-W48' } },
@@ -155,7 +170,11 @@ describe('the trust summary', () => {
     expect(outcomes.filter((outcome) => outcome.status === 'sent')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome.status === 'already-sent')).toHaveLength(4);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ to: ['ceo@trust.example.org'], category: 'trust-summary', subject: 'Test Trust weekly summary: week 48 (23–29 November 2026)' });
+    expect(sent[0]).toMatchObject({
+      to: ['ceo@trust.example.org'],
+      category: 'trust-summary',
+      subject: 'Test Trust weekly summary: week 48 (23–29 November 2026)',
+    });
     expect(sent[0]!.html).toContain('School oak');
     expect(sent[0]!.html).toContain('School elm');
   });

@@ -14,7 +14,11 @@ describe('SesMailer', () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-42' });
     expect(await mailer.send(message)).toEqual({ messageId: 'ses-42' });
     const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ ConfigurationSetName: 'tracker-prod', FromEmailAddress: 'tracker@example.org', EmailTags: [{ Name: 'category', Value: 'parent-notification' }] });
+    expect(input).toMatchObject({
+      ConfigurationSetName: 'tracker-prod',
+      FromEmailAddress: 'tracker@example.org',
+      EmailTags: [{ Name: 'category', Value: 'parent-notification' }],
+    });
   });
 
   it.each([

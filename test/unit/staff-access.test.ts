@@ -5,7 +5,12 @@ import { mayAct, passwordProblems, principalFromClaims, refuseForStaff, staffRec
 
 const at = '2026-11-20T10:00:00Z';
 const event = (type: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}): ChronologyItem => ({
-  recordKind: 'event', type, eventId: `${type}-1`, occurredAt: at, data, ...extra,
+  recordKind: 'event',
+  type,
+  eventId: `${type}-1`,
+  occurredAt: at,
+  data,
+  ...extra,
 });
 
 /** One stored item of every chronology kind, plus the safeguarding variants. */
@@ -18,13 +23,49 @@ const items = {
   'incident.recorded': event('incident.recorded', { incidentId: 'OK', notes: 'n' }),
   'safeguarding incident': event('incident.recorded', { incidentId: 'SG', safeguardingConcern: true }, { eventId: 'sg-v1', safeguardingConcern: true }),
   'later version without the flag': event('incident.recorded', { incidentId: 'SG', safeguardingConcern: false }, { eventId: 'sg-v2' }),
-  'restrictive.intervention.recorded': event('restrictive.intervention.recorded', { recordId: 'RI1', types: ['restraint'], notes: 'n' }, { parentReport: 'send' }),
+  'restrictive.intervention.recorded': event(
+    'restrictive.intervention.recorded',
+    { recordId: 'RI1', types: ['restraint'], notes: 'n' },
+    { parentReport: 'send' },
+  ),
   'restrictive intervention after a safeguarding incident': event('restrictive.intervention.recorded', { recordId: 'RI2', incidentId: 'SG' }),
-  'outcome.measure.recorded': event('outcome.measure.recorded', { measureId: 'M1', scores: { emotional: 5 } }, { totalDifficulties: 14, bands: { total: 'slightly_raised' } }),
+  'outcome.measure.recorded': event(
+    'outcome.measure.recorded',
+    { measureId: 'M1', scores: { emotional: 5 } },
+    { totalDifficulties: 14, bands: { total: 'slightly_raised' } },
+  ),
   absence: { recordKind: 'event', type: 'attendance.marked', eventId: 'm1', occurredAt: at, date: '2026-11-20', session: 'AM', code: 'N' },
-  'parent notification': { recordKind: 'notification', decidedAt: at, eventId: 'x', eventType: 'incident.recorded', kind: 'detention', category: 'parent-notification', status: 'sent', recipient: { contactId: 'C1' } },
-  'DSL alert': { recordKind: 'notification', decidedAt: at, eventId: 'sg-v1', eventType: 'incident.recorded', kind: 'dsl-alert', category: 'dsl-alert', status: 'sent', recipient: { contactId: 'dsl' } },
-  'decision about a safeguarding incident': { recordKind: 'notification', decidedAt: at, eventId: 'sg-v2', eventType: 'incident.recorded', kind: 'none', category: 'parent-notification', status: 'suppressed', reason: 'not-notifiable', recipient: { contactId: 'none' } },
+  'parent notification': {
+    recordKind: 'notification',
+    decidedAt: at,
+    eventId: 'x',
+    eventType: 'incident.recorded',
+    kind: 'detention',
+    category: 'parent-notification',
+    status: 'sent',
+    recipient: { contactId: 'C1' },
+  },
+  'DSL alert': {
+    recordKind: 'notification',
+    decidedAt: at,
+    eventId: 'sg-v1',
+    eventType: 'incident.recorded',
+    kind: 'dsl-alert',
+    category: 'dsl-alert',
+    status: 'sent',
+    recipient: { contactId: 'dsl' },
+  },
+  'decision about a safeguarding incident': {
+    recordKind: 'notification',
+    decidedAt: at,
+    eventId: 'sg-v2',
+    eventType: 'incident.recorded',
+    kind: 'none',
+    category: 'parent-notification',
+    status: 'suppressed',
+    reason: 'not-notifiable',
+    recipient: { contactId: 'none' },
+  },
 } satisfies Record<string, ChronologyItem>;
 
 const sensitive = new Set([
@@ -55,12 +96,19 @@ describe('safeguarding visibility: role × record kind', () => {
   it('covers every entry kind, and staff notes are shown to staff', () => {
     const kinds = new Set(Object.values(items).map((item) => toEntry(item)!.kind));
     expect([...kinds].sort()).toEqual([...entryKinds].sort());
-    const [shown] = presentFor('staff', [toEntry(items['intervention.session.recorded'])!], nothingRestricted)! as Extract<ChronologyEntry, { data: unknown }>[];
+    const [shown] = presentFor('staff', [toEntry(items['intervention.session.recorded'])!], nothingRestricted)! as Extract<
+      ChronologyEntry,
+      { data: unknown }
+    >[];
     expect(shown!.data.notes).toBe('staff note');
   });
 
   it('an outcome measure carries what was derived from its scores', () => {
-    expect(toEntry(items['outcome.measure.recorded'])).toMatchObject({ kind: 'outcome.measure.recorded', totalDifficulties: 14, bands: { total: 'slightly_raised' } });
+    expect(toEntry(items['outcome.measure.recorded'])).toMatchObject({
+      kind: 'outcome.measure.recorded',
+      totalDifficulties: 14,
+      bands: { total: 'slightly_raised' },
+    });
   });
 
   it('pupil roster receipts and present marks are not chronology entries', () => {
@@ -72,9 +120,18 @@ describe('safeguarding visibility: role × record kind', () => {
 describe('principal from claims (API Gateway flattens arrays to "[a b]")', () => {
   const base = { sub: 'u1', token_use: 'access' };
   it.each([
-    [{ ...base, 'cognito:groups': '[role:staff school:oak]' }, { userId: 'u1', role: 'staff', schoolId: 'oak' }],
-    [{ ...base, 'cognito:groups': ['school:oak', 'role:dsl'] }, { userId: 'u1', role: 'dsl', schoolId: 'oak' }],
-    [{ ...base, 'cognito:groups': '[role:trust]' }, { userId: 'u1', role: 'trust', schoolId: null }],
+    [
+      { ...base, 'cognito:groups': '[role:staff school:oak]' },
+      { userId: 'u1', role: 'staff', schoolId: 'oak' },
+    ],
+    [
+      { ...base, 'cognito:groups': ['school:oak', 'role:dsl'] },
+      { userId: 'u1', role: 'dsl', schoolId: 'oak' },
+    ],
+    [
+      { ...base, 'cognito:groups': '[role:trust]' },
+      { userId: 'u1', role: 'trust', schoolId: null },
+    ],
     [{ ...base, 'cognito:groups': '[role:staff]' }, undefined],
     [{ ...base, 'cognito:groups': '[role:staff role:leader school:oak]' }, undefined],
     [{ ...base, 'cognito:groups': '[role:staff school:oak school:elm]' }, undefined],

@@ -14,14 +14,26 @@ function figures(schoolId = 'oak', extraPupils = 0): RollupFigures {
   const w48 = empty();
   const mark = (records: WeekRecords, pupilId: string, monday: string, absent: number) => {
     for (let index = 0; index < 10; index++) {
-      records.marks.push({ pupilId, date: addDays(monday, Math.floor(index / 2)), session: index % 2 ? 'PM' : 'AM', code: index < absent ? 'N' : '/' } satisfies MarkRecord);
+      records.marks.push({
+        pupilId,
+        date: addDays(monday, Math.floor(index / 2)),
+        session: index % 2 ? 'PM' : 'AM',
+        code: index < absent ? 'N' : '/',
+      } satisfies MarkRecord);
     }
   };
   for (const [pupilId, absent] of [['P1', 0], ['P2', 4], ['P3', 2], ...Array.from({ length: extraPupils }, (_, index) => [`X${index}`, 5] as const)] as const) {
     mark(w47, pupilId, '2026-11-16', 0);
     mark(w48, pupilId, '2026-11-23', absent);
   }
-  w48.incidents = [1, 2].map((n) => ({ eventId: `i${n}`, type: 'incident.recorded', date: '2026-11-24', occurredAtUtc: `2026-11-24T1${n}:00:00.000Z`, pupilIds: ['P2'], data: { incidentId: `I${n}`, category: 'verbal abuse', severity: 2, notes: 'STAFF NOTE: do not share' } }));
+  w48.incidents = [1, 2].map((n) => ({
+    eventId: `i${n}`,
+    type: 'incident.recorded',
+    date: '2026-11-24',
+    occurredAtUtc: `2026-11-24T1${n}:00:00.000Z`,
+    pupilIds: ['P2'],
+    data: { incidentId: `I${n}`, category: 'verbal abuse', severity: 2, notes: 'STAFF NOTE: do not share' },
+  }));
   const base = rollWeek({ schoolId, week: '2026-W47', base: undefined, records: w47 }).state;
   return rollWeek({ schoolId, week: '2026-W48', base, records: w48 }).figures;
 }
@@ -62,8 +74,14 @@ describe('reasons a notification was not sent', () => {
   });
 });
 
-describe('the school leaders\' summary', () => {
-  const rendered = renderSchoolSummary({ schoolName: 'Oak & Elm Primary', trustName: 'Test Trust', timezone: 'Europe/London', figures: figures(), pupils: names });
+describe("the school leaders' summary", () => {
+  const rendered = renderSchoolSummary({
+    schoolName: 'Oak & Elm Primary',
+    trustName: 'Test Trust',
+    timezone: 'Europe/London',
+    figures: figures(),
+    pupils: names,
+  });
 
   it('has a subject, HTML and plain text, with the headline numbers and the change from last week', () => {
     expect(rendered.subject).toBe('Weekly summary for Oak & Elm Primary: week 48 (23–29 November 2026)');
@@ -78,8 +96,17 @@ describe('the school leaders\' summary', () => {
   });
 
   it('names the earlier weeks whose figures a re-fold revised, and says why (issue 11)', () => {
-    const revised = renderSchoolSummary({ schoolName: 'Oak', trustName: 'Test Trust', timezone: 'Europe/London', figures: figures(), pupils: names, revisedWeeks: ['2026-W46', '2026-W47'] });
-    expect(revised.text).toContain('REVISED FIGURES\nFigures revised for 2 earlier weeks: Week 46: Monday 9 – Sunday 15 November 2026; Week 47: Monday 16 – Sunday 22 November 2026.');
+    const revised = renderSchoolSummary({
+      schoolName: 'Oak',
+      trustName: 'Test Trust',
+      timezone: 'Europe/London',
+      figures: figures(),
+      pupils: names,
+      revisedWeeks: ['2026-W46', '2026-W47'],
+    });
+    expect(revised.text).toContain(
+      'REVISED FIGURES\nFigures revised for 2 earlier weeks: Week 46: Monday 9 – Sunday 15 November 2026; Week 47: Monday 16 – Sunday 22 November 2026.',
+    );
     expect(revised.html).toContain('Revised figures');
     expect(rendered.text).not.toContain('REVISED');
   });
@@ -91,7 +118,9 @@ describe('the school leaders\' summary', () => {
     expect(rendered.html).toContain('Oak &amp; Elm Primary');
     expect(rendered.text).toContain("<b>Zoë</b> O'Brien & Co"); // plain text is not HTML
     // P2: 4 of 10 missed, 2 incidents up from 0, persistently absent, no intervention.
-    expect(rendered.text).toContain('Oliver Jones (Year 8 · P2): Incidents rising: 2 this week (0 last week); Attendance falling: 60.0% this week (100.0% before); Persistently absent, no intervention: 80.0% attendance this year');
+    expect(rendered.text).toContain(
+      'Oliver Jones (Year 8 · P2): Incidents rising: 2 this week (0 last week); Attendance falling: 60.0% this week (100.0% before); Persistently absent, no intervention: 80.0% attendance this year',
+    );
     expect(rendered.text).toContain('(R · P3)');
     expect(rendered.html).not.toContain('P1<');
   });
@@ -133,9 +162,16 @@ describe('the school leaders\' summary', () => {
 describe('the trust summary', () => {
   const oak = figures('oak');
   const elm = { ...figures('elm'), incidents: { ...figures('elm').incidents, reasonableForce: 2 } };
-  const rendered = renderTrustSummary({ trustName: 'Oak Valley Trust', week: '2026-W48', schools: [{ name: 'Oak Primary', figures: oak }, { name: 'Elm Academy', figures: elm }] });
+  const rendered = renderTrustSummary({
+    trustName: 'Oak Valley Trust',
+    week: '2026-W48',
+    schools: [
+      { name: 'Oak Primary', figures: oak },
+      { name: 'Elm Academy', figures: elm },
+    ],
+  });
 
-  it('compares the schools in one table with the trust\'s totals', () => {
+  it("compares the schools in one table with the trust's totals", () => {
     expect(rendered.subject).toBe('Oak Valley Trust weekly summary: week 48 (23–29 November 2026)');
     // The comparison, and (v2) the restrictive interventions table.
     expect(rendered.html.match(/<table width="100%"[^>]*>\s*<caption/g)).toHaveLength(2);
@@ -146,7 +182,9 @@ describe('the trust summary', () => {
   });
 
   it('lists the schools that need a look, with why', () => {
-    expect(rendered.text).toContain('- Elm Academy: attendance below 90% this week; 20% or more of pupils persistently absent; reasonable force, restraint or seclusion used');
+    expect(rendered.text).toContain(
+      '- Elm Academy: attendance below 90% this week; 20% or more of pupils persistently absent; reasonable force, restraint or seclusion used',
+    );
   });
 
   it('holds counts only: no pupil ids or names', () => {

@@ -149,13 +149,17 @@ export class AwsStandIn {
       case 'events': {
         call.authorisations = (body.Entries ?? []).map((entry: any) => ({
           action: `events:${operation}`,
-          resource: String(entry.EventBusName ?? 'default').startsWith('arn:') ? entry.EventBusName : arn('events', `event-bus/${entry.EventBusName ?? 'default'}`),
+          resource: String(entry.EventBusName ?? 'default').startsWith('arn:')
+            ? entry.EventBusName
+            : arn('events', `event-bus/${entry.EventBusName ?? 'default'}`),
         }));
         return json(response, { FailedEntryCount: 0, Entries: (body.Entries ?? []).map(() => ({ EventId: `wiring-${++this.sequence}` })) });
       }
       case 'secretsmanager': {
         const name = String(body.SecretId);
-        call.authorisations = [{ action: `secretsmanager:${operation}`, resource: name.startsWith('arn:') ? name : arn('secretsmanager', `secret:${name}-AbCdEf`) }];
+        call.authorisations = [
+          { action: `secretsmanager:${operation}`, resource: name.startsWith('arn:') ? name : arn('secretsmanager', `secret:${name}-AbCdEf`) },
+        ];
         const value = this.secrets.get(name);
         if (operation === 'GetSecretValue' && value !== undefined) return json(response, { Name: name, SecretString: value });
         call.status = 400;
@@ -169,7 +173,9 @@ export class AwsStandIn {
         const context = { 'ses:FromAddress': from };
         call.authorisations = [
           { action: `ses:${operation}`, resource: arn('ses', `identity/${identity}`), context },
-          ...(body.ConfigurationSetName ? [{ action: `ses:${operation}`, resource: arn('ses', `configuration-set/${body.ConfigurationSetName}`), context }] : []),
+          ...(body.ConfigurationSetName
+            ? [{ action: `ses:${operation}`, resource: arn('ses', `configuration-set/${body.ConfigurationSetName}`), context }]
+            : []),
         ];
         return json(response, { MessageId: `wiring-message-${++this.sequence}` });
       }

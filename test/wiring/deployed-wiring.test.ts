@@ -82,7 +82,14 @@ function signedWebhook(events: unknown[], secret = webhookSecret) {
   };
 }
 
-const guardian = { contactId: 'C1', name: 'Marigold Quillfeather', relationship: 'mother', parentalResponsibility: true, email: 'guardian.quillfeather@example.org', notify: true };
+const guardian = {
+  contactId: 'C1',
+  name: 'Marigold Quillfeather',
+  relationship: 'mother',
+  parentalResponsibility: true,
+  email: 'guardian.quillfeather@example.org',
+  notify: true,
+};
 const occurredAt = new Date().toISOString();
 const lastMonday = weekStart(lastWeek);
 
@@ -95,10 +102,20 @@ const firstBatch = [
   incident({ pupilId: 'P001', occurredAt, data: { detention: { date: today, minutes: 30 }, notes: 'NOTE-NEVER-LOGGED' } }),
   incident({ pupilId: 'P002', occurredAt, data: { safeguardingConcern: true, notes: 'NOTE-NEVER-LOGGED' } }),
   interventionStarted({ pupilId: 'P001', data: { startDate: today } }),
-  { eventId: 'wiring-int-end', type: 'intervention.ended', occurredAt, pupilId: 'P001', data: { interventionId: 'INT1', endDate: today, outcome: 'achieved', notes: 'NOTE-NEVER-LOGGED' } },
+  {
+    eventId: 'wiring-int-end',
+    type: 'intervention.ended',
+    occurredAt,
+    pupilId: 'P001',
+    data: { interventionId: 'INT1', endDate: today, outcome: 'achieved', notes: 'NOTE-NEVER-LOGGED' },
+  },
   restorativeSession({ data: { date: today, summaryForParents: 'They talked it through and agreed a plan.', notes: 'NOTE-NEVER-LOGGED' } }),
   restrictiveIntervention({ pupilId: 'P001', occurredAt, data: { startedAt: occurredAt, notes: 'NOTE-NEVER-LOGGED' } }),
-  restrictiveIntervention({ pupilId: 'P002', occurredAt, data: { startedAt: occurredAt, parentReport: { withhold: true, reason: 'NOTE-NEVER-LOGGED risk at home' } } }),
+  restrictiveIntervention({
+    pupilId: 'P002',
+    occurredAt,
+    data: { startedAt: occurredAt, parentReport: { withhold: true, reason: 'NOTE-NEVER-LOGGED risk at home' } },
+  }),
   outcomeMeasure({ pupilId: 'P001', data: { date: today } }),
 ];
 
@@ -106,7 +123,14 @@ beforeAll(async () => {
   wonde = await startFakeWonde({ schoolId: 'A1930499544' });
   stack = await DeployedStack.start({ wondeBaseUrl: wonde.baseUrl });
   const schools = new DynamoSchoolDirectory(stack.table);
-  await schools.create({ schoolId: school, name: 'Oak Primary', leaders: ['head@oak.example.org'], timezone, dslEmail: 'dsl@oak.example.org', createdAt: occurredAt });
+  await schools.create({
+    schoolId: school,
+    name: 'Oak Primary',
+    leaders: ['head@oak.example.org'],
+    timezone,
+    dslEmail: 'dsl@oak.example.org',
+    createdAt: occurredAt,
+  });
   const prefix = stack.template.functions['ingest-events'].environment.SECRETS_PREFIX;
   stack.aws.secrets.set(`${prefix}/${school}/webhook`, JSON.stringify({ current: webhookSecret }));
 }, 240_000);
@@ -116,7 +140,10 @@ afterAll(async () => {
   await wonde?.stop();
 });
 
-const sentMail = () => stack.aws.calls.filter((call) => call.service === 'ses' && call.status === 200).map((call) => ({ caller: call.caller, to: call.body.Destination.ToAddresses as string[], subject: call.body.Content.Simple.Subject.Data as string }));
+const sentMail = () =>
+  stack.aws.calls
+    .filter((call) => call.service === 'ses' && call.status === 200)
+    .map((call) => ({ caller: call.caller, to: call.body.Destination.ToAddresses as string[], subject: call.body.Content.Simple.Subject.Data as string }));
 
 describe('the deployed wiring: each function as AWS runs it', () => {
   it('ingest-events stores a signed batch once, answers a replay as duplicate and a bad signature 401', async () => {
@@ -131,7 +158,9 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     const records = await readPupilRecords(stack.table, school, 'P001', today);
     expect(records.profile?.firstName).toBe('Zebedee');
     expect(records.attendance).toHaveLength(6);
-    expect(records.events.map((event) => event.type)).toEqual(expect.arrayContaining(['incident.recorded', 'intervention.started', 'restorative.session.recorded']));
+    expect(records.events.map((event) => event.type)).toEqual(
+      expect.arrayContaining(['incident.recorded', 'intervention.started', 'restorative.session.recorded']),
+    );
   });
 
   it('publish-stored-events puts one thin bus entry per stored event, from the real stream records', async () => {
@@ -159,15 +188,33 @@ describe('the deployed wiring: each function as AWS runs it', () => {
   });
 
   it('record-mail-feedback: SES reports the DSL alert bounced; the decision says so and the leaders get it at once', async () => {
-    const dslDecision = (await readPupilRecords(stack.table, school, 'P002', today)).notifications.find((d) => (d.recipient as { contactId: string }).contactId === 'dsl')!;
+    const dslDecision = (await readPupilRecords(stack.table, school, 'P002', today)).notifications.find(
+      (d) => (d.recipient as { contactId: string }).contactId === 'dsl',
+    )!;
     const configurationSet = stack.template.functions['record-mail-feedback'].environment.SES_CONFIGURATION_SET!;
     const record = sesFeedbackRecord(
       'Bounce',
       { messageId: String(dslDecision.messageId), to: ['dsl@oak.example.org'], category: 'dsl-alert', configurationSet, timestamp: new Date().toISOString() },
-      { bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'dsl@oak.example.org', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] } },
+      {
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          bouncedRecipients: [{ emailAddress: 'dsl@oak.example.org', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+        },
+      },
     );
     // As SES publishes it to the default bus, which the template's mailFeedback rule matches.
-    const event = { version: '0', id: 'ses-feedback-1', 'detail-type': record.detailType, source: 'aws.ses', account: '111122223333', time: new Date().toISOString(), region: 'eu-west-2', resources: [], detail: record.detail };
+    const event = {
+      version: '0',
+      id: 'ses-feedback-1',
+      'detail-type': record.detailType,
+      source: 'aws.ses',
+      account: '111122223333',
+      time: new Date().toISOString(),
+      region: 'eu-west-2',
+      resources: [],
+      detail: record.detail,
+    };
     const rule = stack.rules().find((candidate) => candidate.target === 'record-mail-feedback')!;
     expect(rule.busName).toBe('default');
     expect(matchesEventPattern(rule.pattern, event)).toBe(true);
@@ -175,7 +222,10 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     const outcome = await stack.lambdas['record-mail-feedback'].call(event);
     expect(outcome).toMatchObject({ result: 'recorded', status: 'bounced', dslUndelivered: true, escalation: 'sent' });
     const after = (await readPupilRecords(stack.table, school, 'P002', today)).notifications;
-    expect(after.find((d) => (d.recipient as { contactId: string }).contactId === 'dsl')).toMatchObject({ status: 'bounced', feedbackReason: expect.stringContaining('550 5.1.1') });
+    expect(after.find((d) => (d.recipient as { contactId: string }).contactId === 'dsl')).toMatchObject({
+      status: 'bounced',
+      feedbackReason: expect.stringContaining('550 5.1.1'),
+    });
     const warning = sentMail().filter((sent) => sent.caller === 'record-mail-feedback');
     expect(warning.map((sent) => sent.to)).toEqual([['head@oak.example.org']]);
     expect(warning[0]!.subject).toMatch(/^Not delivered to the DSL: /);
@@ -198,7 +248,11 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     const outcomes = await stack.routeBus();
     expect(outcomes.map((outcome) => [outcome.target, outcome.error?.message])).toEqual([['rollup-school', undefined]]);
     expect(outcomes[0]!.result.attendance.persistentAbsentees).toEqual(['P001']);
-    expect(sentMail().filter((sent) => sent.caller === 'rollup-school').map((sent) => sent.to)).toEqual([['head@oak.example.org']]);
+    expect(
+      sentMail()
+        .filter((sent) => sent.caller === 'rollup-school')
+        .map((sent) => sent.to),
+    ).toEqual([['head@oak.example.org']]);
   });
 
   it('trust-summary sends the trust leaders one summary, and a failed send is retried without a double send', async () => {
@@ -209,7 +263,11 @@ describe('the deployed wiring: each function as AWS runs it', () => {
     // EventBridge's asynchronous retry: the same event again.
     const retried = await stack.lambdas['trust-summary'].invoke(outcomes[0]!.event);
     expect(retried.error).toBeUndefined();
-    expect(sentMail().filter((sent) => sent.caller === 'trust-summary').map((sent) => sent.to)).toEqual([stack.template.functions['trust-summary'].environment.TRUST_LEADERS!.split(',')]);
+    expect(
+      sentMail()
+        .filter((sent) => sent.caller === 'trust-summary')
+        .map((sent) => sent.to),
+    ).toEqual([stack.template.functions['trust-summary'].environment.TRUST_LEADERS!.split(',')]);
   });
 
   it('trust-summary at its deadline schedule (input from the template) sends no second summary', async () => {
@@ -228,7 +286,11 @@ describe('the deployed wiring: each function as AWS runs it', () => {
 });
 
 /** What API Gateway hands staff-api after its JWT authorizer: claims as strings, groups as `[a b]`. */
-function staffRequest(routeKey: string, pathParameters: Record<string, string>, options: { role?: string; query?: Record<string, string>; body?: unknown } = {}) {
+function staffRequest(
+  routeKey: string,
+  pathParameters: Record<string, string>,
+  options: { role?: string; query?: Record<string, string>; body?: unknown } = {},
+) {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const now = Date.now();
   return {
@@ -244,7 +306,9 @@ function staffRequest(routeKey: string, pathParameters: Record<string, string>, 
     requestContext: {
       accountId: '111122223333',
       apiId: 'wiring',
-      authorizer: { jwt: { claims: { sub: 'user-wiring-1', token_use: 'access', 'cognito:groups': `[role:${options.role ?? 'staff'} school:${school}]` }, scopes: null } },
+      authorizer: {
+        jwt: { claims: { sub: 'user-wiring-1', token_use: 'access', 'cognito:groups': `[role:${options.role ?? 'staff'} school:${school}]` }, scopes: null },
+      },
       domainName: 'wiring.execute-api.eu-west-2.amazonaws.com',
       domainPrefix: 'wiring',
       http: { method: routeKey.split(' ')[0], path: '/', protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'staff-app' },
@@ -261,24 +325,35 @@ describe('the staff API as AWS runs it (behind the JWT authorizer)', () => {
   it('staff-api searches, reads a restricted chronology, figures and caseload, and stores records with recordedBy', async () => {
     const staffApi = stack.lambdas['staff-api'];
     const search = await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/pupils', { schoolId: school }, { query: { q: 'quill' } }));
-    expect(JSON.parse(search.body).pupils.map((p: { pupilId: string }) => p.pupilId).sort()).toEqual(['P001', 'P002']);
+    expect(
+      JSON.parse(search.body)
+        .pupils.map((p: { pupilId: string }) => p.pupilId)
+        .sort(),
+    ).toEqual(['P001', 'P002']);
     // P002: the safeguarding incident is restricted for a leader; the restorative session comes through its participant link.
-    const chronology = JSON.parse((await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/pupils/{pupilId}/chronology', { schoolId: school, pupilId: 'P002' }, { role: 'leader' }))).body);
+    const chronology = JSON.parse(
+      (await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/pupils/{pupilId}/chronology', { schoolId: school, pupilId: 'P002' }, { role: 'leader' })))
+        .body,
+    );
     expect(chronology.entries.map((entry: { kind: string }) => entry.kind)).toEqual(expect.arrayContaining(['restricted', 'restorative.session.recorded']));
     expect(JSON.stringify(chronology)).not.toContain('safeguardingConcern');
     const figures = await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/weeks/{week}/figures', { schoolId: school, week: lastWeek }, { role: 'dsl' }));
     expect(figures.statusCode).toBe(200);
     const posted = await staffApi.call(
-      staffRequest('POST /v1/schools/{schoolId}/records', { schoolId: school }, {
-        body: {
-          events: [
-            // Dated last week: the core marks that week changed, as for the webhook.
-            incident({ pupilId: 'P001', occurredAt: `${lastMonday}T10:00:00Z`, data: { notes: 'NOTE-NEVER-LOGGED' } }),
-            interventionStarted({ pupilId: 'P002', data: { interventionId: 'STAFF-INT', startDate: today } }),
-            restorativeSession({ data: { date: today } }),
-          ],
+      staffRequest(
+        'POST /v1/schools/{schoolId}/records',
+        { schoolId: school },
+        {
+          body: {
+            events: [
+              // Dated last week: the core marks that week changed, as for the webhook.
+              incident({ pupilId: 'P001', occurredAt: `${lastMonday}T10:00:00Z`, data: { notes: 'NOTE-NEVER-LOGGED' } }),
+              interventionStarted({ pupilId: 'P002', data: { interventionId: 'STAFF-INT', startDate: today } }),
+              restorativeSession({ data: { date: today } }),
+            ],
+          },
         },
-      }),
+      ),
     );
     expect(JSON.parse(posted.body).results.map((result: { status: string }) => result.status)).toEqual(['accepted', 'accepted', 'accepted']);
     const caseload = JSON.parse((await staffApi.call(staffRequest('GET /v1/schools/{schoolId}/caseload', { schoolId: school }))).body);
@@ -291,14 +366,27 @@ describe('the deployed wiring of the MIS connector (Wonde)', () => {
   it('sync-mis, invoked with its schedule input, reads the connected school from Wonde and stores it through the webhook core', async () => {
     const { MIS_SECRETS_PREFIX: prefix } = stack.template.functions['sync-mis'].environment;
     stack.aws.secrets.set(`${prefix}/${school}/wonde`, wonde.token);
-    await new DynamoMisConnectionStore(stack.table).put({ schoolId: school, provider: 'wonde', misSchoolId: wonde.schoolId, state: 'connected', stateChangedAt: occurredAt, cursors: {} });
+    await new DynamoMisConnectionStore(stack.table).put({
+      schoolId: school,
+      provider: 'wonde',
+      misSchoolId: wonde.schoolId,
+      state: 'connected',
+      stateChangedAt: occurredAt,
+      cursors: {},
+    });
     wonde.setCodes([{ id: 'AC1', code: '/' }]);
-    wonde.upsertStudent(wondeStudent('W001', { forename: 'Zebedee', surname: 'Quillfeather', contacts: [wondeContact('WC1', { email: 'guardian.quillfeather@example.org' })] }));
+    wonde.upsertStudent(
+      wondeStudent('W001', { forename: 'Zebedee', surname: 'Quillfeather', contacts: [wondeContact('WC1', { email: 'guardian.quillfeather@example.org' })] }),
+    );
     wonde.mark({ id: 'WM1', student: 'W001', date: today, session: 'AM', attendance_code: 'AC1' });
 
-    const schedule = Object.values(stack.template.resources).find((resource: any) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties.ScheduleExpression === misSyncSchedule) as any;
+    const schedule = Object.values(stack.template.resources).find(
+      (resource: any) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties.ScheduleExpression === misSyncSchedule,
+    ) as any;
     const result = await stack.lambdas['sync-mis'].call(JSON.parse(stack.template.resolve(schedule.Properties.Target.Input)));
-    expect(result.schools).toEqual([expect.objectContaining({ schoolId: school, status: 'complete', events: { 'pupil.upserted': 1, 'attendance.marked': 1 } })]);
+    expect(result.schools).toEqual([
+      expect.objectContaining({ schoolId: school, status: 'complete', events: { 'pupil.upserted': 1, 'attendance.marked': 1 } }),
+    ]);
     const records = await readPupilRecords(stack.table, school, 'W001', today);
     expect(records.profile?.firstName).toBe('Zebedee');
     expect(records.attendance.map((mark) => mark.code)).toEqual(['/']);
@@ -333,7 +421,10 @@ describe('every AWS call is allowed by the function’s own policy, and every pe
     const { policy } = stack.template.functions[name];
     const calls = stack.aws.callsOf(name).flatMap((call) => call.authorisations);
     expect(calls.length, `${name} made no AWS call`).toBeGreaterThan(0);
-    expect(calls.filter((call) => !allowed(policy, call)), 'calls the policy does not allow').toEqual([]);
+    expect(
+      calls.filter((call) => !allowed(policy, call)),
+      'calls the policy does not allow',
+    ).toEqual([]);
     const unused = grants(policy)
       .filter((grant) => !usedByAwsOnTheFunctionsBehalf.some((exempt) => exempt.action.test(grant.action)))
       .filter((grant) => !grantUsed(grant, calls))

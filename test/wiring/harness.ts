@@ -82,7 +82,10 @@ export class DeployedStack {
             eventSource: 'aws:dynamodb',
             awsRegion: region,
             eventSourceARN: this.streamArn,
-            dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: Math.floor(Number(record.dynamodb!.ApproximateCreationDateTime ?? new Date()) / 1000) },
+            dynamodb: {
+              ...record.dynamodb,
+              ApproximateCreationDateTime: Math.floor(Number(record.dynamodb!.ApproximateCreationDateTime ?? new Date()) / 1000),
+            },
           });
         }
         if (!page.Records?.length) break;
@@ -167,7 +170,12 @@ export class DeployedStack {
           messageId,
           receiptHandle: `${messageId}-receipt`,
           body: JSON.stringify(envelope),
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'events.amazonaws.com', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Date.now()),
+            SenderId: 'events.amazonaws.com',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
           messageAttributes: {},
           md5OfBody: '',
           eventSource: 'aws:sqs',

@@ -15,7 +15,13 @@ export interface Authorisation {
 }
 
 const wildcard = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 
 export const matchesIam = (pattern: string, value: string) => wildcard(pattern).test(value);
 
@@ -42,16 +48,9 @@ export const allowed = (policy: PolicyStatement[], call: Authorisation) => polic
 
 /** Each (statement, action, resource) a policy grants, to find the ones no call used. */
 export function grants(policy: PolicyStatement[]) {
-  return policy.flatMap((statement) =>
-    statement.actions.flatMap((action) => statement.resources.map((resource) => ({ statement, action, resource }))),
-  );
+  return policy.flatMap((statement) => statement.actions.flatMap((action) => statement.resources.map((resource) => ({ statement, action, resource }))));
 }
 
 export function grantUsed(grant: { statement: PolicyStatement; action: string; resource: string }, calls: Authorisation[]): boolean {
-  return calls.some(
-    (call) =>
-      matchesIam(grant.action, call.action) &&
-      matchesIam(grant.resource, call.resource) &&
-      statementAllows(grant.statement, call),
-  );
+  return calls.some((call) => matchesIam(grant.action, call.action) && matchesIam(grant.resource, call.resource) && statementAllows(grant.statement, call));
 }

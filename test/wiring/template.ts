@@ -47,7 +47,16 @@ export interface DeployedTemplate {
 /** Physical names: what `Ref` answers in the stand-in account. */
 function physicalName(logicalId: string, resource: Json): string {
   const props = resource.Properties ?? {};
-  return props.TableName ?? props.EmailIdentity ?? props.Name ?? props.FunctionName ?? props.ConfigurationSetName ?? props.QueueName ?? props.TopicName ?? `${logicalId.toLowerCase()}-physical`;
+  return (
+    props.TableName ??
+    props.EmailIdentity ??
+    props.Name ??
+    props.FunctionName ??
+    props.ConfigurationSetName ??
+    props.QueueName ??
+    props.TopicName ??
+    `${logicalId.toLowerCase()}-physical`
+  );
 }
 
 function arnOf(logicalId: string, resource: Json): string {

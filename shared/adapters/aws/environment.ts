@@ -30,7 +30,10 @@ export const systemClock: Clock = { now: () => new Date() };
 /** TRUST_LEADERS is a comma-separated list; unset or empty means no trust summary is sent. */
 export function trustSettingsFrom(env: Partial<Record<EnvName, string>>, fallbackTrustName: string): TrustSettings {
   return {
-    trustLeaders: (env.TRUST_LEADERS ?? '').split(',').map((address) => address.trim()).filter(Boolean),
+    trustLeaders: (env.TRUST_LEADERS ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
     trustName: env.TRUST_NAME || fallbackTrustName,
   };
 }

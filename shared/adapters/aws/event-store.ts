@@ -108,7 +108,11 @@ export class DynamoEventStore implements EventStore {
     }
     if (isSingleItem(plan)) {
       // INSERT's DuplicateItem is the same answer as the Put's attribute_not_exists(pk) failing.
-      return this.insertFirst(plan.journal, async () => 'duplicate', () => this.storeJournal(plan));
+      return this.insertFirst(
+        plan.journal,
+        async () => 'duplicate',
+        () => this.storeJournal(plan),
+      );
     }
     return this.storeJournal(plan);
   }

@@ -9,17 +9,13 @@ export class DynamoMailFeedbackStore implements MailFeedbackStore {
   constructor(private readonly table: TableRef) {}
 
   async sentMessage(messageId: string): Promise<SentMessage | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: sentMessageKey(messageId), ConsistentRead: true }),
-    );
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: sentMessageKey(messageId), ConsistentRead: true }));
     return Item as SentMessage | undefined;
   }
 
   async recordFeedback(decisionKey: Key, update: FeedbackUpdate): Promise<void> {
     // A delay is noted beside the status; a bounce or complaint replaces `sent`.
-    const set = update.status
-      ? 'SET #status = :status, feedbackReason = :reason, feedbackAt = :at'
-      : 'SET deliveryDelay = :reason, deliveryDelayedAt = :at';
+    const set = update.status ? 'SET #status = :status, feedbackReason = :reason, feedbackAt = :at' : 'SET deliveryDelay = :reason, deliveryDelayedAt = :at';
     await this.table.client.send(
       new UpdateCommand({
         TableName: this.table.tableName,

@@ -14,16 +14,13 @@ export class DynamoMisConnectionStore implements MisConnectionStore {
   constructor(private readonly table: TableRef) {}
 
   async get(schoolId: string): Promise<MisConnection | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: misConnectionKey(schoolId), ConsistentRead: true }),
-    );
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: misConnectionKey(schoolId), ConsistentRead: true }));
     return Item ? toConnection(Item) : undefined;
   }
 
   async list(): Promise<MisConnection[]> {
     return (await queryByPupilPartition(this.table, misConnectionPartition)).map(toConnection);
   }
-
 
   async put(connection: MisConnection): Promise<void> {
     await this.table.client.send(

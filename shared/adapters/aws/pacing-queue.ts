@@ -16,7 +16,11 @@ export function fromPacingQueue<E>(handle: (event: E) => Promise<unknown>) {
         await handle(JSON.parse(record.body) as E);
       } catch (error) {
         // Ids only: the handler has logged what it knows; the body is not logged.
-        logger.warn('queued event failed; it returns to the queue', { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, errorName: (error as Error).name });
+        logger.warn('queued event failed; it returns to the queue', {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          errorName: (error as Error).name,
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

@@ -34,7 +34,10 @@ export async function readPupilRecords(ref: TableRef, schoolId: string, pupilId:
 
   // Participant links point at the journal item of a multi-pupil event.
   const links = timeline.filter((item) => item.recordKind === 'participant');
-  const linked = await batchGetAll<StoredItem>(ref, links.map((link) => ({ pk: link.pk, sk: 'EVENT' })));
+  const linked = await batchGetAll<StoredItem>(
+    ref,
+    links.map((link) => ({ pk: link.pk, sk: 'EVENT' })),
+  );
   const events = [...timeline.filter((item) => item.recordKind === 'event'), ...linked].sort((a, b) =>
     String(a.occurredAtUtc).localeCompare(String(b.occurredAtUtc)),
   );
@@ -46,4 +49,3 @@ export async function readPupilRecords(ref: TableRef, schoolId: string, pupilId:
     notifications: own.filter((item) => item.recordKind === 'notification'),
   };
 }
-

@@ -1,12 +1,4 @@
-
-import {
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { weekEnd } from '../../domain/calendar';
 import type { ChangedWeek } from '../../domain/changed-weeks';
 import {
@@ -97,7 +89,13 @@ export class DynamoRollupStore implements RollupStore {
       this.journal(schoolId, week, 'restrictive.intervention.recorded'),
       this.journal(schoolId, week, 'outcome.measure.recorded'),
     ]);
-    const senByPupil = options.full && restrictive.length ? await this.pupilSen(schoolId, restrictive.flatMap((record) => record.pupilIds)) : {};
+    const senByPupil =
+      options.full && restrictive.length
+        ? await this.pupilSen(
+            schoolId,
+            restrictive.flatMap((record) => record.pupilIds),
+          )
+        : {};
     // Each incident's versions, wherever filed, so it is counted once (pattern 19; a few per week).
     const incidentIds = [...new Set(incidents.map((record) => String((record.data as { incidentId?: unknown }).incidentId)))];
     const versions = await mapWithConcurrency(incidentIds, 8, (incidentId) => readIncidentVersions(this.ref, schoolId, incidentId));
@@ -181,7 +179,15 @@ export class DynamoRollupStore implements RollupStore {
           {
             Put: {
               TableName: this.ref.tableName,
-              Item: { ...rollupStateKey(schoolId, week), recordKind: 'rollup-state', schoolId, week, state: input.state, runAt: input.runAt, expiresAt: expiresAt('attendanceMark', end) },
+              Item: {
+                ...rollupStateKey(schoolId, week),
+                recordKind: 'rollup-state',
+                schoolId,
+                week,
+                state: input.state,
+                runAt: input.runAt,
+                expiresAt: expiresAt('attendanceMark', end),
+              },
             },
           },
           {

@@ -25,9 +25,7 @@ export class DynamoSchoolDirectory implements SchoolDirectory {
   }
 
   async get(schoolId: string): Promise<SchoolProfile | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: schoolKey(schoolId) }),
-    );
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: schoolKey(schoolId) }));
     return Item ? toProfile(Item) : undefined;
   }
 

@@ -51,9 +51,7 @@ export class SecretsManagerMisTokenStore implements MisTokenStore {
 
   private async write(name: string, value: string, description: string): Promise<void> {
     try {
-      await this.client.send(
-        new CreateSecretCommand({ Name: name, Description: description, KmsKeyId: this.kmsKeyId, SecretString: value }),
-      );
+      await this.client.send(new CreateSecretCommand({ Name: name, Description: description, KmsKeyId: this.kmsKeyId, SecretString: value }));
     } catch (error) {
       if (!(error instanceof ResourceExistsException)) throw error;
       await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));

@@ -25,9 +25,7 @@ export class SecretsManagerSecretStore implements WebhookSecretStore {
 
   async get(schoolId: string): Promise<WebhookSecrets | undefined> {
     try {
-      const { SecretString } = await this.client.send(
-        new GetSecretValueCommand({ SecretId: webhookSecretName(this.prefix, schoolId) }),
-      );
+      const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: webhookSecretName(this.prefix, schoolId) }));
       return SecretString ? (JSON.parse(SecretString) as WebhookSecrets) : undefined;
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return undefined;
@@ -53,8 +51,6 @@ export class SecretsManagerSecretStore implements WebhookSecretStore {
   }
 
   async replace(schoolId: string, secrets: WebhookSecrets): Promise<void> {
-    await this.client.send(
-      new PutSecretValueCommand({ SecretId: webhookSecretName(this.prefix, schoolId), SecretString: JSON.stringify(secrets) }),
-    );
+    await this.client.send(new PutSecretValueCommand({ SecretId: webhookSecretName(this.prefix, schoolId), SecretString: JSON.stringify(secrets) }));
   }
 }

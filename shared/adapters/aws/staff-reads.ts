@@ -1,5 +1,14 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { incidentTimelinePrefix, journalKey, pupilPartition, pupilProfileKey, rollupKey, rosterPartition, weekPartition, weekSortPrefix } from '../../domain/keys';
+import {
+  incidentTimelinePrefix,
+  journalKey,
+  pupilPartition,
+  pupilProfileKey,
+  rollupKey,
+  rosterPartition,
+  weekPartition,
+  weekSortPrefix,
+} from '../../domain/keys';
 import { table } from '../../domain/table';
 import type { ChronologyItem, ChronologyPage, PupilSummary, StaffReads } from '../../ports';
 import { batchGetAll, queryAll, queryPages, type TableRef } from './dynamodb';

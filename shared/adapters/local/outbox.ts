@@ -112,7 +112,10 @@ export function parseEml(raw: string, file: string): OutboxEntry {
   }
   return {
     file,
-    to: (headers.get('to') ?? '').split(',').map((address) => address.trim()).filter(Boolean),
+    to: (headers.get('to') ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
     subject: decodeHeader(headers.get('subject') ?? ''),
     text: bodies['text/plain'] ?? '',
     html: bodies['text/html'] ?? '',

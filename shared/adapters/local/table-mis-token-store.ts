@@ -8,16 +8,12 @@ export class TableMisTokenStore implements MisTokenStore {
   constructor(private readonly table: TableRef) {}
 
   async get(schoolId: string): Promise<string | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: misTokenKey(schoolId), ConsistentRead: true }),
-    );
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: misTokenKey(schoolId), ConsistentRead: true }));
     return Item?.token as string | undefined;
   }
 
   async put(schoolId: string, token: string): Promise<void> {
-    await this.table.client.send(
-      new PutCommand({ TableName: this.table.tableName, Item: { ...misTokenKey(schoolId), recordKind: 'secret', token } }),
-    );
+    await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: { ...misTokenKey(schoolId), recordKind: 'secret', token } }));
   }
 
   async webhookKey(): Promise<string | undefined> {

@@ -1,4 +1,3 @@
-
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { schoolSecretKey } from '../../domain/keys';
 import type { WebhookSecrets } from '../../domain/signature';
@@ -13,9 +12,7 @@ export class TableSecretStore implements WebhookSecretStore {
   constructor(private readonly table: TableRef) {}
 
   async get(schoolId: string): Promise<WebhookSecrets | undefined> {
-    const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: schoolSecretKey(schoolId), ConsistentRead: true }),
-    );
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: schoolSecretKey(schoolId), ConsistentRead: true }));
     return Item?.secrets as WebhookSecrets | undefined;
   }
 

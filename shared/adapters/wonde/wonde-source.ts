@@ -1,13 +1,5 @@
 import { wondePage } from '../../domain/mis/wonde-records';
-import {
-  MisAccessError,
-  MisPageGoneError,
-  MisUnavailableError,
-  type MisPage,
-  type MisPageRequest,
-  type MisResource,
-  type MisSource,
-} from '../../ports/mis';
+import { MisAccessError, MisPageGoneError, MisUnavailableError, type MisPage, type MisPageRequest, type MisResource, type MisSource } from '../../ports/mis';
 
 /** A 4xx other than 401/403/429: a request Wonde will never accept (retrying cannot help). */
 class WondeRequestError extends Error {

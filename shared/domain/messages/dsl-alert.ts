@@ -26,7 +26,9 @@ export function dslAlertMessage(
         : []),
       `A safeguarding concern has been recorded for a pupil at ${school.name} and needs the attention of the designated safeguarding lead.`,
       ...(alert.amendment
-        ? ['This is an amended version of an incident that an earlier version recorded as a safeguarding concern. This version does not repeat the flag, so it is treated as safeguarding too: its parents were not told.']
+        ? [
+            'This is an amended version of an incident that an earlier version recorded as a safeguarding concern. This version does not repeat the flag, so it is treated as safeguarding too: its parents were not told.',
+          ]
         : []),
     ],
     details: [
@@ -40,7 +42,9 @@ export function dslAlertMessage(
     after: [
       'For details, see the MIS. This email deliberately contains no notes: email is not a secure channel for safeguarding information.',
       ...(options.toLeaders && !options.dslFailed
-        ? [`You are receiving this as a leader of ${school.name} because no designated safeguarding lead (DSL) email is configured for the school. Please pass it to the DSL and ask trust IT to configure one.`]
+        ? [
+            `You are receiving this as a leader of ${school.name} because no designated safeguarding lead (DSL) email is configured for the school. Please pass it to the DSL and ask trust IT to configure one.`,
+          ]
         : []),
     ],
     footer: [`Sent by the intervention tracker for ${school.name}. Parents and carers are not told about safeguarding concerns.`],
@@ -51,11 +55,7 @@ export function dslAlertMessage(
  * The leaders' warning for a DSL message of another kind (e.g. a restraint report the
  * parents could not be given) that bounced: ids only, the MIS and the tracker hold the rest.
  */
-export function dslUndeliveredMessage(
-  sent: { pupilId: string; eventId: string; eventType: string },
-  school: { name: string },
-  reason: string,
-): RenderedEmail {
+export function dslUndeliveredMessage(sent: { pupilId: string; eventId: string; eventType: string }, school: { name: string }, reason: string): RenderedEmail {
   return renderEmail({
     subject: `Not delivered to the DSL: safeguarding message at ${school.name} (pupil ${sent.pupilId})`,
     banner: school.name,

@@ -69,7 +69,9 @@ export function renderEmail(content: EmailContent): RenderedEmail {
     ...(content.greeting ? [`<p style="${paragraphStyle}">${htmlText(content.greeting)}</p>`] : []),
     ...content.paragraphs.map((paragraph) => `<p style="${paragraphStyle}">${htmlText(paragraph)}</p>`),
     ...(rows
-      ? [`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 16px 0;border-top:1px solid #e6e8eb;">${rows}</table>`]
+      ? [
+          `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 16px 0;border-top:1px solid #e6e8eb;">${rows}</table>`,
+        ]
       : []),
     ...(content.quote
       ? [

@@ -72,7 +72,9 @@ export function parentMessage(notice: ParentNotice, school: SchoolForMessage): R
           ['Type of incident', notice.category],
           ...(notice.durationMinutes !== undefined ? [['How long', plural(notice.durationMinutes, 'minute')] as [string, string]] : []),
           ['Injury', notice.injury ? `An injury was recorded. Please contact ${school.name} so we can talk it through with you.` : 'No injury was recorded.'],
-          ...(notice.detention ? [['Detention', `${plural(notice.detention.minutes, 'minute')} on ${longDate(notice.detention.date)}`] as [string, string]] : []),
+          ...(notice.detention
+            ? [['Detention', `${plural(notice.detention.minutes, 'minute')} on ${longDate(notice.detention.date)}`] as [string, string]]
+            : []),
           ['Reference', notice.incidentRef],
         ],
         after: [`We would like to talk with you about what happened. Please contact ${school.name} and quote the reference above.`],

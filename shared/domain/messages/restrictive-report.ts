@@ -71,14 +71,20 @@ const reasonPhrases: Record<string, string> = {
   'no-parental-responsibility': 'a contact does not have parental responsibility',
   'no-email': 'a contact has no email address',
   'duplicate-email': 'a contact shares an address already used',
-  'mail-rejected': 'the email was refused by the recipient\'s mail service',
+  'mail-rejected': "the email was refused by the recipient's mail service",
 };
 
-export function restrictiveDslAlertMessage(alert: RestrictiveDslAlert, school: { name: string; timezone: string }, options: { toLeaders: boolean }): RenderedEmail {
+export function restrictiveDslAlertMessage(
+  alert: RestrictiveDslAlert,
+  school: { name: string; timezone: string },
+  options: { toLeaders: boolean },
+): RenderedEmail {
   const when = longDateTime(alert.startedAt, school.timezone);
   const pupil = alert.pupilName ? `${alert.pupilName} (pupil id ${alert.pupilId})` : `Pupil id ${alert.pupilId} (not yet on the roster)`;
   const withheld = alert.kind === 'restrictive-report-withheld';
-  const why = Object.entries(alert.undeliverable ?? {}).map(([reason, count]) => `${reasonPhrases[reason] ?? reason}${count > 1 ? ` (${count} contacts)` : ''}`);
+  const why = Object.entries(alert.undeliverable ?? {}).map(
+    ([reason, count]) => `${reasonPhrases[reason] ?? reason}${count > 1 ? ` (${count} contacts)` : ''}`,
+  );
   return renderEmail({
     subject: withheld
       ? `Restrictive intervention report withheld from parents at ${school.name} (pupil ${alert.pupilId})`
@@ -108,7 +114,9 @@ export function restrictiveDslAlertMessage(alert: RestrictiveDslAlert, school: {
     after: [
       'For the full record, see the MIS or the tracker. This email deliberately contains no staff notes: email is not a secure channel.',
       ...(options.toLeaders
-        ? [`You are receiving this as a leader of ${school.name} because no designated safeguarding lead (DSL) email is configured for the school. Please pass it to the DSL and ask trust IT to configure one.`]
+        ? [
+            `You are receiving this as a leader of ${school.name} because no designated safeguarding lead (DSL) email is configured for the school. Please pass it to the DSL and ask trust IT to configure one.`,
+          ]
         : []),
     ],
     footer: [`Sent by the intervention tracker for ${school.name}.`],

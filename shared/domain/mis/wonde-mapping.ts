@@ -42,7 +42,16 @@ export function wondeInstant(value: WondeDate): string {
 function zoneOffsetMs(localAsUtc: number, timeZone: string): number {
   const offsetAt = (instant: number) => {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
         .formatToParts(new Date(instant))
         .map((part) => [part.type, part.value]),
     );
@@ -150,7 +159,8 @@ export function mapSessionAttendance(raw: unknown, codes: ReadonlyMap<string, st
   const ref = `attendance:${idOf(raw)}`;
   if (!parsed.success) return { ok: false, problem: { ref, reason: `not a Wonde session attendance record (${parsed.error.issues[0]?.path.join('.')})` } };
   const mark = parsed.data;
-  if (!codes.has(mark.attendance_code)) return { ok: false, problem: { ref, reason: `attendance code ${mark.attendance_code} is not in the school's code list` } };
+  if (!codes.has(mark.attendance_code))
+    return { ok: false, problem: { ref, reason: `attendance code ${mark.attendance_code} is not in the school's code list` } };
   const code = codes.get(mark.attendance_code);
   if (!code) return { ok: false, problem: { ref, reason: `attendance code ${mark.attendance_code} has no DfE equivalent` } };
   return {

@@ -79,12 +79,7 @@ export interface AttendanceWeek {
  * `before` must be counters of the same academic year (the caller resets them on 1 September);
  * marks dated before `yearStart` count for the week but not for the year to date.
  */
-export function attendanceWeek(input: {
-  marks: MarkRecord[];
-  before: Record<string, PupilCounters>;
-  yearStart: string;
-  weekEnd: string;
-}): AttendanceWeek {
+export function attendanceWeek(input: { marks: MarkRecord[]; before: Record<string, PupilCounters>; yearStart: string; weekEnd: string }): AttendanceWeek {
   const week = emptyTally();
   const weekByPupil = new Map<string, SessionTally>();
   const yearByPupil = new Map<string, SessionTally>();
@@ -97,7 +92,7 @@ export function attendanceWeek(input: {
   const yearToDate: Record<string, PupilCounters> = {};
   for (const pupilId of [...new Set([...Object.keys(input.before), ...yearByPupil.keys()])].sort()) {
     const thisWeek = yearByPupil.get(pupilId);
-    const counters = thisWeek ? addCounters(input.before[pupilId], countersOf(thisWeek)) : [...input.before[pupilId]!] as PupilCounters;
+    const counters = thisWeek ? addCounters(input.before[pupilId], countersOf(thisWeek)) : ([...input.before[pupilId]!] as PupilCounters);
     yearToDate[pupilId] = counters;
   }
 

@@ -27,7 +27,10 @@ export function isRisingIncidents(thisWeek: number, lastWeek: number): boolean {
 export function isFallingAttendance(week: { possible: number; absent: number }, before: { possible: number; absent: number }): boolean {
   const { fallingAttendanceMinWeekSessions, fallingAttendanceMinSessionsBefore, fallingAttendanceDropPoints } = lookAtThresholds;
   if (week.possible < fallingAttendanceMinWeekSessions || before.possible < fallingAttendanceMinSessionsBefore) return false;
-  return 100 * (week.possible - week.absent) * before.possible <= 100 * (before.possible - before.absent) * week.possible - fallingAttendanceDropPoints * week.possible * before.possible;
+  return (
+    100 * (week.possible - week.absent) * before.possible <=
+    100 * (before.possible - before.absent) * week.possible - fallingAttendanceDropPoints * week.possible * before.possible
+  );
 }
 
 export function pupilsToLookAt(input: {

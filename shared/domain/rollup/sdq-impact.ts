@@ -18,7 +18,9 @@ export const sdqPointsKept = 12;
 
 /** This week's measures folded onto the carried ones (an amended measureId replaces the older). */
 export function foldMeasures(carried: Record<string, SdqPoint[]>, records: JournalRecord[]): Record<string, SdqPoint[]> {
-  const next: Record<string, SdqPoint[]> = Object.fromEntries(Object.entries(carried).map(([pupilId, points]) => [pupilId, points.map((point) => ({ ...point }))]));
+  const next: Record<string, SdqPoint[]> = Object.fromEntries(
+    Object.entries(carried).map(([pupilId, points]) => [pupilId, points.map((point) => ({ ...point }))]),
+  );
   for (const record of records.filter((one) => one.type === 'outcome.measure.recorded').sort(recordOrder)) {
     const data = record.data as { measureId: string; date: string; scores: SdqScores };
     const pupilId = record.pupilIds[0]!;

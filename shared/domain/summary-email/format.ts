@@ -84,7 +84,7 @@ export function rateChange(now: number | null, before: number | null | undefined
 
 function toneOf(delta: number, direction: Direction): Tone {
   if (direction === 'neutral') return 'same';
-  return (delta > 0) === (direction === 'higher-is-better') ? 'better' : 'worse';
+  return delta > 0 === (direction === 'higher-is-better') ? 'better' : 'worse';
 }
 
 /** "disruption in lesson" → "Disruption in lesson"; "mini_conference" → "Mini conference" */

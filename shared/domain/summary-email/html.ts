@@ -28,7 +28,7 @@ export const colours = {
   unauthorised: '#b91c1c',
 } as const;
 
-const font = "font-family:Arial,Helvetica,sans-serif";
+const font = 'font-family:Arial,Helvetica,sans-serif';
 const wrap = 'word-break:break-word;overflow-wrap:anywhere';
 /** Numbers break only at spaces ("18 (+12)"), never inside "94.2%". */
 const numeric = 'word-break:normal;overflow-wrap:normal';
@@ -105,7 +105,9 @@ ${content}
       rows.push(
         `<tr>${pair
           .map(
-            (card) => `<td width="50%" valign="top" bgcolor="${colours.card}" style="width:50%;background-color:${colours.card};border:4px solid ${colours.paper};padding:10px 10px 12px;${font};${wrap};">
+            (
+              card,
+            ) => `<td width="50%" valign="top" bgcolor="${colours.card}" style="width:50%;background-color:${colours.card};border:4px solid ${colours.paper};padding:10px 10px 12px;${font};${wrap};">
 <p style="margin:0;font-size:26px;line-height:32px;font-weight:bold;color:${colours.text};${font};">${escapeHtml(card.value)}</p>
 <p style="margin:2px 0 4px;font-size:14px;line-height:19px;color:${colours.text};${font};">${escapeHtml(card.label)}</p>
 <p style="margin:0;font-size:13px;line-height:18px;color:${toneColour(card.change.tone)};${font};">${changeMarker(card.change)}${escapeHtml(card.change.text)}</p>${
@@ -141,7 +143,13 @@ ${rows}
   },
 
   /** A plain data table with a header row (and optionally a totals row). */
-  dataTable(input: { caption: string; headers: { text: string; align?: 'left' | 'right'; width?: string }[]; rows: string[][]; totals?: string[]; small?: boolean }): string {
+  dataTable(input: {
+    caption: string;
+    headers: { text: string; align?: 'left' | 'right'; width?: string }[];
+    rows: string[][];
+    totals?: string[];
+    small?: boolean;
+  }): string {
     const size = input.small ? 'font-size:12px;line-height:16px;' : 'font-size:14px;line-height:19px;';
     const headSize = input.small ? 'font-size:11px;line-height:14px;' : size;
     // Narrow tables keep a wider gap on the left of each cell, so right-aligned columns never touch.

@@ -49,7 +49,12 @@ export function restrictiveSection(figures: RestrictiveFigures, nameOf?: (pupilI
     html.paragraph(`${escapeHtml(summary)} Trend: ${trend}.`),
     html.barChart({
       caption: 'Restrictive interventions by type (a record can name more than one)',
-      rows: restrictiveTypes.map((type) => ({ label: typeNames[type], value: figures.byType[type], display: String(figures.byType[type]), colour: colours.unauthorised })),
+      rows: restrictiveTypes.map((type) => ({
+        label: typeNames[type],
+        value: figures.byType[type],
+        display: String(figures.byType[type]),
+        colour: colours.unauthorised,
+      })),
     }),
     repeat.length
       ? html.dataTable({
@@ -76,7 +81,9 @@ const signed = (value: number | null) => (value === null ? '–' : `${value > 0 
 
 /** "Did it help?": per intervention kind, pupils measured, mean change in total difficulties, moved to a lower band. */
 export function sdqImpactSection(byKind: SdqImpactFigures['byKind'], scope: 'school' | 'trust'): Section {
-  const kinds = (Object.entries(byKind) as [InterventionKindName, SdqKindImpact][]).filter(([, impact]) => impact.measured > 0).sort(([a], [b]) => kindNames[a].localeCompare(kindNames[b]));
+  const kinds = (Object.entries(byKind) as [InterventionKindName, SdqKindImpact][])
+    .filter(([, impact]) => impact.measured > 0)
+    .sort(([a], [b]) => kindNames[a].localeCompare(kindNames[b]));
   const intro =
     'For interventions that ended this week, pupils with a teacher SDQ on or before the start and one on or after the end. ' +
     'A fall in total difficulties (0–40) is an improvement; bands are the SDQ four-band cut-offs.';
@@ -113,8 +120,15 @@ export function trustRestrictiveSection(schools: { name: string; figures: { rest
   const rows = schools.map(({ name, figures }) => ({ name, figures: figures.restrictive }));
   const sum = (pick: (figures: RestrictiveFigures) => number) => rows.reduce((total, row) => total + (row.figures ? pick(row.figures) : 0), 0);
   const cells = (figures: RestrictiveFigures | undefined) =>
-    figures ? [String(figures.total), `${figures.pupils} (${figures.pupilsWithSen})`, String(figures.totalMinutes), String(figures.injuries.any)] : ['–', '–', '–', '–'];
-  const totals = [String(sum((f) => f.total)), `${sum((f) => f.pupils)} (${sum((f) => f.pupilsWithSen)})`, String(sum((f) => f.totalMinutes)), String(sum((f) => f.injuries.any))];
+    figures
+      ? [String(figures.total), `${figures.pupils} (${figures.pupilsWithSen})`, String(figures.totalMinutes), String(figures.injuries.any)]
+      : ['–', '–', '–', '–'];
+  const totals = [
+    String(sum((f) => f.total)),
+    `${sum((f) => f.pupils)} (${sum((f) => f.pupilsWithSen)})`,
+    String(sum((f) => f.totalMinutes)),
+    String(sum((f) => f.injuries.any)),
+  ];
   return {
     html: [
       html.dataTable({

@@ -127,7 +127,11 @@ function headlines(figures: RollupFigures): Headlines {
     // v1's force flag on incidents and v2's statutory records together (a school sends one or the other).
     force: {
       value: String(incidents.reasonableForce + (figures.restrictive?.total ?? 0)),
-      change: countChange(incidents.reasonableForce + (figures.restrictive?.total ?? 0), previous && previous.reasonableForce + (previous.restrictiveInterventions ?? 0), 'lower-is-better'),
+      change: countChange(
+        incidents.reasonableForce + (figures.restrictive?.total ?? 0),
+        previous && previous.reasonableForce + (previous.restrictiveInterventions ?? 0),
+        'lower-is-better',
+      ),
     },
     interventions: { value: String(interventions.active), change: countChange(interventions.active, previous?.interventionsActive, 'neutral') },
     restorative: { value: String(restorative.sessions), change: countChange(restorative.sessions, previous?.restorativeSessions, 'neutral') },
@@ -168,7 +172,9 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
           `${escapeHtml(plural(possible, 'possible session'))}, ${escapeHtml(plural(attendance.absentSessions, 'absence', 'absences'))}: ` +
             `${attendance.authorisedAbsentSessions} authorised and ${attendance.unauthorisedAbsentSessions} unauthorised. ` +
             `${escapeHtml(plural(attendance.lateSessions, 'late mark'))} (L, before registers closed) count as present.` +
-            (attendance.notCountedSessions > 0 ? ` ${escapeHtml(plural(attendance.notCountedSessions, 'mark'))} not counted as possible sessions (such as dual registration, D).` : ''),
+            (attendance.notCountedSessions > 0
+              ? ` ${escapeHtml(plural(attendance.notCountedSessions, 'mark'))} not counted as possible sessions (such as dual registration, D).`
+              : ''),
         ),
     possible === 0
       ? ''
@@ -176,18 +182,42 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
           caption: 'Sessions this week',
           max: possible,
           rows: [
-            { label: 'Present', value: attendance.presentSessions, display: `${attendance.presentSessions}${share(attendance.presentSessions, possible)}`, colour: colours.present },
-            { label: 'Approved education off site', value: attendance.approvedOffSiteSessions, display: `${attendance.approvedOffSiteSessions}${share(attendance.approvedOffSiteSessions, possible)}`, colour: colours.offSite },
-            { label: 'Authorised absence', value: attendance.authorisedAbsentSessions, display: `${attendance.authorisedAbsentSessions}${share(attendance.authorisedAbsentSessions, possible)}`, colour: colours.authorised },
-            { label: 'Unauthorised absence', value: attendance.unauthorisedAbsentSessions, display: `${attendance.unauthorisedAbsentSessions}${share(attendance.unauthorisedAbsentSessions, possible)}`, colour: colours.unauthorised },
+            {
+              label: 'Present',
+              value: attendance.presentSessions,
+              display: `${attendance.presentSessions}${share(attendance.presentSessions, possible)}`,
+              colour: colours.present,
+            },
+            {
+              label: 'Approved education off site',
+              value: attendance.approvedOffSiteSessions,
+              display: `${attendance.approvedOffSiteSessions}${share(attendance.approvedOffSiteSessions, possible)}`,
+              colour: colours.offSite,
+            },
+            {
+              label: 'Authorised absence',
+              value: attendance.authorisedAbsentSessions,
+              display: `${attendance.authorisedAbsentSessions}${share(attendance.authorisedAbsentSessions, possible)}`,
+              colour: colours.authorised,
+            },
+            {
+              label: 'Unauthorised absence',
+              value: attendance.unauthorisedAbsentSessions,
+              display: `${attendance.unauthorisedAbsentSessions}${share(attendance.unauthorisedAbsentSessions, possible)}`,
+              colour: colours.unauthorised,
+            },
           ],
         }),
     html.barChart({
       caption: 'Attendance rate',
       max: 1,
       rows: [
-        ...(possible > 0 ? [{ label: 'This week', value: attendance.rate, display: percent(attendance.rate) }] : [{ label: 'This week', value: 0, display: 'no sessions' }]),
-        ...(figures.previousWeek?.attendanceRate != null ? [{ label: 'Last week', value: figures.previousWeek.attendanceRate, display: percent(figures.previousWeek.attendanceRate) }] : []),
+        ...(possible > 0
+          ? [{ label: 'This week', value: attendance.rate, display: percent(attendance.rate) }]
+          : [{ label: 'This week', value: 0, display: 'no sessions' }]),
+        ...(figures.previousWeek?.attendanceRate != null
+          ? [{ label: 'Last week', value: figures.previousWeek.attendanceRate, display: percent(figures.previousWeek.attendanceRate) }]
+          : []),
         { label: 'Year to date', value: year.possibleSessions > 0 ? year.rate : 0, display: year.possibleSessions > 0 ? percent(year.rate) : 'no sessions' },
       ],
     }),
@@ -223,12 +253,21 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
       `${escapeHtml(plural(incidents.total, 'incident'))} involving ${escapeHtml(plural(incidents.pupils, 'pupil'))}; ${escapeHtml(heads.incidents.change.text)}. ` +
         `Reasonable force was used ${escapeHtml(plural(incidents.reasonableForce, 'time'))}${incidents.reasonableForceWithInjury ? `, ${incidents.reasonableForceWithInjury} with an injury` : ''}.`,
     ),
-    categories.length ? html.barChart({ caption: 'Incidents by category', rows: categories.map(([category, count]) => ({ label: label(category), value: count, display: String(count) })) }) : '',
+    categories.length
+      ? html.barChart({
+          caption: 'Incidents by category',
+          rows: categories.map(([category, count]) => ({ label: label(category), value: count, display: String(count) })),
+        })
+      : '',
     incidents.total
       ? html.barChart({
           caption: 'Incidents by severity (1 low – 5 high)',
           max: Math.max(...Object.values(incidents.bySeverity)),
-          rows: (['1', '2', '3', '4', '5'] as const).map((level) => ({ label: `Severity ${level}`, value: incidents.bySeverity[level], display: String(incidents.bySeverity[level]) })),
+          rows: (['1', '2', '3', '4', '5'] as const).map((level) => ({
+            label: `Severity ${level}`,
+            value: incidents.bySeverity[level],
+            display: String(incidents.bySeverity[level]),
+          })),
         })
       : '',
   ].join('\n');
@@ -238,7 +277,9 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     html.list([
       `<strong>${interventions.active}</strong> active at the end of the week, supporting ${escapeHtml(plural(interventions.pupilsSupported, 'pupil'))}`,
       `${interventions.started} started, ${interventions.ended.total} ended` +
-        (interventions.ended.total ? ` (${outcomes.achieved} achieved, ${outcomes.partially_achieved} partly achieved, ${outcomes.not_achieved} not achieved, ${outcomes.withdrawn} withdrawn)` : ''),
+        (interventions.ended.total
+          ? ` (${outcomes.achieved} achieved, ${outcomes.partially_achieved} partly achieved, ${outcomes.not_achieved} not achieved, ${outcomes.withdrawn} withdrawn)`
+          : ''),
       `${escapeHtml(plural(interventions.sessions.recorded, 'session'))} recorded this week, ${interventions.sessions.attended} attended` +
         (interventions.sessions.attendanceRate === null ? '' : ` (${percent(interventions.sessions.attendanceRate, 0)})`) +
         `; mean engagement ${fractionText(interventions.sessions.meanEngagement)} out of 5`,
@@ -263,10 +304,17 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
   const restorativeHtml = [
     html.paragraph(
       `${escapeHtml(plural(restorative.sessions, 'session'))}; ` +
-        (restorative.agreementRate === null ? 'no agreement outcome recorded' : `an agreement was reached in ${restorative.agreementReached} of ${restorative.agreementRecorded} (${percent(restorative.agreementRate, 0)})`) +
+        (restorative.agreementRate === null
+          ? 'no agreement outcome recorded'
+          : `an agreement was reached in ${restorative.agreementReached} of ${restorative.agreementRecorded} (${percent(restorative.agreementRate, 0)})`) +
         `. <strong>${escapeHtml(plural(restorative.followUpsDue, 'follow-up'))}</strong> due this coming week (${escapeHtml(shortRange(restorative.followUpsDueFrom, restorative.followUpsDueTo))}).`,
     ),
-    restorative.sessions ? html.barChart({ caption: 'Restorative sessions by format', rows: formats.map(([format, count]) => ({ label: label(format), value: count, display: String(count) })) }) : '',
+    restorative.sessions
+      ? html.barChart({
+          caption: 'Restorative sessions by format',
+          rows: formats.map(([format, count]) => ({ label: label(format), value: count, display: String(count) })),
+        })
+      : '',
   ].join('\n');
 
   const reasons = Object.entries(notifications.suppressedByReason).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
@@ -276,7 +324,12 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
       `${escapeHtml(plural(notifications.sent, 'message'))} sent to parents, carers and the DSL; ${notifications.suppressed} decided not to send.` +
         (otherStatuses.length ? ` Other: ${otherStatuses.map(([status, count]) => `${count} ${escapeHtml(status)}`).join(', ')}.` : ''),
     ),
-    reasons.length ? html.barChart({ caption: 'Not sent, by reason', rows: reasons.map(([reason, count]) => ({ label: reasonLabel(reason), value: count, display: String(count) })) }) : '',
+    reasons.length
+      ? html.barChart({
+          caption: 'Not sent, by reason',
+          rows: reasons.map(([reason, count]) => ({ label: reasonLabel(reason), value: count, display: String(count) })),
+        })
+      : '',
   ].join('\n');
 
   const footer = html.footer([
@@ -327,7 +380,10 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     'PUPILS TO LOOK AT',
     ...(lookAt.length === 0
       ? ['No pupil met the rules this week.']
-      : listed.map((pupil) => `- ${nameOf(pupil.pupilId, pupils)} (${yearAndId(pupil.pupilId, pupils)}): ${pupil.reasons.map((reason) => reasonDetail(pupil, reason)).join('; ')}`)),
+      : listed.map(
+          (pupil) =>
+            `- ${nameOf(pupil.pupilId, pupils)} (${yearAndId(pupil.pupilId, pupils)}): ${pupil.reasons.map((reason) => reasonDetail(pupil, reason)).join('; ')}`,
+        )),
     ...(lookAt.length > listed.length ? [`And ${lookAt.length - listed.length} more not listed here.`] : []),
     '',
     'INCIDENTS',
@@ -338,7 +394,9 @@ export function renderSchoolSummary(input: SchoolSummaryInput): RenderedEmail {
     '',
     'INTERVENTIONS',
     `- Active: ${interventions.active} (${plural(interventions.pupilsSupported, 'pupil')}); started ${interventions.started}; ended ${interventions.ended.total}` +
-      (interventions.ended.total ? ` (achieved ${outcomes.achieved}, partly ${outcomes.partially_achieved}, not achieved ${outcomes.not_achieved}, withdrawn ${outcomes.withdrawn})` : ''),
+      (interventions.ended.total
+        ? ` (achieved ${outcomes.achieved}, partly ${outcomes.partially_achieved}, not achieved ${outcomes.not_achieved}, withdrawn ${outcomes.withdrawn})`
+        : ''),
     `- Sessions this week: ${interventions.sessions.recorded} recorded, ${interventions.sessions.attended} attended; mean engagement ${fractionText(interventions.sessions.meanEngagement)} / 5`,
     `- Delivered so far: ${interventions.delivery.delivered} of ${interventions.delivery.planned} planned sessions`,
     `- Targets: ${interventions.targets.scored} scored; mean change toward goal ${fractionText(interventions.targets.meanChange)} points` +

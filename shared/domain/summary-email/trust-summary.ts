@@ -79,7 +79,9 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
   const lookAtHtml =
     lookAt.length === 0
       ? html.paragraph('No school met the rules below this week.')
-      : html.list(lookAt.map((school) => `<strong>${escapeHtml(school.name)}</strong>: ${school.reasons.map((reason) => escapeHtml(reasonText[reason])).join('; ')}`));
+      : html.list(
+          lookAt.map((school) => `<strong>${escapeHtml(school.name)}</strong>: ${school.reasons.map((reason) => escapeHtml(reasonText[reason])).join('; ')}`),
+        );
 
   const body = [
     html.banner({ kicker: 'Weekly trust summary', title: input.trustName, subtitle: weekTitle(input.week) }),
@@ -97,7 +99,10 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
     html.section('Schools that need a look', lookAtHtml),
     html.section('Restrictive interventions', restrictive.html),
     html.section('Did it help?', impact.html),
-    html.section('Schools compared', `${table}\n${html.paragraph('Attendance is this week’s rate; persistent absentees are pupils missing 10% or more of possible sessions this academic year; incidents show the change on last week in brackets; messages are notifications sent to parents, carers and DSLs.', { muted: true, small: true })}`),
+    html.section(
+      'Schools compared',
+      `${table}\n${html.paragraph('Attendance is this week’s rate; persistent absentees are pupils missing 10% or more of possible sessions this academic year; incidents show the change on last week in brackets; messages are notifications sent to parents, carers and DSLs.', { muted: true, small: true })}`,
+    ),
     html.footer([
       'Each school’s leaders receive their own summary, naming the pupils to look at; this one holds counts only.',
       `A school needs a look when: ${Object.values(reasonText).join('; ')}.`,
@@ -118,7 +123,9 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
     ...(missing.length ? ['', 'NOT IN THIS SUMMARY', missingText] : []),
     '',
     'SCHOOLS THAT NEED A LOOK',
-    ...(lookAt.length === 0 ? ['None this week.'] : lookAt.map((school) => `- ${school.name}: ${school.reasons.map((reason) => reasonText[reason]).join('; ')}`)),
+    ...(lookAt.length === 0
+      ? ['None this week.']
+      : lookAt.map((school) => `- ${school.name}: ${school.reasons.map((reason) => reasonText[reason]).join('; ')}`)),
     '',
     'RESTRICTIVE INTERVENTIONS',
     ...restrictive.text,
@@ -137,7 +144,11 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
 
   return {
     subject,
-    html: html.document({ title: subject, preheader: `Attendance ${rate(totals.possibleSessions, totals.attendanceRate)} across ${plural(rows.length, 'school')}; ${plural(lookAt.length, 'school')} to look at.`, body }),
+    html: html.document({
+      title: subject,
+      preheader: `Attendance ${rate(totals.possibleSessions, totals.attendanceRate)} across ${plural(rows.length, 'school')}; ${plural(lookAt.length, 'school')} to look at.`,
+      body,
+    }),
     text,
   };
 }
