@@ -1,4 +1,4 @@
-import { weekEnd } from './calendar';
+import { weekStart } from './calendar';
 
 /**
  * Late corrections: a record that lands in a school-week after that week may have been
@@ -12,7 +12,10 @@ const aheadOfUtcMs = 14 * 60 * 60 * 1000;
 
 /** Whether `week` has ended anywhere in the world at `now`, so its rollup may have run. */
 export function weekMayBeRolledUp(week: string, now: Date): boolean {
-  return weekEnd(week) < new Date(now.getTime() + aheadOfUtcMs).toISOString().slice(0, 10);
+  // Compared as instants (the Monday after the week, 00:00), not as date strings: a week in
+  // year 9999 ends in 10000, which ISO strings write as +010000 and which sorts first.
+  const mondayAfter = Date.parse(`${weekStart(week)}T00:00:00Z`) + 7 * 86_400_000;
+  return mondayAfter <= now.getTime() + aheadOfUtcMs;
 }
 
 /** The distinct weeks to mark as changed, oldest first. */

@@ -190,6 +190,10 @@ describe('the rules', () => {
     expect(weekMayBeRolledUp('2026-W48', new Date('2026-11-29T10:00:00Z'))).toBe(true); // Monday at UTC+14
     expect(weeksToMarkChanged(['2026-W47', '2026-W49', '2026-W47'], new Date('2026-12-01T09:00:00Z'))).toEqual(['2026-W47']);
   });
+  it('a week of year 9999 has not ended (it ends in 10000, which an ISO string writes +010000): found by the webhook fuzzer', () => {
+    expect(weekMayBeRolledUp('9999-W52', new Date('2026-12-01T09:00:00Z'))).toBe(false);
+    expect(weeksToMarkChanged(['9999-W52', '0001-W01'], new Date('2026-12-01T09:00:00Z'))).toEqual(['0001-W01']);
+  });
   it('the re-fold starts at the oldest changed week before this one, at most a year back', () => {
     const marker = (week: string) => ({ week, changes: 1 });
     expect(refoldStart('2026-W48', [marker('2026-W48')], '2025-W48')).toBeUndefined();
