@@ -6,7 +6,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollupSource } from '../../events/bus';
 import { isoWeekOf } from '../../shared/domain/calendar';
-import { pupil } from '../support/events';
+import { staffRoster } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { staffHelpers, staffPassword, type StaffHelpers } from '../support/staff';
 
@@ -40,19 +40,7 @@ beforeAll(async () => {
   staff = await staffHelpers(stack);
   const secret = await stack.addSchool({ schoolId: 'oak', name: 'Oak Primary' });
   await stack.post('oak', secret, {
-    events: [
-      pupil({ pupilId: 'P001', data: { firstName: 'Alex', lastName: 'Taylor' } }),
-      pupil({
-        pupilId: 'P002',
-        data: {
-          firstName: 'Jordan',
-          lastName: 'Smith',
-          contacts: [
-            { contactId: 'C2', name: 'Kim Smith', relationship: 'father', parentalResponsibility: true, email: 'kim.smith@example.org', notify: true },
-          ],
-        },
-      }),
-    ],
+    events: [...staffRoster()],
   });
   await staff.add('a@oak.example.org', 'staff', 'oak');
   await staff.add('head@oak.example.org', 'leader', 'oak');

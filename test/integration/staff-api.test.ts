@@ -11,7 +11,7 @@ import {
   AdminSetUserPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { signIn } from '../../shared/auth/sign-in';
-import { incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
+import { incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention, staffRoster } from '../support/events';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { decodeJwt, emulatorPrivateKey, signJwt, staffHelpers, staffPassword, strangerPrivateKey, type StaffHelpers } from '../support/staff';
 
@@ -45,17 +45,7 @@ beforeAll(async () => {
   }
   await stack.post('oak', oakSecret, {
     events: [
-      pupil({ pupilId: 'P001', data: { firstName: 'Alex', lastName: 'Taylor' } }),
-      pupil({
-        pupilId: 'P002',
-        data: {
-          firstName: 'Jordan',
-          lastName: 'Smith',
-          contacts: [
-            { contactId: 'C2', name: 'Kim Smith', relationship: 'father', parentalResponsibility: true, email: 'kim.smith@example.org', notify: true },
-          ],
-        },
-      }),
+      ...staffRoster(),
       ...Array.from({ length: 55 }, (_, index) =>
         pupil({ pupilId: `M${String(index).padStart(3, '0')}`, data: { firstName: 'Morgan', lastName: `Many${index}` } }),
       ),

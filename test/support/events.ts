@@ -146,3 +146,16 @@ export const contact = (contactId: string, email: string | undefined, extra: Rec
   notify: true,
   ...extra,
 });
+
+/** Oak's two pupils of the staff tests: P001, and P002 whose father gets notices. */
+export const staffRoster = () => [
+  pupil({ pupilId: 'P001', data: { firstName: 'Alex', lastName: 'Taylor' } }),
+  pupil({
+    pupilId: 'P002',
+    data: {
+      firstName: 'Jordan',
+      lastName: 'Smith',
+      contacts: [{ contactId: 'C2', name: 'Kim Smith', relationship: 'father', parentalResponsibility: true, email: 'kim.smith@example.org', notify: true }],
+    },
+  }),
+];
