@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { addDays, isoWeekOf, weekJustEnded, weekStart } from '../shared/domain/calendar';
 import { sign } from '../shared/domain/signature';
 import { addSchool } from '../shared/services/schools';
+import { interventionKinds } from '../events/vocabulary';
 import { localTarget } from '../infra/cli/targets';
 import { makePrivateDir, writePrivateFile } from '../shared/adapters/local/private-files';
 import { correctionsOf } from './demo-corrections';
@@ -31,16 +32,8 @@ const { values } = parseArgs({
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://127.0.0.1:${port}`;
 
-const interventionKinds = [
-  'mentoring',
-  'semh_group',
-  'emotional_literacy',
-  'social_skills',
-  'anger_management',
-  'reintegration',
-  'counselling',
-  'literacy',
-] as const;
+/** The kinds the demo's programmes are drawn from (in this order: the seeded term depends on it). */
+const demoKinds: readonly string[] = interventionKinds.filter((kind) => !['reflective', 'numeracy', 'other'].includes(kind));
 
 interface DemoSchool {
   schoolId: string;
@@ -176,7 +169,7 @@ export function termOf(school: DemoSchool, termStart: string, lastDay: string): 
   supported.forEach((pupil, index) => {
     const interventionId = id('intervention', pupil.pupilId);
     const start = addDays(termStart, 7 + (index % 21));
-    const kind = pupil.absenceRate > 0.1 ? 'reintegration' : pick(interventionKinds);
+    const kind = pupil.absenceRate > 0.1 ? 'reintegration' : pick(demoKinds);
     const targets = [
       {
         targetId: 'T1',

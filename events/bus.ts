@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { eventTypes } from './catalogue';
+import * as z from 'zod/mini';
+import { eventTypes } from './event-types';
 
 /**
  * What travels on the event bus. Deliberately thin: ids, dates and the flags the rules route
@@ -19,11 +19,11 @@ export const storedEventDetail = z.object({
   /** Always present (false by default) so rules can route on it exactly. */
   safeguardingConcern: z.boolean(),
   /** Attendance marks only: the DfE code, so the first-day-absence rule can match N, O and U. */
-  attendanceCode: z.string().optional(),
+  attendanceCode: z.optional(z.string()),
   /** Attendance marks only: the N, O or U this mark replaced, when it no longer is one (a correction). */
-  correctedFromCode: z.string().optional(),
+  correctedFromCode: z.optional(z.string()),
   /** Restrictive interventions only: the parent-report decision (never its reason). */
-  parentReport: z.enum(['send', 'withhold']).optional(),
+  parentReport: z.optional(z.enum(['send', 'withhold'])),
   key: z.object({ pk: z.string(), sk: z.string() }),
 });
 export type StoredEventDetail = z.infer<typeof storedEventDetail>;
@@ -32,7 +32,7 @@ export const rollupRequestedDetail = z.object({
   schoolId: z.string(),
   week: z.string(),
   /** Whether the schools' leaders are emailed (the schedule and `tracker rollup` both do). */
-  sendEmail: z.boolean().default(true),
+  sendEmail: z._default(z.boolean(), true),
 });
 export type RollupRequestedDetail = z.infer<typeof rollupRequestedDetail>;
 

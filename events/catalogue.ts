@@ -7,6 +7,7 @@ import { outcomeMeasureRecorded } from './outcome';
 import { pupilUpserted } from './pupil';
 import { restorativeSessionRecorded } from './restorative';
 import { restrictiveInterventionRecorded } from './restrictive';
+import { eventTypes, type EventType } from './event-types';
 
 /** Catalogue (v1, and v2's sections 7 and 8): one entry per event type, its `data` schema and whether it names one pupil. */
 export const catalogue = {
@@ -19,10 +20,9 @@ export const catalogue = {
   'incident.recorded': incidentRecorded,
   'restrictive.intervention.recorded': restrictiveInterventionRecorded,
   'outcome.measure.recorded': outcomeMeasureRecorded,
-} as const;
+} as const satisfies Record<EventType, z.ZodType>;
 
-export type EventType = keyof typeof catalogue;
-export const eventTypes = Object.keys(catalogue) as [EventType, ...EventType[]];
+export type { EventType };
 
 export const eventIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 

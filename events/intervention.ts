@@ -1,21 +1,8 @@
 import * as z from 'zod';
 import { id, isoDate, pupilId, score, staffId, staffNotes, targetScores, text } from './common';
+import { interventionKinds, interventionOutcomes } from './vocabulary';
 
-export const interventionKinds = [
-  'mentoring',
-  'semh_group',
-  'emotional_literacy',
-  'social_skills',
-  'anger_management',
-  'reintegration',
-  'reflective',
-  'counselling',
-  'literacy',
-  'numeracy',
-  'other',
-] as const;
-
-export const interventionOutcomes = ['achieved', 'partially_achieved', 'not_achieved', 'withdrawn'] as const;
+export { interventionKinds, interventionOutcomes };
 
 export const interventionStarted = z.object({
   interventionId: id,

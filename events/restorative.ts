@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { id, isoDate, pupilId, staffId, staffNotes, text } from './common';
+import { restorativeFormats } from './vocabulary';
 
-export const restorativeFormats = ['conversation', 'mini_conference', 'circle', 'conference'] as const;
+export { restorativeFormats };
 
 const participant = z.union(
   [

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { id, pupilId, staffId, staffNotes } from './common';
+import { restrictiveTypes, type RestrictiveType } from './vocabulary';
 
 /**
  * `restrictive.intervention.recorded` (contract section 7): the statutory record of one
@@ -9,8 +10,7 @@ import { id, pupilId, staffId, staffNotes } from './common';
  * beside the field (`data.antecedents`, `data.parentReport.reason`).
  */
 
-export const restrictiveTypes = ['reasonable_force', 'restraint', 'seclusion'] as const;
-export type RestrictiveType = (typeof restrictiveTypes)[number];
+export { restrictiveTypes, type RestrictiveType };
 
 /** Non-empty text (whitespace alone is empty), with a message naming what is missing. */
 const requiredText = (what: string, max = 10_000) =>

@@ -1,4 +1,4 @@
-import { eventTypes, type EventType } from '../../events/catalogue';
+import { eventTypes, type EventType } from '../../events/event-types';
 
 /**
  * Who may do what in the staff API (contract section 6), decided from the access token's

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attendanceCategory, attendanceCodes } from '../../events/attendance-codes';
-import { eventTypes, parseEvent, pupilIdsOf } from '../../events/catalogue';
+import { parseEvent, pupilIdsOf } from '../../events/catalogue';
+import { eventTypes } from '../../events/event-types';
 import { attendanceMark, incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
 
 const errorsOf = (raw: unknown) => {

@@ -1,4 +1,5 @@
-import { interventionOutcomes, type InterventionEnded, type InterventionSessionRecorded, type InterventionStarted } from '../../../events/intervention';
+import type { InterventionEnded, InterventionSessionRecorded, InterventionStarted } from '../../../events/intervention';
+import { interventionOutcomes } from '../../../events/vocabulary';
 import { latestPerKey, recordOrder } from './order';
 import type { CarriedIntervention, InterventionFigures, InterventionOutcome, JournalRecord, TargetScore } from './types';
 

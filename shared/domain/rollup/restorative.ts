@@ -1,4 +1,5 @@
-import { restorativeFormats, type RestorativeSessionRecorded } from '../../../events/restorative';
+import type { RestorativeSessionRecorded } from '../../../events/restorative';
+import { restorativeFormats } from '../../../events/vocabulary';
 import { addDays } from '../calendar';
 import { compareText, latestPerKey, recordOrder } from './order';
 import type { FollowUp, JournalRecord, RestorativeFigures, RestorativeFormat } from './types';

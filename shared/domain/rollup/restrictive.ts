@@ -1,4 +1,5 @@
-import { restrictiveTypes, type RestrictiveInterventionRecorded } from '../../../events/restrictive';
+import type { RestrictiveInterventionRecorded } from '../../../events/restrictive';
+import { restrictiveTypes } from '../../../events/vocabulary';
 import { addDays } from '../calendar';
 import { compareText, latestPerKey, recordOrder } from './order';
 import type { RepeatPupil, RestrictiveFigures } from './restrictive-sdq-types';

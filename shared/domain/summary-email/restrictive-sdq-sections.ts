@@ -1,4 +1,4 @@
-import { restrictiveTypes } from '../../../events/restrictive';
+import { restrictiveTypes } from '../../../events/vocabulary';
 import type { InterventionKindName, RestrictiveFigures, SdqImpactFigures, SdqKindImpact } from '../rollup/restrictive-sdq-types';
 import { countChange, decimal, escapeHtml, plural } from './format';
 import { colours, html, toneColour } from './html';
