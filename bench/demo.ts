@@ -7,6 +7,7 @@ import { interventionKinds } from '../events/vocabulary';
 import { localTarget } from '../infra/cli/targets';
 import { makePrivateDir, writePrivateFile } from '../shared/adapters/local/private-files';
 import { correctionsOf } from './demo-corrections';
+import { demoStack, runOn } from './demo-stack';
 import { firstNames, incidentAndRestorative, lastNames, random } from './synthetic';
 
 /**
@@ -26,11 +27,14 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     /** The MIS connector's demo instead (bench/demo-wonde.ts). */
     wonde: { type: 'boolean', default: false },
+    /** Post into PORT's stack even if its DynamoDB is on disk (slow); --exit: stop the demo's own stack when done. */
+    'use-running-stack': { type: 'boolean', default: false },
+    exit: { type: 'boolean', default: false },
   },
   strict: false,
 });
 const port = Number(process.env.PORT ?? 3000);
-const base = `http://127.0.0.1:${port}`;
+let base = `http://127.0.0.1:${port}`;
 
 /** The kinds the demo's programmes are drawn from (in this order: the seeded term depends on it). */
 const demoKinds: readonly string[] = interventionKinds.filter((kind) => !['reflective', 'numeracy', 'other'].includes(kind));
@@ -334,7 +338,7 @@ async function postAll(school: DemoSchool, secret: string, events: Event[]) {
   );
 }
 
-async function main() {
+async function postTerm(port: number) {
   const target = await localTarget(port);
   const secretsFile = '.local/demo-schools.json';
   const known: Record<string, string> = await readFile(secretsFile, 'utf8').then(JSON.parse, () => ({}));
@@ -376,7 +380,14 @@ async function main() {
     console.log(`  rollup ${school.schoolId} ${lastWeek}: stored and emailed to ${school.leaders.join(', ')}`);
   }
   await fetch(`${base}/local/flush`, { method: 'POST' });
-  console.log(`Done. Emails: ${base}/local/outbox.html — or \`npx tracker rollup --school oak-primary --week ${lastWeek} --json\``);
+  const cli = `${port === 3000 ? '' : `PORT=${port} `}npx tracker rollup --school oak-primary --week ${lastWeek} --json`;
+  console.log(`Done in ${(performance.now() / 1000).toFixed(0)} s. Emails: ${base}/local/outbox.html — or \`${cli}\``);
+}
+
+async function main() {
+  const stack = await demoStack(port, { useRunning: Boolean(values['use-running-stack']) });
+  base = `http://127.0.0.1:${stack.port}`;
+  await runOn(stack, () => postTerm(stack.port), Boolean(values.exit));
 }
 
 // Run as `npm run demo` (`-- --wonde`: the MIS connector); imported (to count what it would post), it only defines the term.

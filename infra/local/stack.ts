@@ -269,6 +269,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: localTableName,
       dynamodbEndpoint: dynamodb.endpoint,
       dataDir: resolve(dataDir),
+      // `npm run demo` posts only into a stack that keeps DynamoDB in memory (decision 0012).
+      dynamodbStorage: options.inMemory ? 'memory' : 'disk',
       cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.clientId },
     }),
     outboxDir,
