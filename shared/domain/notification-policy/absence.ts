@@ -32,8 +32,9 @@ export function judgeAttendanceMark({ record, today, toldOfAbsence }: ParentPoli
  * A mark corrected after its first-day absence notice went out (docs/notifications.md): the
  * families told "absent" hear "our records now show they were there" when the pupil was in
  * school or in approved education off site, whatever the date (a wrong absence notice
- * worries a family); an authorised code means the family gave the reason, so the notice was
- * true and nothing more is sent, with the decision recorded.
+ * worries a family); an authorised code means the family gave the reason, and an unauthorised
+ * one (G) still says absent, so the notice was true and nothing more is sent, with the decision
+ * recorded.
  */
 function judgeCorrection(told: ReadonlySet<string>, date: string, session: 'AM' | 'PM', code: string): EventVerdict {
   if (told.size === 0) return { notify: false, kind: 'absence', reason: 'absence-corrected' };
@@ -42,6 +43,9 @@ function judgeCorrection(told: ReadonlySet<string>, date: string, session: 'AM' 
     : attendanceCategories.approvedOffSite.includes(code as never)
       ? 'approvedOffSite'
       : undefined;
+  // Still an unauthorised absence under another code (G): the notice was true, and it is not authorised.
+  if (attendanceCategories.unauthorisedAbsence.includes(code as never))
+    return { notify: false, kind: 'absence-correction', reason: 'absence-still-unauthorised' };
   if (!category) return { notify: false, kind: 'absence-correction', reason: 'absence-now-authorised' };
   return {
     notify: true,

@@ -26,6 +26,8 @@ export const eventReasons = [
   'absence-corrected',
   /** An absence notice was sent, and the mark is now an authorised absence (or not a possible session): nothing more is sent. */
   'absence-now-authorised',
+  /** An absence notice was sent, and the mark is now another unauthorised absence (G): nothing more is sent. */
+  'absence-still-unauthorised',
   'no-contacts',
 ] as const;
 export type EventReason = (typeof eventReasons)[number];
