@@ -48,7 +48,7 @@ const yearAndId = (pupilId: string, pupils: Record<string, ListedPupil>) => {
 };
 
 /** Pupils with the most reasons first, then by name. */
-export function orderPupils(list: PupilToLookAt[], pupils: Record<string, ListedPupil>): PupilToLookAt[] {
+function orderPupils(list: PupilToLookAt[], pupils: Record<string, ListedPupil>): PupilToLookAt[] {
   return [...list].sort(
     (a, b) =>
       b.reasons.length - a.reasons.length ||
@@ -58,9 +58,10 @@ export function orderPupils(list: PupilToLookAt[], pupils: Record<string, Listed
   );
 }
 
-/** `lookAt` already ordered; the rules they met are in the footer, below. */
-export function pupilsSection(lookAt: PupilToLookAt[], pupils: Record<string, ListedPupil>): Block[] {
-  if (lookAt.length === 0) return [paragraph('No pupil met the rules below this week.')];
+/** The rules they met are in the footer, below. */
+export function pupilsSection(list: PupilToLookAt[], pupils: Record<string, ListedPupil>): Block[] {
+  if (list.length === 0) return [paragraph('No pupil met the rules below this week.')];
+  const lookAt = orderPupils(list, pupils);
   const listed = lookAt.slice(0, maxPupilsListed);
   return [
     {

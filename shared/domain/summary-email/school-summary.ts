@@ -3,7 +3,7 @@ import { lookAtThresholds } from '../rollup/pupils-to-look-at';
 import type { RollupFigures } from '../rollup/types';
 import { countChange, percent, plural, rateChange, shortWeekRange, weekNumber, weekTitle } from './format';
 import { paragraph, renderSummary, type Block, type RenderedEmail, type Section } from './layout';
-import { nameOf, orderPupils, pupilsSection, type ListedPupil } from './pupils-section';
+import { nameOf, pupilsSection, type ListedPupil } from './pupils-section';
 import { restrictiveSection, sdqImpactSection } from './restrictive-sdq-sections';
 import { attendanceSection, incidentsSection, interventionsSection, notificationsSection, restorativeSection } from './school-sections';
 
@@ -89,7 +89,7 @@ function sections(input: SchoolSummaryInput): Section[] {
     ...(revised.length ? [section('Revised figures', [paragraph(revisionNote(revised))])] : []),
     section('At a glance', [atAGlance(figures)]),
     section('Attendance', attendanceSection(figures)),
-    section('Pupils to look at', pupilsSection(orderPupils(figures.pupilsToLookAt, pupils), pupils)),
+    section('Pupils to look at', pupilsSection(figures.pupilsToLookAt, pupils)),
     section('Incidents', incidentsSection(figures)),
     // v2 sections (absent from figures stored before v2).
     ...(figures.restrictive

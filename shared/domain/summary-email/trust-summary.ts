@@ -1,6 +1,15 @@
 import { absenceThresholds } from '../rollup/attendance';
 import { combineSdqImpact } from '../rollup/sdq-impact';
-import { schoolLookThresholds, schoolsToLookAt, trustRow, trustTotals, type SchoolLookReason, type TrustRow, type TrustTotals } from '../rollup/trust';
+import {
+  schoolLookThresholds,
+  schoolsToLookAt,
+  trustRow,
+  trustTotals,
+  type SchoolLookReason,
+  type SchoolToLookAt,
+  type TrustRow,
+  type TrustTotals,
+} from '../rollup/trust';
 import type { RollupFigures } from '../rollup/types';
 import { percent, plural, shortWeekRange, weekNumber, weekTitle } from './format';
 import { figureColumns, paragraph, renderSummary, type Block, type RenderedEmail, type Section } from './layout';
@@ -56,8 +65,7 @@ function missingSection(missing: string[]): Section[] {
   return [{ heading: 'Not in this summary', blocks: [paragraph(text)] }];
 }
 
-function needALook(schools: TrustSummaryInput['schools']): Block {
-  const lookAt = schoolsToLookAt(schools);
+function needALook(lookAt: SchoolToLookAt[]): Block {
   if (lookAt.length === 0) return paragraph('No school met the rules below this week.');
   return { kind: 'list', items: lookAt.map((school) => [{ strong: school.name }, `: ${school.reasons.map((reason) => reasonText[reason]).join('; ')}`]) };
 }
@@ -107,14 +115,15 @@ export function renderTrustSummary(input: TrustSummaryInput): RenderedEmail {
   const rows = schools.map(({ name, figures }) => trustRow(name, figures));
   const totals = trustTotals(rows);
   const subject = trustSummarySubject(input.trustName, input.week);
+  const lookAt = schoolsToLookAt(schools);
   return renderSummary({
     subject,
-    preheader: `Attendance ${rate(totals.possibleSessions, totals.attendanceRate)} across ${plural(rows.length, 'school')}; ${plural(schoolsToLookAt(schools).length, 'school')} to look at.`,
+    preheader: `Attendance ${rate(totals.possibleSessions, totals.attendanceRate)} across ${plural(rows.length, 'school')}; ${plural(lookAt.length, 'school')} to look at.`,
     banner: { kicker: 'Weekly trust summary', title: input.trustName, subtitle: weekTitle(input.week) },
     sections: [
       { heading: 'Across the trust', blocks: [acrossTheTrust(totals)] },
       ...missingSection([...(input.missing ?? [])].sort()),
-      { heading: 'Schools that need a look', blocks: [needALook(schools)] },
+      { heading: 'Schools that need a look', blocks: [needALook(lookAt)] },
       { heading: 'Restrictive interventions', blocks: trustRestrictiveSection(schools) },
       { heading: 'Did it help?', blocks: sdqImpactSection(combineSdqImpact(schools.map(({ figures }) => figures.sdqImpact)), 'trust') },
       { heading: 'Schools compared', blocks: schoolsCompared(rows, totals) },
