@@ -42,11 +42,15 @@ const freePort = (port: number) =>
 
 async function startOwn(port: number): Promise<ChildProcess> {
   await makePrivateDir('.local');
-  const child = spawn(process.execPath, ['--import', 'tsx', join('infra', 'local', 'start.ts'), '--fresh', '--in-memory', '--data-dir', demoDataDir, '--mail-concurrency', '8'], {
-    // The stack logs a line per request at INFO: to its log file, at WARN unless asked otherwise.
-    env: { ...process.env, PORT: String(port), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
-    stdio: ['ignore', openSync(stackLog, 'w', 0o600), 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join('infra', 'local', 'start.ts'), '--fresh', '--in-memory', '--data-dir', demoDataDir, '--mail-concurrency', '8'],
+    {
+      // The stack logs a line per request at INFO: to its log file, at WARN unless asked otherwise.
+      env: { ...process.env, PORT: String(port), POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
+      stdio: ['ignore', openSync(stackLog, 'w', 0o600), 'inherit'],
+    },
+  );
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the demo's stack exited (${code}): see ${stackLog}`))));
   for (const started = Date.now(); Date.now() - started < 120_000; ) {
     if (await Promise.race([runningStorage(port), exited])) return child;

@@ -1,6 +1,6 @@
 import { storedEventSource, type BusEvent, type StoredEventDetail } from '../../events/bus';
 import type { EventType } from '../../events/catalogue';
-import { correctedAbsenceCode } from './notification-policy';
+import { correctedAbsenceCode } from './notification-policy/absence-correction';
 
 const correction = (item: Record<string, unknown>) => {
   const code = correctedAbsenceCode(item);

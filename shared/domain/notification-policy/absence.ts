@@ -1,13 +1,11 @@
-import { attendanceCategories, firstDayAbsenceCodes } from '../../../events/attendance-codes';
+import { attendanceCategories } from '../../../events/attendance-codes';
 import { absenceCorrectionDedupKey, absenceDedupKey } from '../keys';
-import type { StoredItem } from '../records';
 import { nameOf, type ParentPolicyInput } from './inputs';
 import type { AbsenceCode } from './kinds';
 import type { EventVerdict } from './parent-notice';
+import { absenceCodes } from './absence-correction';
 
 /** First-day absence notices (contract section 4), and their correction when the mark changes. */
-
-const absenceCodes: ReadonlySet<string> = new Set(firstDayAbsenceCodes);
 
 /** An attendance mark: an N, O or U marked today tells the family the same day. */
 export function judgeAttendanceMark({ record, today, toldOfAbsence }: ParentPolicyInput): EventVerdict {
@@ -53,10 +51,4 @@ function judgeCorrection(told: ReadonlySet<string>, date: string, session: 'AM' 
     dedupKey: absenceCorrectionDedupKey(date),
     notice: (pupil) => ({ kind: 'absence-correction', pupil: nameOf(pupil), date, session, now: category }),
   };
-}
-
-/** A stored mark that replaced an N, O or U with a code that is no longer one: that code. */
-export function correctedAbsenceCode(record: StoredItem): string | undefined {
-  const { code, previousCode } = record as { code?: unknown; previousCode?: unknown };
-  return record.type === 'attendance.marked' && absenceCodes.has(String(previousCode)) && !absenceCodes.has(String(code)) ? String(previousCode) : undefined;
 }

@@ -21,7 +21,7 @@
  * - any other pupil's id or name (restorative participants, intervention groups);
  * - any staff id (and so no staff name): staffId, facilitators.
  */
-export { correctedAbsenceCode } from './absence';
+export { correctedAbsenceCode } from './absence-correction';
 export { contactSuppression } from './contacts';
 export { type DslAlert, dslAlertFor, dslDecisionRecipient, dslRecipient, isSafeguardingConcern } from './dsl-alert';
 export { type PupilName, type PupilProfile, toPupilProfile } from './inputs';
