@@ -200,12 +200,13 @@ export function presentFor(role: StaffRole, entries: ChronologyEntry[], restrict
 }
 
 /**
- * Staff see that a report was withheld (so nobody mentions the incident to the parents), not
- * why: the reason is about the risk the parents pose, which is for the DSL.
+ * Staff see that a report was withheld, and from whom (so nobody mentions the incident to
+ * those parents), not why: the reason is about the risk the parents pose, which is for the DSL.
  */
 function withoutWithholdReason(entry: ChronologyEntry): ChronologyEntry {
-  if (entry.kind !== 'restrictive.intervention.recorded' || typeof entry.data.parentReport !== 'object') return entry;
-  return { ...entry, data: { ...entry.data, parentReport: { withhold: true } } };
+  if (entry.kind !== 'restrictive.intervention.recorded' || !entry.data.parentReport || typeof entry.data.parentReport !== 'object') return entry;
+  const { reason: _reason, ...decision } = entry.data.parentReport as Record<string, unknown>;
+  return { ...entry, data: { ...entry.data, parentReport: decision } };
 }
 
 /** Whether an item on a page could be restricted by a safeguarding incident (then the API reads the pupil's incidents). */

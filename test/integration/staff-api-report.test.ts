@@ -25,6 +25,7 @@ beforeAll(async () => {
     send: restrictiveIntervention({ pupilId: 'P-SEND' }),
     withheld: restrictiveIntervention({ pupilId: 'P-WH', data: { parentReport: { withhold: true, reason } } }),
     'no-contact': restrictiveIntervention({ pupilId: 'P-NC' }),
+    'withheld from one': restrictiveIntervention({ pupilId: 'P-ONE', data: { parentReport: { withhold: true, reason, withholdFrom: ['C2'] } } }),
   };
   for (const [name, record] of Object.entries(records)) eventIds[name] = record.eventId;
   const posted = await stack.post('oak', secret, {
@@ -32,6 +33,7 @@ beforeAll(async () => {
       roster('P-SEND', [contact('C1', 'mum.send@example.org'), contact('C2', undefined)]),
       roster('P-WH', [contact('C1', 'mum.wh@example.org')]),
       roster('P-NC', []),
+      roster('P-ONE', [contact('C1', 'mum.one@example.org'), contact('C2', 'dad.one@example.org')]),
       ...Object.values(records),
     ],
   });
@@ -53,6 +55,21 @@ const outcomes = (entries: Record<string, unknown>[]) =>
     .sort();
 
 describe('the report decisions on the staff chronology', () => {
+  it('withheld from one parent (withholdFrom): the other is sent it; staff see from whom, not why', async () => {
+    const mail = await stack.outbox();
+    expect(mail.filter((entry) => entry.to.includes('mum.one@example.org'))).toHaveLength(1);
+    expect(mail.filter((entry) => entry.to.includes('dad.one@example.org'))).toHaveLength(0);
+    const asStaff = await reportEntries('staff@oak.example.org', 'P-ONE');
+    expect(outcomes(asStaff)).toEqual(['C1:sent', 'C2:withheld']);
+    expect(asStaff.find((entry) => entry.kind === 'restrictive.intervention.recorded')?.data).toMatchObject({
+      parentReport: { withhold: true, withholdFrom: ['C2'] },
+    });
+    expect(JSON.stringify(asStaff)).not.toContain(reason);
+    const [alert] = mail.filter((entry) => entry.to.includes('dsl-alerts@oak.example.org') && entry.subject.includes('P-ONE'));
+    expect(alert!.text).toContain('Withheld from');
+    expect(alert!.text).toContain(reason);
+  });
+
   it('sent: one entry per contact, sent or not sent (with why)', async () => {
     const entries = await reportEntries('staff@oak.example.org', 'P-SEND');
     expect(outcomes(entries)).toEqual(['C1:sent', 'C2:not-sent']);

@@ -24,7 +24,13 @@ export const v2Types = {
       technique: text(200),
       injuries: fc.record({ pupil: bool, staff: bool, description: text(2000) }, { requiredKeys: ['pupil', 'staff'] }),
       supportAfter: text(2000),
-      parentReport: fc.oneof(fc.constant('send'), fc.record({ withhold: fc.constant(true), reason: nonBlankText(2000) })),
+      parentReport: fc.oneof(
+        fc.constant('send'),
+        fc.record(
+          { withhold: fc.constant(true), reason: nonBlankText(2000), withholdFrom: fc.array(id, { minLength: 1, maxLength: 20 }) },
+          { requiredKeys: ['withhold', 'reason'] },
+        ),
+      ),
       senAtTime: fc.constantFrom('none', 'support', 'ehcp'),
       otherPupilIds: fc.array(shortId, { maxLength: 20 }),
       recordedAt: instant,
@@ -49,6 +55,7 @@ export const v2Types = {
       ['parentReport', { withhold: true }],
       ['parentReport', { withhold: true, reason: '  ' }],
       ['parentReport', { withhold: false, reason: 'r' }],
+      ['parentReport', { withhold: true, reason: 'r', withholdFrom: [] }],
       ['senAtTime', 'yes'],
       ['recordedAt', '2026-11-23'],
     ],
