@@ -7,7 +7,7 @@ import type { PupilRecords, StoredItem } from '../ports';
  * A UK GDPR subject access export of one pupil: every record held, grouped the way a
  * school would read it, without the table's internal keys.
  */
-const internal = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'recordKind']);
+const internal = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'recordKind', 'writtenBy']);
 
 function clean(item: StoredItem): StoredItem {
   return Object.fromEntries(
