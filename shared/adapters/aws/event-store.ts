@@ -28,6 +28,17 @@ function outcomeOverStored(stored: Record<string, unknown> | undefined, token: s
 
 const storedItem = (error: { Item?: Record<string, AttributeValue> }) => (error.Item ? unmarshall(error.Item) : undefined);
 
+/** `accepted` when the conditional write (asking for ALL_OLD) happened; when refused, whose the stored item is. */
+async function writeOrCompare(write: Promise<unknown>, token: string): Promise<StoreOutcome> {
+  try {
+    await write;
+    return 'accepted';
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return outcomeOverStored(storedItem(error), token);
+  }
+}
+
 const maxConflictRetries = 5;
 
 /** DynamoDB's limit of statements in one BatchExecuteStatement. */
@@ -214,8 +225,8 @@ export class DynamoEventStore implements EventStore {
       if ((stored?.eventIds as Set<string> | undefined)?.has(eventId)) return outcomeOverStored(stored, token);
     }
     // An older mark arriving late changes nothing but is remembered, so a re-send is a duplicate.
-    try {
-      await this.table.client.send(
+    return writeOrCompare(
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: mark.key,
@@ -224,12 +235,9 @@ export class DynamoEventStore implements EventStore {
           ExpressionAttributeValues: { ':eventIds': new Set([eventId]), ':eventId': eventId, ':token': token },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return 'accepted';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return outcomeOverStored(storedItem(error), token);
-    }
+      ),
+      token,
+    );
   }
 
   private async storeJournal(plan: Extract<WritePlan, { kind: 'journal' }>, token: string, attempt = 0): Promise<StoreOutcome> {
@@ -240,15 +248,7 @@ export class DynamoEventStore implements EventStore {
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
-    if (isSingleItem(plan)) {
-      try {
-        await client.send(new PutCommand(journalPut));
-        return 'accepted';
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        return outcomeOverStored(storedItem(error), token);
-      }
-    }
+    if (isSingleItem(plan)) return writeOrCompare(client.send(new PutCommand(journalPut)), token);
     const profile = plan.profile;
     try {
       await client.send(
