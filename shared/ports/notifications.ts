@@ -37,9 +37,9 @@ export type ClaimResult = { claimed: true } | { claimed: false; existing: Record
 
 /**
  * Where decisions are kept (DynamoDB: shared/adapters/aws/notification-store.ts). A claim
- * still `sending` may be stored without its index entries: the outcome (`markSent`,
- * `markFailed`) writes them, and a later claim that meets it still `sending` (the retry of a
- * crashed delivery) writes them too, so an unfinished decision is never left unindexed.
+ * still `sending` may be stored off the pupil's chronology (never off the week's figures): the
+ * outcome (`markSent`, `markFailed`) adds it, and so does a later claim that meets it still
+ * `sending` (the retry of a crashed delivery).
  */
 export interface NotificationStore {
   /** Stores the decision unless one is already under its key; a `retryable` one is taken over. */

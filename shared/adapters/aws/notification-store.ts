@@ -17,12 +17,12 @@ interface Condition {
   names?: Record<string, string>;
   values?: Record<string, unknown>;
 }
-/** Removes the index keys from a stored item (undefined attributes are not written). */
-const unindexed = { gsi2pk: undefined, gsi2sk: undefined, gsi3pk: undefined, gsi3sk: undefined };
+/** Leaves a claim off the pupil's chronology (undefined attributes are not written); it stays on the week's index. */
+const offChronology = { gsi3pk: undefined, gsi3sk: undefined };
 const exists: Condition = { expression: 'attribute_exists(pk)' };
 const sending = { names: { '#status': 'status' }, values: { ':sending': 'sending' } };
 const stillSending: Condition = { expression: '#status = :sending', ...sending };
-const stillSendingUnindexed: Condition = { expression: '#status = :sending AND attribute_not_exists(gsi2pk)', ...sending };
+const stillSendingOffChronology: Condition = { expression: '#status = :sending AND attribute_not_exists(gsi3pk)', ...sending };
 
 /**
  * Notification decisions in the single table (docs/data-model.md, patterns 12 to 14; write
@@ -30,10 +30,10 @@ const stillSendingUnindexed: Condition = { expression: '#status = :sending AND a
  * PutItem: DynamoDB evaluates the condition atomically, so of any number of concurrent
  * deliveries of one event exactly one records (and sends) it.
  *
- * A claim still `sending` is stored without its index entries (1 WCU, not 3): the outcome
- * writes them. A claim that meets one still `sending` and unindexed (the retry of a delivery
- * that crashed between claim and outcome) indexes it, so an unfinished decision still shows
- * in the week's figures and the chronology.
+ * A claim still `sending` is stored with its week entry but without its chronology entry
+ * (2 WCU, not 3): the outcome writes that. So a claim left unfinished always counts in the
+ * week's figures ("sending"), and a claim that meets one (the retry of a delivery that crashed
+ * between claim and outcome) adds it to the chronology too.
  */
 export class DynamoNotificationStore implements NotificationStore {
   constructor(private readonly table: TableRef) {}
@@ -43,7 +43,7 @@ export class DynamoNotificationStore implements NotificationStore {
       await this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: item.status === 'sending' ? { ...item, ...unindexed } : item,
+          Item: item.status === 'sending' ? { ...item, ...offChronology } : item,
           // A decision is made once; only a send that failed transiently may be taken over.
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :retryable',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -55,14 +55,14 @@ export class DynamoNotificationStore implements NotificationStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing = error.Item ? unmarshall(error.Item) : {};
-      if (existing.status === 'sending' && existing.gsi2pk === undefined) await this.indexUnfinished(existing as NotificationDecisionItem);
+      if (existing.status === 'sending' && existing.gsi3pk === undefined) await this.indexUnfinished(existing as NotificationDecisionItem);
       return { claimed: false, existing };
     }
   }
 
-  /** Indexes a claim found still `sending` (only if it still is and nothing indexed it meanwhile). */
+  /** Adds a claim found still `sending` to the chronology (only if it still is and nothing did meanwhile). */
   private async indexUnfinished(existing: NotificationDecisionItem): Promise<void> {
-    await conditionalWrite(this.update(existing, notificationIndexes(existing), stillSendingUnindexed));
+    await conditionalWrite(this.update(existing, notificationIndexes(existing), stillSendingOffChronology));
   }
 
   async markSent(item: NotificationDecisionItem, result: { messageId: string; sentAt: string }, sent?: SentMessage): Promise<void> {
