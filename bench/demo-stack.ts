@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makePrivateDir } from '../shared/adapters/local/private-files';
 
 /**
- * Where `npm run demo` posts (docs/decisions/0012-demo-in-memory.md). DynamoDB Local on disk
+ * Where `npm run demo` posts (docs/decisions/0013-demo-in-memory.md). DynamoDB Local on disk
  * commits each item in its own fsynced SQLite transaction (~45 items/s on the development
  * machine, 3,000+ in memory), so the demo posts into a running stack only if it keeps DynamoDB
  * in memory; otherwise it starts `npm start -- --in-memory` of its own, with its files in

@@ -20,7 +20,7 @@ export interface IngestFigure {
   marksPerRound: number;
   /** Webhook requests answered 5xx (and re-sent, as the contract tells an MIS), over all rounds. */
   retried5xx: number;
-  /** Fresh marks answered `duplicate`: only after a retry (SDK or sender) of a write that had landed. */
+  /** Fresh marks answered `duplicate`: only after the sender re-sent a request answered 5xx whose writes had landed (an SDK retry of a landed write answers `accepted`). */
   duplicateAnswers: number;
 }
 

@@ -269,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: localTableName,
       dynamodbEndpoint: dynamodb.endpoint,
       dataDir: resolve(dataDir),
-      // `npm run demo` posts only into a stack that keeps DynamoDB in memory (decision 0012).
+      // `npm run demo` posts only into a stack that keeps DynamoDB in memory (decision 0013).
       dynamodbStorage: options.inMemory ? 'memory' : 'disk',
       cognito: { endpoint: cognito.endpoint, userPoolId: cognito.userPoolId, clientId: cognito.clientId },
     }),

@@ -69,6 +69,8 @@ export const notificationKey = (schoolId: string, pupilId: string, dedupKey: str
   sk: `NOTIFICATION#${part(dedupKey)}#${part(recipient)}`,
 });
 export const notificationPrefix = 'NOTIFICATION#';
+/** The recipient key a decision is stored under (the last part of its sort key, unescaped). */
+const notificationRecipientKey = (sk: string) => (sk.split('#').at(-1) ?? '').replace(/%2[35]/g, (code) => (code === '%23' ? '#' : '%'));
 
 export const rollupKey = (schoolId: string, week: string) => ({ pk: `SCHOOL#${part(schoolId)}`, sk: `ROLLUP#${week}` });
 /** GSI2 entry gathering every school's rollup of one week, for the trust summary. */
@@ -86,6 +88,23 @@ export const notificationWeekIndex = (schoolId: string, week: string, decidedAtU
   gsi2pk: weekPartition(schoolId, week),
   gsi2sk: `${notificationWeekSortPrefix}${decidedAtUtc}#${part(eventId)}#${part(recipient)}`,
 });
+
+/** A decision's index entries (its school-week for the rollup, the pupil's chronology), from its own attributes. */
+export const notificationIndexes = (decision: {
+  schoolId: string;
+  pupilId: string;
+  week: string;
+  decidedAt: string;
+  eventId: string;
+  dedupKey: string;
+  sk: string;
+}) => {
+  const recipient = notificationRecipientKey(decision.sk);
+  return {
+    ...notificationWeekIndex(decision.schoolId, decision.week, decision.decidedAt, decision.eventId, recipient),
+    ...chronologyIndex(decision.schoolId, decision.pupilId, decision.decidedAt, `N#${decision.dedupKey}#${recipient}`),
+  };
+};
 
 /**
  * A school-week rollup's carried state (per-pupil year-to-date attendance counters, active

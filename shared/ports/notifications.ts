@@ -35,13 +35,21 @@ export interface NotificationDecisionItem extends Key {
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: Record<string, unknown> };
 
-/** Where decisions are kept (DynamoDB: shared/adapters/aws/notification-store.ts). */
+/**
+ * Where decisions are kept (DynamoDB: shared/adapters/aws/notification-store.ts). A claim
+ * still `sending` may be stored off the pupil's chronology (never off the week's figures): the
+ * outcome (`markSent`, `markFailed`) adds it, and so does a later claim that meets it still
+ * `sending` (the retry of a crashed delivery).
+ */
 export interface NotificationStore {
   /** Stores the decision unless one is already under its key; a `retryable` one is taken over. */
   claim(item: NotificationDecisionItem): Promise<ClaimResult>;
-  /** Marks it sent and, with `sent`, indexes the message id so SES feedback finds the decision. */
-  markSent(key: Key, result: { messageId: string; sentAt: string }, sent?: SentMessage): Promise<void>;
-  markFailed(key: Key, failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: DecisionReason; failedAt: string }): Promise<void>;
+  /** Marks the claimed decision sent and, with `sent`, indexes the message id so SES feedback finds the decision. */
+  markSent(item: NotificationDecisionItem, result: { messageId: string; sentAt: string }, sent?: SentMessage): Promise<void>;
+  markFailed(
+    item: NotificationDecisionItem,
+    failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: DecisionReason; failedAt: string },
+  ): Promise<void>;
 }
 
 /** What the notifiers read (GetItem/Query only). */

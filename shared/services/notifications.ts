@@ -2,7 +2,7 @@ import type { StoredItem } from '../domain/records';
 import type { StoredEventDetail } from '../../events/bus';
 import { dateInZone } from '../domain/calendar';
 import { anySafeguarding } from '../domain/incident-versions';
-import { absenceDedupKey, chronologyIndex, notificationKey, notificationWeekIndex } from '../domain/keys';
+import { absenceDedupKey, notificationIndexes, notificationKey } from '../domain/keys';
 import { dslAlertMessage, parentMessage } from '../domain/messages';
 import {
   correctedAbsenceCode,
@@ -94,24 +94,20 @@ export function decisionItem(
   recipientKey = decision.recipient.contactId,
 ): NotificationDecisionItem {
   const decidedAt = context.decidedAt.toISOString();
+  const key = notificationKey(context.schoolId, decision.pupilId, decision.dedupKey, recipientKey);
+  const ids = { schoolId: context.schoolId, pupilId: decision.pupilId, week: context.week, decidedAt, eventId: context.eventId, dedupKey: decision.dedupKey };
   return {
-    ...notificationKey(context.schoolId, decision.pupilId, decision.dedupKey, recipientKey),
-    ...notificationWeekIndex(context.schoolId, context.week, decidedAt, context.eventId, recipientKey),
-    ...chronologyIndex(context.schoolId, decision.pupilId, decidedAt, `N#${decision.dedupKey}#${recipientKey}`),
+    ...key,
+    ...notificationIndexes({ ...ids, sk: key.sk }),
     recordKind: 'notification',
-    schoolId: context.schoolId,
-    pupilId: decision.pupilId,
-    eventId: context.eventId,
+    ...ids,
     eventType: context.eventType,
     kind: decision.kind,
-    dedupKey: decision.dedupKey,
     recipient: decision.recipient,
     channel: 'email',
     category: context.category,
     status,
     ...(decision.reason ? { reason: decision.reason } : {}),
-    decidedAt,
-    week: context.week,
     // Telling parents of force, and alerting the DSL, belong to the incident's record (docs/data-protection.md).
     expiresAt: expiresAt(
       decision.kind === 'force' || decision.kind === 'dsl-alert' || statutoryReportKinds.has(decision.kind)
@@ -150,14 +146,13 @@ export async function send(
   item: NotificationDecisionItem,
   message: { to: string[]; subject: string; text: string; html: string },
 ): Promise<DecisionOutcome> {
-  const key = { pk: item.pk, sk: item.sk };
   let messageId: string;
   try {
     ({ messageId } = await deps.mailer.send({ ...message, category: item.category }));
   } catch (error) {
     const errorName = (error as Error)?.name ?? 'Error';
     const permanent = error instanceof PermanentMailError || errorName === 'PermanentMailError';
-    await deps.notifications.markFailed(key, {
+    await deps.notifications.markFailed(item, {
       status: permanent ? 'rejected' : 'retryable',
       errorName,
       ...(permanent ? { reason: 'mail-rejected' as const } : {}),
@@ -165,11 +160,11 @@ export async function send(
     });
     return permanent ? 'rejected' : 'retryable';
   }
-  await deps.notifications.markSent(key, { messageId, sentAt: deps.clock.now().toISOString() }, messageId ? sentMessageOf(item, messageId) : undefined);
+  await deps.notifications.markSent(item, { messageId, sentAt: deps.clock.now().toISOString() }, messageId ? sentMessageOf(item, messageId) : undefined);
   return 'sent';
 }
 
-function sentMessageOf(item: NotificationDecisionItem, messageId: string): SentMessage {
+export function sentMessageOf(item: NotificationDecisionItem, messageId: string): SentMessage {
   return {
     messageId,
     decisionKey: { pk: item.pk, sk: item.sk },

@@ -10,7 +10,7 @@ import type { PupilRecords, StoredItem } from '../ports';
  * is complete: `thirdParties` lists the other people in it, whom the DPO weighs before any
  * of it goes to the requester (docs/data-protection.md).
  */
-const internal = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'recordKind']);
+const internal = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'recordKind', 'writtenBy']);
 
 function clean(item: StoredItem): StoredItem {
   return Object.fromEntries(

@@ -12,7 +12,7 @@ async function runningStack(info: Record<string, unknown>): Promise<number> {
 }
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-describe('where npm run demo posts (decision 0012)', () => {
+describe('where npm run demo posts (decision 0013)', () => {
   it('into the running stack when it keeps DynamoDB in memory', async () => {
     const port = await runningStack({ tableName: 'tracker', dynamodbStorage: 'memory' });
     expect(await demoStack(port, { useRunning: false })).toEqual({ port });

@@ -1,4 +1,5 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { type AttributeValue, ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchExecuteStatementCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Item, LatestWins, WritePlan } from '../../domain/records';
@@ -8,14 +9,34 @@ import { weekEnd } from '../../domain/calendar';
 import { weeksOfVersions } from '../../domain/incident-versions';
 import { changedWeekKey } from '../../domain/keys';
 import { expiresAt } from '../../domain/retention';
-import { attributeUpdates, conditionalWrite, type TableRef } from './dynamodb';
+import { attributeUpdates, type TableRef } from './dynamodb';
 import { readIncidentVersions } from './incident-versions';
 
 const newerThanStored = '(attribute_not_exists(pk) OR occurredAtUtc < :occurredAtUtc)';
 
-function storedEventIds(error: ConditionalCheckFailedException): Set<string> {
-  const old = error.Item ? unmarshall(error.Item) : {};
-  return (old.eventIds as Set<string> | undefined) ?? new Set();
+/**
+ * Each store call writes its own random token with the item (`writtenBy`). A write the SDK
+ * retried after a timeout whose first attempt had landed then meets its own token and
+ * answers `accepted`; an item another request stored holds that request's token.
+ */
+const newWriteToken = () => randomBytes(12).toString('base64url');
+
+/** What a refused conditional write found: stored by another request, or by this one's earlier attempt. */
+function outcomeOverStored(stored: Record<string, unknown> | undefined, token: string): StoreOutcome {
+  return stored?.writtenBy === token ? 'accepted' : 'duplicate';
+}
+
+const storedItem = (error: { Item?: Record<string, AttributeValue> }) => (error.Item ? unmarshall(error.Item) : undefined);
+
+/** `accepted` when the conditional write (asking for ALL_OLD) happened; when refused, whose the stored item is. */
+async function writeOrCompare(write: Promise<unknown>, token: string): Promise<StoreOutcome> {
+  try {
+    await write;
+    return 'accepted';
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return outcomeOverStored(storedItem(error), token);
+  }
 }
 
 const maxConflictRetries = 5;
@@ -34,8 +55,8 @@ function insertStatement(tableName: string, item: Item) {
 }
 
 /** What a mark is when nothing was stored under its key: exactly what storeMark's update leaves. */
-function newMarkItem(eventId: string, mark: LatestWins): Item {
-  return { ...mark.key, ...mark.attributes, eventIds: new Set([eventId]) };
+function newMarkItem(eventId: string, mark: LatestWins, writtenBy: string): Item {
+  return { ...mark.key, ...mark.attributes, writtenBy, eventIds: new Set([eventId]) };
 }
 
 interface QueuedInsert {
@@ -102,19 +123,15 @@ export class DynamoEventStore implements EventStore {
   }
 
   async store(plan: WritePlan): Promise<StoreOutcome> {
+    const token = newWriteToken();
     if (plan.kind === 'mark') {
-      const storeOne = () => this.storeMark(plan.eventId, plan.mark);
-      return this.insertFirst(newMarkItem(plan.eventId, plan.mark), storeOne, storeOne);
+      const storeOne = () => this.storeMark(plan.eventId, plan.mark, token);
+      return this.insertFirst(newMarkItem(plan.eventId, plan.mark, token), storeOne, storeOne);
     }
-    if (isSingleItem(plan)) {
-      // INSERT's DuplicateItem is the same answer as the Put's attribute_not_exists(pk) failing.
-      return this.insertFirst(
-        plan.journal,
-        async () => 'duplicate',
-        () => this.storeJournal(plan),
-      );
-    }
-    return this.storeJournal(plan);
+    const journal = { ...plan, journal: { ...plan.journal, writtenBy: token } };
+    const storeOne = () => this.storeJournal(journal, token);
+    // INSERT's DuplicateItem: the conditional Put tells whose the stored item is.
+    return isSingleItem(plan) ? this.insertFirst(journal.journal, storeOne, storeOne) : storeOne();
   }
 
   private insertFirst(item: Item, onDuplicate: () => Promise<StoreOutcome>, fallback: () => Promise<StoreOutcome>): Promise<StoreOutcome> {
@@ -179,8 +196,8 @@ export class DynamoEventStore implements EventStore {
   }
 
   /** One UpdateItem per mark: applies it if newer, and remembers its eventId either way. */
-  private async storeMark(eventId: string, mark: LatestWins): Promise<StoreOutcome> {
-    const { names, values, sets, removes } = attributeUpdates(mark.attributes);
+  private async storeMark(eventId: string, mark: LatestWins, token: string): Promise<StoreOutcome> {
+    const { names, values, sets, removes } = attributeUpdates({ ...mark.attributes, writtenBy: token });
     try {
       await this.table.client.send(
         new UpdateCommand({
@@ -204,29 +221,34 @@ export class DynamoEventStore implements EventStore {
       return 'accepted';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      if (storedEventIds(error).has(eventId)) return 'duplicate';
+      const stored = storedItem(error);
+      if ((stored?.eventIds as Set<string> | undefined)?.has(eventId)) return outcomeOverStored(stored, token);
     }
     // An older mark arriving late changes nothing but is remembered, so a re-send is a duplicate.
-    const stored = await conditionalWrite(
+    return writeOrCompare(
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: mark.key,
-          UpdateExpression: 'ADD eventIds :eventIds',
+          UpdateExpression: 'SET writtenBy = :token ADD eventIds :eventIds',
           ConditionExpression: 'NOT contains(eventIds, :eventId)',
-          ExpressionAttributeValues: { ':eventIds': new Set([eventId]), ':eventId': eventId },
+          ExpressionAttributeValues: { ':eventIds': new Set([eventId]), ':eventId': eventId, ':token': token },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
+      token,
     );
-    return stored ? 'accepted' : 'duplicate';
   }
 
-  private async storeJournal(plan: Extract<WritePlan, { kind: 'journal' }>, attempt = 0): Promise<StoreOutcome> {
+  private async storeJournal(plan: Extract<WritePlan, { kind: 'journal' }>, token: string, attempt = 0): Promise<StoreOutcome> {
     const { tableName, client } = this.table;
-    const journalPut = { TableName: tableName, Item: plan.journal, ConditionExpression: 'attribute_not_exists(pk)' };
-    if (isSingleItem(plan)) {
-      return (await conditionalWrite(client.send(new PutCommand(journalPut)))) ? 'accepted' : 'duplicate';
-    }
+    const journalPut = {
+      TableName: tableName,
+      Item: plan.journal,
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    if (isSingleItem(plan)) return writeOrCompare(client.send(new PutCommand(journalPut)), token);
     const profile = plan.profile;
     try {
       await client.send(
@@ -254,14 +276,14 @@ export class DynamoEventStore implements EventStore {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return outcomeOverStored(storedItem(reasons[0]), token);
       if (profile && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
         // A newer roster is already stored: keep the receipt only.
-        return this.storeJournal({ ...plan, profile: undefined }, attempt);
+        return this.storeJournal({ ...plan, profile: undefined }, token, attempt);
       }
       if (reasons.some((reason) => reason.Code === 'TransactionConflict') && attempt < maxConflictRetries) {
         await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
-        return this.storeJournal(plan, attempt + 1);
+        return this.storeJournal(plan, token, attempt + 1);
       }
       throw error;
     }

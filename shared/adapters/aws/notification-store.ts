@@ -1,18 +1,39 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { interventionTimelinePrefix, pupilPartition, pupilProfileKey, sentMessageKey } from '../../domain/keys';
+import { interventionTimelinePrefix, notificationIndexes, pupilPartition, pupilProfileKey, sentMessageKey } from '../../domain/keys';
 import type { SentMessage } from '../../ports/mail-feedback';
 import type { Key } from '../../domain/records';
 import { table } from '../../domain/table';
 import type { ClaimResult, NotificationDecisionItem, NotificationReads, NotificationStore } from '../../ports';
-import type { TableRef } from './dynamodb';
+import { attributeUpdates, conditionalWrite, type TableRef } from './dynamodb';
 import { readIncidentVersions } from './incident-versions';
 
+/** A decision's index entries (gsi2: the school-week's decisions; gsi3: the pupil's chronology). */
+const indexesOf = (item: NotificationDecisionItem) => ({ gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk, gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk });
+
+interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+/** Leaves a claim off the pupil's chronology (undefined attributes are not written); it stays on the week's index. */
+const offChronology = { gsi3pk: undefined, gsi3sk: undefined };
+const exists: Condition = { expression: 'attribute_exists(pk)' };
+const sending = { names: { '#status': 'status' }, values: { ':sending': 'sending' } };
+const stillSending: Condition = { expression: '#status = :sending', ...sending };
+const stillSendingOffChronology: Condition = { expression: '#status = :sending AND attribute_not_exists(gsi3pk)', ...sending };
+
 /**
- * Notification decisions in the single table (docs/data-model.md, patterns 12 to 14).
- * The claim is one conditional PutItem: DynamoDB evaluates the condition atomically, so of
- * any number of concurrent deliveries of one event exactly one records (and sends) it.
+ * Notification decisions in the single table (docs/data-model.md, patterns 12 to 14; write
+ * cost in docs/decisions/0012-decision-index-on-outcome.md). The claim is one conditional
+ * PutItem: DynamoDB evaluates the condition atomically, so of any number of concurrent
+ * deliveries of one event exactly one records (and sends) it.
+ *
+ * A claim still `sending` is stored with its week entry but without its chronology entry
+ * (2 WCU, not 3): the outcome writes that. So a claim left unfinished always counts in the
+ * week's figures ("sending"), and a claim that meets one (the retry of a delivery that crashed
+ * between claim and outcome) adds it to the chronology too.
  */
 export class DynamoNotificationStore implements NotificationStore {
   constructor(private readonly table: TableRef) {}
@@ -22,7 +43,7 @@ export class DynamoNotificationStore implements NotificationStore {
       await this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: item,
+          Item: item.status === 'sending' ? { ...item, ...offChronology } : item,
           // A decision is made once; only a send that failed transiently may be taken over.
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :retryable',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -33,48 +54,49 @@ export class DynamoNotificationStore implements NotificationStore {
       return { claimed: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { claimed: false, existing: error.Item ? unmarshall(error.Item) : {} };
+      const existing = error.Item ? unmarshall(error.Item) : {};
+      if (existing.status === 'sending' && existing.gsi3pk === undefined) await this.indexUnfinished(existing as NotificationDecisionItem);
+      return { claimed: false, existing };
     }
   }
 
-  async markSent(key: Key, result: { messageId: string; sentAt: string }, sent?: SentMessage): Promise<void> {
-    const update = {
-      TableName: this.table.tableName,
-      Key: key,
-      UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt REMOVE errorName',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':messageId': result.messageId, ':sentAt': result.sentAt },
-    };
-    if (!sent) {
-      await this.table.client.send(new UpdateCommand(update));
-      return;
-    }
-    // Together: a bounce must always find the decision its message id belongs to.
-    await this.table.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: update },
-          { Put: { TableName: this.table.tableName, Item: { ...sentMessageKey(sent.messageId), recordKind: 'sent-message', ...sent } } },
-        ],
-      }),
-    );
+  /** Adds a claim found still `sending` to the chronology (only if it still is and nothing did meanwhile). */
+  private async indexUnfinished(existing: NotificationDecisionItem): Promise<void> {
+    await conditionalWrite(this.update(existing, notificationIndexes(existing), stillSendingOffChronology));
   }
 
-  async markFailed(key: Key, failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: string; failedAt: string }): Promise<void> {
-    await this.table.client.send(
+  async markSent(item: NotificationDecisionItem, result: { messageId: string; sentAt: string }, sent?: SentMessage): Promise<void> {
+    // First, so a bounce always finds the decision its message id belongs to (SES feedback
+    // retries until it does); not a transaction, which would double the WCU of both writes.
+    if (sent) {
+      await this.table.client.send(
+        new PutCommand({ TableName: this.table.tableName, Item: { ...sentMessageKey(sent.messageId), recordKind: 'sent-message', ...sent } }),
+      );
+    }
+    const outcome = { ...indexesOf(item), messageId: result.messageId, sentAt: result.sentAt, errorName: undefined };
+    // `sent` only over `sending`: SES feedback that was quicker than this write keeps its status.
+    const marked = await conditionalWrite(this.update(item, { ...outcome, status: 'sent' }, stillSending));
+    if (!marked) await this.update(item, outcome, exists);
+  }
+
+  async markFailed(
+    item: NotificationDecisionItem,
+    failure: { status: 'retryable' | 'rejected'; errorName: string; reason?: string; failedAt: string },
+  ): Promise<void> {
+    await this.update(item, { ...indexesOf(item), ...failure }, exists);
+  }
+
+  /** One UpdateItem of a decision: SET each defined attribute, REMOVE each undefined one. */
+  private update(item: NotificationDecisionItem, attributes: Record<string, unknown>, condition: Condition) {
+    const { names, values, sets, removes } = attributeUpdates(attributes);
+    return this.table.client.send(
       new UpdateCommand({
         TableName: this.table.tableName,
-        Key: key,
-        UpdateExpression: `SET #status = :status, errorName = :errorName, failedAt = :failedAt${failure.reason ? ', reason = :reason' : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': failure.status,
-          ':errorName': failure.errorName,
-          ':failedAt': failure.failedAt,
-          ...(failure.reason ? { ':reason': failure.reason } : {}),
-        },
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: { ...names, ...condition.names },
+        ExpressionAttributeValues: { ...values, ...condition.values },
       }),
     );
   }
