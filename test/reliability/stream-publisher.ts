@@ -55,33 +55,40 @@ export function streamPublisherTests(scale: BusScale) {
       retryAttempts: streamDelivery.retryAttempts,
       batchSize: streamDelivery.batchSize,
     });
+    const idsOf = (events: BusEvent[]) => events.map((event) => event.detail.eventId as string);
 
-    it('a record the bus never takes is dead-lettered after its retries, as the mapping does, and the shard moves on', async () => {
-      const { raw, streamArn, ids, streams } = await tableWithEvents(Math.round(scale.streamEvents / 2));
-      const poisoned = [...ids][Math.floor(ids.size / 2)]!;
-      const published: string[] = [];
-      let attemptsOnPoison = 0;
-      const poller = new StreamPoller(
-        streams,
-        streamArn,
-        publisherOf(async (events) => {
-          if (events.some((event) => event.detail.eventId === poisoned)) {
-            attemptsOnPoison++;
-            throw new Error('bus rejects this entry');
-          }
-          published.push(...events.map((event) => event.detail.eventId as string));
-        }),
-        filesFor(join(dir, `checkpoints-${tableNumber}.json`)),
-        () => {},
-      );
+    /** Polls the table's stream into `publish` until `done`, then until idle; stops the poller and closes the client either way. */
+    async function pollUntil(
+      table: Awaited<ReturnType<typeof tableWithEvents>>,
+      publish: (events: BusEvent[]) => Promise<void>,
+      done: () => boolean,
+      what: string,
+    ) {
+      const poller = new StreamPoller(table.streams, table.streamArn, publisherOf(publish), filesFor(join(dir, `checkpoints-${tableNumber}.json`)), () => {});
       await poller.start();
       try {
-        await until(() => attemptsOnPoison > streamDelivery.retryAttempts, 'the poisoned record tried and retried', 120_000);
+        await until(done, what, 120_000);
         await poller.whenIdle();
       } finally {
         await poller.stop();
-        raw.destroy();
+        table.raw.destroy();
       }
+    }
+
+    it('a record the bus never takes is dead-lettered after its retries, as the mapping does, and the shard moves on', async () => {
+      const table = await tableWithEvents(Math.round(scale.streamEvents / 2));
+      const { ids } = table;
+      const poisoned = [...ids][Math.floor(ids.size / 2)]!;
+      const published: string[] = [];
+      let attemptsOnPoison = 0;
+      const publish = async (events: BusEvent[]) => {
+        if (events.some((event) => event.detail.eventId === poisoned)) {
+          attemptsOnPoison++;
+          throw new Error('bus rejects this entry');
+        }
+        published.push(...idsOf(events));
+      };
+      await pollUntil(table, publish, () => attemptsOnPoison > streamDelivery.retryAttempts, 'the poisoned record tried and retried');
       expect(attemptsOnPoison).toBe(streamDelivery.retryAttempts + 1);
       // As the mapping: the failed range (the poisoned record to its batch's end) is
       // dead-lettered as one letter naming it; everything else reached the bus once.
@@ -99,54 +106,30 @@ export function streamPublisherTests(scale: BusScale) {
     });
 
     it('a publisher failing every 4th call: each stored event is published exactly once (partial batch retry)', async () => {
-      const { raw, streamArn, ids, streams } = await tableWithEvents(scale.streamEvents);
+      const table = await tableWithEvents(scale.streamEvents);
+      const { ids } = table;
       const published: string[] = [];
       let calls = 0;
-      const poller = new StreamPoller(
-        streams,
-        streamArn,
-        publisherOf(async (events) => {
-          if (++calls % 4 === 0) throw new Error('bus unavailable');
-          published.push(...events.map((event) => event.detail.eventId as string));
-        }),
-        filesFor(join(dir, `checkpoints-${tableNumber}.json`)),
-        () => {},
-      );
-      await poller.start();
-      try {
-        await until(() => new Set(published).size === ids.size, 'every stored event on the bus', 120_000);
-        await poller.whenIdle();
-      } finally {
-        await poller.stop();
-        raw.destroy();
-      }
+      const publish = async (events: BusEvent[]) => {
+        if (++calls % 4 === 0) throw new Error('bus unavailable');
+        published.push(...idsOf(events));
+      };
+      await pollUntil(table, publish, () => new Set(published).size === ids.size, 'every stored event on the bus');
       expect(published.length, 'published exactly once each').toBe(ids.size);
       expect(new Set(published)).toEqual(ids);
       expect(calls).toBeGreaterThan(published.length);
     });
 
     it('a publisher whose acknowledgement is lost: every stored event still reaches the bus (at least once)', async () => {
-      const { raw, streamArn, ids, streams } = await tableWithEvents(Math.round(scale.streamEvents / 2));
+      const table = await tableWithEvents(Math.round(scale.streamEvents / 2));
+      const { ids } = table;
       const published: string[] = [];
       let calls = 0;
-      const poller = new StreamPoller(
-        streams,
-        streamArn,
-        publisherOf(async (events) => {
-          published.push(...events.map((event) => event.detail.eventId as string));
-          if (++calls % 5 === 0) throw new Error('acknowledgement lost');
-        }),
-        filesFor(join(dir, `checkpoints-${tableNumber}.json`)),
-        () => {},
-      );
-      await poller.start();
-      try {
-        await until(() => new Set(published).size === ids.size, 'every stored event on the bus', 120_000);
-        await poller.whenIdle();
-      } finally {
-        await poller.stop();
-        raw.destroy();
-      }
+      const publish = async (events: BusEvent[]) => {
+        published.push(...idsOf(events));
+        if (++calls % 5 === 0) throw new Error('acknowledgement lost');
+      };
+      await pollUntil(table, publish, () => new Set(published).size === ids.size, 'every stored event on the bus');
       expect(new Set(published)).toEqual(ids);
       // At-least-once: the targets (notification decisions' conditional writes) absorb the repeats.
       expect(published.length).toBeGreaterThan(ids.size);
@@ -166,7 +149,7 @@ export function streamPublisherTests(scale: BusScale) {
           held = true;
           await new Promise<void>((resolve) => (release = resolve));
         }
-        published.push(...events.map((event) => event.detail.eventId as string));
+        published.push(...idsOf(events));
       });
       const first = new StreamPoller(streams, streamArn, publisher, filesFor(checkpoint), () => {});
       await first.start();
