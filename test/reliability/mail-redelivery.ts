@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedEventSource } from '../../events/bus';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
@@ -107,11 +105,7 @@ export function mailRedeliveryTests(scale: BusScale) {
             email(pupilId),
           ).toHaveLength(1);
         expect(sent.filter((to) => to === unreachable)).toHaveLength(0);
-        const deadLetters = await readFile(join(stack.dataDir, 'dead-letters', 'parentNotifications.jsonl'), 'utf8');
-        const dead = deadLetters
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => (JSON.parse(line) as EventBridgeEnvelope).detail.eventId);
+        const dead = (await stack.deadLetters('parentNotifications')).map((letter: EventBridgeEnvelope) => letter.detail.eventId);
         expect(dead).toEqual(['force-M0']);
         console.info(
           `[figures] mail faults [${scale.name}]`,
