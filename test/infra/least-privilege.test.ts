@@ -19,18 +19,19 @@ const queueConsume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:G
 const tableKeyRead = ['kms:Decrypt', 'kms:DescribeKey'];
 const tableKeyWrite = [...tableKeyRead, 'kms:Encrypt', 'kms:GenerateDataKey'];
 
+/** Storing events through the webhook core: the webhook, the staff API's records and the MIS sync all do. */
+const storesEvents = [
+  'dynamodb:GetItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PutItem',
+  // An incident's versions, to mark the weeks an amendment changes (issue 11).
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
+
 /** The least-privilege matrix of issue 3, written out independently of infra/functions.ts. */
 const expectedActions: Record<FunctionName, string[]> = {
-  'ingest-events': [
-    'dynamodb:GetItem',
-    'dynamodb:PartiQLInsert',
-    'dynamodb:PutItem',
-    // An incident's versions, to mark the weeks an amendment changes (issue 11).
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-    'secretsmanager:GetSecretValue',
-    ...tableKeyWrite,
-  ],
+  'ingest-events': [...storesEvents, 'secretsmanager:GetSecretValue', ...tableKeyWrite],
   'publish-stored-events': [
     'dynamodb:DescribeStream',
     'dynamodb:GetRecords',
@@ -59,25 +60,8 @@ const expectedActions: Record<FunctionName, string[]> = {
   ],
   'trust-summary': ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
   'record-mail-feedback': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail', ...tableKeyWrite, ...dlqSend],
-  'staff-api': [
-    'dynamodb:BatchGetItem',
-    'dynamodb:GetItem',
-    'dynamodb:PartiQLInsert',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-    ...tableKeyWrite,
-  ],
-  'sync-mis': [
-    'dynamodb:GetItem',
-    'dynamodb:PartiQLInsert',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-    'secretsmanager:GetSecretValue',
-    ...tableKeyWrite,
-    ...dlqSend,
-  ],
+  'staff-api': ['dynamodb:BatchGetItem', ...storesEvents, ...tableKeyWrite],
+  'sync-mis': [...storesEvents, 'secretsmanager:GetSecretValue', ...tableKeyWrite, ...dlqSend],
   'wonde-lifecycle': ['dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', ...tableKeyWrite],
 };
 
