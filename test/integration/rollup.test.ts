@@ -295,16 +295,14 @@ describe('the trust summary', () => {
 
 describe('the send-once markers in DynamoDB', () => {
   const at = (ms: number) => new Date(clock.now().getTime() + ms);
+  /** A school's week with nothing recorded: figures to save so there is a rollup to claim the email of. */
+  const emptyWeek = (schoolId: string, week: string) =>
+    rollWeek({ schoolId, week, base: undefined, records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] } });
 
   it("the leaders' email: one claim at a time, a stale claim can be taken over, never after it was sent", async () => {
     const store = new DynamoRollupStore(stack.adapters.table);
     expect(await store.claimEmail('marker', '2026-W40', at(0))).toBe(false); // no rollup stored
-    const { figures, state } = rollWeek({
-      schoolId: 'marker',
-      week: '2026-W40',
-      base: undefined,
-      records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] },
-    });
+    const { figures, state } = emptyWeek('marker', '2026-W40');
     await store.save({ schoolId: 'marker', week: '2026-W40', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
     const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimEmail('marker', '2026-W40', at(0))));
     expect(claims.filter(Boolean)).toHaveLength(1);
@@ -326,12 +324,7 @@ describe('the send-once markers in DynamoDB', () => {
 
   it('a send SES refused for good is never claimed again, however much later a run comes (issue 10)', async () => {
     const store = new DynamoRollupStore(stack.adapters.table);
-    const { figures, state } = rollWeek({
-      schoolId: 'refused',
-      week: '2026-W41',
-      base: undefined,
-      records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] },
-    });
+    const { figures, state } = emptyWeek('refused', '2026-W41');
     await store.save({ schoolId: 'refused', week: '2026-W41', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
     expect(await store.claimEmail('refused', '2026-W41', at(0))).toBe(true);
     await store.markEmailFailed('refused', '2026-W41', { errorName: 'PermanentMailError', failedAt: at(0).toISOString() });
