@@ -4,6 +4,7 @@ import type { Contact } from '../../events/pupil';
 import { planWrite, type StoredItem } from '../../shared/domain/records';
 import {
   contactSuppression,
+  correctedAbsenceCode,
   decideParentNotifications,
   dslRecipient,
   isSafeguardingConcern,
@@ -332,6 +333,13 @@ describe('an absence corrected after its notice (issue 11)', () => {
   it('to an authorised code: nothing, with the reason', () => {
     expect(told(attendanceMark({ code: 'I', date: today }), ['C'], [mum])).toEqual([
       expect.objectContaining({ action: 'suppress', reason: 'absence-now-authorised', recipient: { contactId: 'none' } }),
+    ]);
+  });
+  it('to an unauthorised code that sends no first-day notice (G, holiday not agreed): nothing, and not recorded as authorised', () => {
+    // The mark replaced an N, so notify-parents asks who was told (correctedFromCode N).
+    expect(correctedAbsenceCode({ type: 'attendance.marked', code: 'G', previousCode: 'N' })).toBe('N');
+    expect(told(attendanceMark({ code: 'G', date: today }), ['C'], [mum])).toEqual([
+      expect.objectContaining({ kind: 'absence-correction', action: 'suppress', reason: 'absence-still-unauthorised', recipient: { contactId: 'none' } }),
     ]);
   });
   it('when no one was told: nothing to correct', () => {

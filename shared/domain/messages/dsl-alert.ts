@@ -2,6 +2,11 @@ import type { DslAlert } from '../notification-policy';
 import { longDateTime } from './format';
 import { renderEmail, type RenderedEmail } from './layout';
 
+/** What every warning that the DSL's copy bounced asks of the leaders. */
+const seeItToday = "Please make sure the DSL sees it today, and ask trust IT to correct the school's DSL address.";
+/** Why a DSL message says so little (email is not a secure channel). */
+const noNotes = 'This email deliberately contains no notes: email is not a secure channel for safeguarding information.';
+
 /**
  * The safeguarding alert to the DSL: who, when and which incident, never the notes (email is
  * not a secure channel; the MIS holds the details).
@@ -21,7 +26,7 @@ export function dslAlertMessage(
     paragraphs: [
       ...(options.dslFailed
         ? [
-            `Warning: this alert was sent to the designated safeguarding lead (DSL) of ${school.name} and could not be delivered (${options.dslFailed}). Please make sure the DSL sees it today, and ask trust IT to correct the school's DSL address.`,
+            `Warning: this alert was sent to the designated safeguarding lead (DSL) of ${school.name} and could not be delivered (${options.dslFailed}). ${seeItToday}`,
           ]
         : []),
       `A safeguarding concern has been recorded for a pupil at ${school.name} and needs the attention of the designated safeguarding lead.`,
@@ -40,7 +45,7 @@ export function dslAlertMessage(
       ['Tracker event', alert.eventId],
     ],
     after: [
-      'For details, see the MIS. This email deliberately contains no notes: email is not a secure channel for safeguarding information.',
+      `For details, see the MIS. ${noNotes}`,
       ...(options.toLeaders && !options.dslFailed
         ? [
             `You are receiving this as a leader of ${school.name} because no designated safeguarding lead (DSL) email is configured for the school. Please pass it to the DSL and ask trust IT to configure one.`,
@@ -60,15 +65,13 @@ export function dslUndeliveredMessage(sent: { pupilId: string; eventId: string; 
     subject: `Not delivered to the DSL: safeguarding message at ${school.name} (pupil ${sent.pupilId})`,
     banner: school.name,
     heading: 'A message to the DSL was not delivered',
-    paragraphs: [
-      `Warning: a message for the designated safeguarding lead (DSL) of ${school.name} could not be delivered (${reason}). Please make sure the DSL sees it today, and ask trust IT to correct the school's DSL address.`,
-    ],
+    paragraphs: [`Warning: a message for the designated safeguarding lead (DSL) of ${school.name} could not be delivered (${reason}). ${seeItToday}`],
     details: [
       ['Pupil', `Pupil id ${sent.pupilId}`],
       ['Record', sent.eventType],
       ['Tracker event', sent.eventId],
     ],
-    after: ['For details, see the MIS and the tracker. This email deliberately contains no notes: email is not a secure channel for safeguarding information.'],
+    after: [`For details, see the MIS and the tracker. ${noNotes}`],
     footer: [`Sent by the intervention tracker for ${school.name}.`],
   });
 }

@@ -162,27 +162,9 @@ ${rows}
           `<th scope="col" align="${header.align ?? 'left'}" valign="bottom" style="${header.width ? `width:${header.width};` : ''}${cellPad}text-align:${header.align ?? 'left'};${headSize}font-weight:bold;color:${colours.text};${font};border-bottom:2px solid ${colours.rule};hyphens:manual;-webkit-hyphens:manual;">${header.text}</th>`,
       )
       .join('');
-    const body = input.rows
-      .map(
-        (row) =>
-          `<tr>${row
-            .map((cell, index) =>
-              index === 0
-                ? `<th scope="row" align="left" valign="top" style="${cellPad}text-align:left;${size}font-weight:normal;color:${colours.text};${font};border-bottom:1px solid ${colours.rule};${wrap};">${cell}</th>`
-                : `<td align="${align(index)}" valign="top" style="${cellPad}text-align:${align(index)};${size}color:${colours.text};${font};border-bottom:1px solid ${colours.rule};${align(index) === 'right' ? numeric : wrap};">${cell}</td>`,
-            )
-            .join('')}</tr>`,
-      )
-      .join('\n');
-    const totals = input.totals
-      ? `<tr>${input.totals
-          .map((cell, index) =>
-            index === 0
-              ? `<th scope="row" align="left" style="${cellPad}text-align:left;${size}font-weight:bold;color:${colours.text};${font};${wrap};">${cell}</th>`
-              : `<td align="${align(index)}" style="${cellPad}text-align:${align(index)};${size}font-weight:bold;color:${colours.text};${font};${align(index) === 'right' ? numeric : wrap};">${cell}</td>`,
-          )
-          .join('')}</tr>`
-      : '';
+    const look = { cellPad, size, align, total: false };
+    const body = input.rows.map((row) => tableRow(row, look)).join('\n');
+    const totals = input.totals ? tableRow(input.totals, { ...look, total: true }) : '';
     return `<table width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;margin:0 0 14px;table-layout:fixed;">
 <caption style="caption-side:top;text-align:left;padding:0 0 6px;font-size:15px;line-height:20px;font-weight:bold;color:${colours.text};${font};">${escapeHtml(input.caption)}</caption>
 <thead><tr>${head}</tr></thead>
@@ -198,6 +180,20 @@ ${paragraphs.map((text) => `<p style="margin:0 0 10px;font-size:13px;line-height
 </td></tr>`;
   },
 };
+
+/** A data table's row: the first cell is its row header; the totals row is bold and unruled. */
+function tableRow(cells: string[], look: { cellPad: string; size: string; align: (index: number) => 'left' | 'right'; total: boolean }): string {
+  const valign = look.total ? '' : ' valign="top"';
+  const rule = look.total ? '' : `border-bottom:1px solid ${colours.rule};`;
+  const cellHtml = (cell: string, index: number) => {
+    if (index === 0) {
+      return `<th scope="row" align="left"${valign} style="${look.cellPad}text-align:left;${look.size}font-weight:${look.total ? 'bold' : 'normal'};color:${colours.text};${font};${rule}${wrap};">${cell}</th>`;
+    }
+    const align = look.align(index);
+    return `<td align="${align}"${valign} style="${look.cellPad}text-align:${align};${look.size}${look.total ? 'font-weight:bold;' : ''}color:${colours.text};${font};${rule}${align === 'right' ? numeric : wrap};">${cell}</td>`;
+  };
+  return `<tr>${cells.map(cellHtml).join('')}</tr>`;
+}
 
 function bar(value: number, max: number, colour: string): string {
   const share = max > 0 ? value / max : 0;
