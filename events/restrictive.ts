@@ -27,6 +27,14 @@ const withholding = z.object({
   // Optional here only so the union matches a withholding without a reason; the record's
   // own check below then reports `data.parentReport.reason` by name.
   reason: z.string().max(2000).optional().describe('Required: why telling the parents would put the pupil at risk of significant harm'),
+  // Addition to the contract: the law withholds the report from a parent, not from all of them
+  // (Education and Inspections Act 2006, s.93A(5)(a); docs/restrictive-interventions.md).
+  withholdFrom: z
+    .array(id)
+    .min(1)
+    .max(20)
+    .optional()
+    .describe('Addition: the contacts (contactId) the report is withheld from; the others are sent it. Without it, it is withheld from every parent'),
 });
 const withholdReasonMissing = 'is required when withholding: why telling the parents would put the pupil at risk of significant harm';
 export const parentReportDecision = z.union([z.literal('send'), withholding], {
@@ -35,7 +43,7 @@ export const parentReportDecision = z.union([z.literal('send'), withholding], {
       ? 'is required: "send", or {"withhold": true, "reason": "…"} where telling the parents would put the pupil at risk of significant harm'
       : 'must be "send", or {"withhold": true, "reason": "…"}',
 });
-export type ParentReportDecision = 'send' | { withhold: true; reason: string };
+export type ParentReportDecision = 'send' | { withhold: true; reason: string; withholdFrom?: string[] };
 
 export const restrictiveInterventionRecorded = z
   .object({

@@ -11,6 +11,7 @@ const labels: Record<string, string> = {
   'outcome.measure.recorded': 'Outcome measure (SDQ)',
   absence: 'Absence',
   notification: 'Notification decision',
+  'restrictive-report': 'Restrictive intervention report',
   restricted: 'Restricted (safeguarding)',
 };
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { entryKinds, type ChronologyEntry, type EntryKind } from '../../shared/domain/chronology';
+import { entryKinds, type ChronologyEntry, type EntryKind, type ReportOutcome } from '../../shared/domain/chronology';
 import { api, schoolPath, type Me } from './api';
 import { TextField } from './field';
 import { typeLabel } from './labels';
@@ -57,6 +57,21 @@ export function PupilSearch({ me, initial }: { me: Me; initial: string }) {
   );
 }
 
+const recipientName = (recipient: unknown) =>
+  (recipient as { relationship?: string } | undefined)?.relationship ?? String((recipient as { contactId?: string } | undefined)?.contactId);
+
+/** The statutory report's outcomes, as a reader would say them. */
+const reportOutcomes: Record<ReportOutcome, string> = {
+  sent: 'Report sent',
+  'not-sent': 'Report not sent to this contact',
+  withheld: 'Report withheld from the parents (risk of significant harm)',
+  'no-contact': 'Report could not be sent: no contact can receive it',
+  'mail-refused': 'Report refused by the mail service',
+  sending: 'Report being sent',
+  'dsl-alerted-withheld': 'DSL alerted: report withheld',
+  'dsl-alerted-no-contact': 'DSL alerted: report must be given another way',
+};
+
 /** One line of what an entry says; every value is rendered as text (never as HTML). */
 function summary(entry: ChronologyEntry): string {
   switch (entry.kind) {
@@ -64,8 +79,13 @@ function summary(entry: ChronologyEntry): string {
       return 'A safeguarding record: only the DSL can see it.';
     case 'absence':
       return `${entry.date} ${entry.session}: code ${entry.code}`;
+    case 'restrictive-report': {
+      const who = recipientName(entry.recipient);
+      const why = entry.outcome === 'not-sent' && entry.reason ? ` (${entry.reason})` : '';
+      return `${reportOutcomes[entry.outcome]}${who === 'none' || who === 'dsl' ? '' : `: ${who}`}${why}`;
+    }
     case 'notification':
-      return `${entry.notice} to ${(entry.recipient as { relationship?: string; contactId?: string })?.relationship ?? (entry.recipient as { contactId?: string })?.contactId}: ${entry.status}${entry.reason ? ` (${entry.reason})` : ''}`;
+      return `${entry.notice} to ${recipientName(entry.recipient)}: ${entry.status}${entry.reason ? ` (${entry.reason})` : ''}`;
     default: {
       const data = entry.data;
       const measure =

@@ -1,4 +1,5 @@
 import type { EventType } from '../../events/catalogue';
+import { restrictiveDecisionKinds } from './restrictive-kinds';
 import type { StaffRole } from './staff-access';
 
 /**
@@ -54,15 +55,42 @@ export type ChronologyEntry =
       reason?: string;
       recipient: unknown;
     }
+  | {
+      kind: 'restrictive-report';
+      occurredAt: string;
+      eventId: string;
+      outcome: ReportOutcome;
+      reason?: string;
+      recipient: unknown;
+    }
   | { kind: 'restricted'; occurredAt: string };
 
+/**
+ * What happened to the statutory report of a restrictive intervention (contract section 7), in
+ * the school's words, so a reader need not decode notice kinds and statuses: sent to this
+ * contact; not sent to this contact (`reason` says why); withheld (risk of significant harm);
+ * nobody could be sent it; refused by the mail service; still being sent; the DSL alerted that
+ * it was withheld, or that it must be given another way.
+ */
+export type ReportOutcome = 'sent' | 'not-sent' | 'withheld' | 'no-contact' | 'mail-refused' | 'sending' | 'dsl-alerted-withheld' | 'dsl-alerted-no-contact';
+
 export type EntryKind = ChronologyEntry['kind'];
-export const entryKinds = [...(Object.keys(eventKinds) as RecordedType[]), 'absence', 'notification'] as const;
+export const entryKinds = [...(Object.keys(eventKinds) as RecordedType[]), 'absence', 'notification', 'restrictive-report'] as const;
 
 const isRecordedType = (type: unknown): type is RecordedType => typeof type === 'string' && Object.hasOwn(eventKinds, type);
 
 /** The entry a stored item shows as, before visibility; undefined for anything else. */
 export function toEntry(item: ChronologyItem): ChronologyEntry | undefined {
+  if (item.recordKind === 'notification' && isReportDecision(item.kind)) {
+    return {
+      kind: 'restrictive-report',
+      occurredAt: String(item.decidedAt),
+      eventId: String(item.eventId),
+      outcome: reportOutcome(item),
+      ...(item.reason ? { reason: String(item.reason) } : {}),
+      recipient: item.recipient,
+    };
+  }
   if (item.recordKind === 'notification') {
     return {
       kind: 'notification',
@@ -99,6 +127,26 @@ export function toEntry(item: ChronologyItem): ChronologyEntry | undefined {
   };
 }
 
+const isReportDecision = (kind: unknown) => (restrictiveDecisionKinds as readonly unknown[]).includes(kind);
+
+function reportOutcome(item: ChronologyItem): ReportOutcome {
+  if (item.kind === 'restrictive-report-withheld') return 'dsl-alerted-withheld';
+  if (item.kind === 'restrictive-report-undeliverable') return 'dsl-alerted-no-contact';
+  switch (item.status) {
+    case 'sent':
+    case 'complained': // delivered; the parent marked it as spam
+      return 'sent';
+    case 'rejected':
+    case 'bounced':
+      return 'mail-refused';
+    case 'suppressed':
+      if (item.reason === 'report-withheld') return 'withheld';
+      return item.reason === 'no-contacts' ? 'no-contact' : 'not-sent';
+    default:
+      return 'sending';
+  }
+}
+
 /** Incidents with a safeguarding concern in any stored version, and every event id of those versions. */
 export interface Restricted {
   incidents: ReadonlySet<string>;
@@ -124,6 +172,9 @@ function isSafeguarding(entry: ChronologyEntry, restricted: Restricted): boolean
       // A DSL alert, a notice held back for safeguarding, or any decision about a restricted
       // incident reveals the concern itself.
       return entry.category === 'dsl-alert' || entry.reason === 'safeguarding' || restricted.events.has(entry.eventId);
+    case 'restrictive-report':
+      // Alerting the DSL is a safeguarding step, as every DSL alert is.
+      return entry.outcome === 'dsl-alerted-withheld' || entry.outcome === 'dsl-alerted-no-contact';
     case 'absence':
     case 'restricted':
       return false;
@@ -145,5 +196,21 @@ function isSafeguarding(entry: ChronologyEntry, restricted: Restricted): boolean
 export function presentFor(role: StaffRole, entries: ChronologyEntry[], restricted: Restricted): ChronologyEntry[] | undefined {
   if (role === 'trust') return undefined;
   if (role === 'dsl') return entries;
-  return entries.map((entry) => (isSafeguarding(entry, restricted) ? { kind: 'restricted', occurredAt: entry.occurredAt } : entry));
+  return entries.map((entry) => (isSafeguarding(entry, restricted) ? { kind: 'restricted', occurredAt: entry.occurredAt } : withoutWithholdReason(entry)));
+}
+
+/**
+ * Staff see that a report was withheld, and from whom (so nobody mentions the incident to
+ * those parents), not why: the reason is about the risk the parents pose, which is for the DSL.
+ */
+function withoutWithholdReason(entry: ChronologyEntry): ChronologyEntry {
+  if (entry.kind !== 'restrictive.intervention.recorded' || !entry.data.parentReport || typeof entry.data.parentReport !== 'object') return entry;
+  const { reason: _reason, ...decision } = entry.data.parentReport as Record<string, unknown>;
+  return { ...entry, data: { ...entry.data, parentReport: decision } };
+}
+
+/** Whether an item on a page could be restricted by a safeguarding incident (then the API reads the pupil's incidents). */
+export function mayBeRestricted(item: ChronologyItem): boolean {
+  if (item.recordKind === 'notification') return true;
+  return item.recordKind === 'event' && isRecordedType(item.type) && eventKinds[item.type].incidentOf !== none;
 }

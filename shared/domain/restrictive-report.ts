@@ -52,6 +52,10 @@ export interface RestrictiveDslAlert {
   injured: boolean;
   /** Withheld: the reason recorded for withholding. */
   withholdReason?: string;
+  /** Withheld from some parents only (`withholdFrom`): whom, as "relationship (contactId)"; the others were sent it. */
+  withheldFrom?: string[];
+  /** Withheld from some parents only: at least one other was sent the report. */
+  sentToOthers?: true;
   /** Undeliverable: why each contact (or nobody) could not be sent it, counted. */
   undeliverable?: Record<string, number>;
 }
@@ -102,7 +106,7 @@ export function decideRestrictiveReport(input: {
   const base = { pupilId, kind: 'restrictive-report' as const, dedupKey: eventId };
 
   const decision: ParentReportDecision = data.parentReport;
-  if (decision !== 'send') {
+  if (decision !== 'send' && !decision.withholdFrom) {
     return {
       decisions: [{ ...base, recipient: none, action: 'suppress', reason: 'report-withheld' }],
       dslAlert: { ...alertBase, kind: 'restrictive-report-withheld', withholdReason: decision.reason },
@@ -112,16 +116,17 @@ export function decideRestrictiveReport(input: {
   if (!profile || profile.contacts.length === 0) {
     return {
       decisions: [{ ...base, recipient: none, action: 'suppress', reason: 'no-contacts' }],
-      dslAlert: { ...alertBase, kind: 'restrictive-report-undeliverable', undeliverable: { [profile ? 'no-contacts' : 'not-on-roster']: 1 } },
+      dslAlert: dslAlertFor(decision, alertBase, { undeliverable: { [profile ? 'no-contacts' : 'not-on-roster']: 1 } }),
     };
   }
 
+  const withheldFrom = new Set(decision === 'send' ? [] : decision.withholdFrom);
   const decisions: RestrictiveDecision[] = [];
   const addresses = new Set<string>();
   const notice = reportNotice(pupilId, profile, data, profiles);
   for (const person of profile.contacts) {
     const recipient: Recipient = { contactId: person.contactId, relationship: person.relationship, ...(person.email ? { email: person.email } : {}) };
-    let reason = reportSuppression(person);
+    let reason: RestrictiveDecision['reason'] = withheldFrom.has(person.contactId) ? 'report-withheld' : reportSuppression(person);
     const address = person.email?.toLowerCase();
     if (!reason && address && addresses.has(address)) reason = 'duplicate-email';
     if (reason) {
@@ -131,10 +136,39 @@ export function decideRestrictiveReport(input: {
     if (address) addresses.add(address);
     decisions.push({ ...base, recipient, action: 'send', notice });
   }
-  if (decisions.some((planned) => planned.action === 'send')) return { decisions };
+  const withheld = decisions.filter((planned) => planned.reason === 'report-withheld').map((planned) => contactName(planned.recipient));
+  if (decisions.some((planned) => planned.action === 'send'))
+    return { decisions, dslAlert: dslAlertFor(decision, alertBase, { withheld, sentToOthers: true }) };
   const undeliverable: Record<string, number> = {};
-  for (const planned of decisions) undeliverable[planned.reason!] = (undeliverable[planned.reason!] ?? 0) + 1;
-  return { decisions, dslAlert: { ...alertBase, kind: 'restrictive-report-undeliverable', undeliverable } };
+  for (const planned of decisions) if (planned.reason !== 'report-withheld') undeliverable[planned.reason!] = (undeliverable[planned.reason!] ?? 0) + 1;
+  return { decisions, dslAlert: dslAlertFor(decision, alertBase, { withheld, undeliverable }) };
+}
+
+type AlertBase = Omit<RestrictiveDslAlert, 'kind'>;
+const contactName = (recipient: Recipient) => `${recipient.relationship ?? 'Contact'} (${recipient.contactId})`;
+
+/**
+ * The DSL alert, if any: a report withheld from some parents always alerts the DSL (with the
+ * reason, whom from, and why any other parent could not be sent it); a report to send alerts
+ * only when nobody could be sent it.
+ */
+function dslAlertFor(
+  decision: ParentReportDecision,
+  alertBase: AlertBase,
+  outcome: { withheld?: string[]; sentToOthers?: true; undeliverable?: Record<string, number> },
+): RestrictiveDslAlert | undefined {
+  const { withheld = [], sentToOthers, undeliverable } = outcome;
+  const unsent = undeliverable && Object.keys(undeliverable).length > 0 ? { undeliverable } : {};
+  if (decision !== 'send')
+    return {
+      ...alertBase,
+      kind: 'restrictive-report-withheld',
+      withholdReason: decision.reason,
+      ...(withheld.length ? { withheldFrom: withheld } : {}),
+      ...(sentToOthers ? { sentToOthers } : {}),
+      ...unsent,
+    };
+  return undeliverable ? { ...alertBase, kind: 'restrictive-report-undeliverable', undeliverable } : undefined;
 }
 
 function alertAbout(eventId: string, pupilId: string, profile: PupilProfile | undefined, data: RestrictiveInterventionRecorded) {

@@ -1,11 +1,14 @@
 import type { EventType } from '../../events/catalogue';
 import type { SdqScores } from '../../events/outcome';
 import { deriveSdq } from '../domain/sdq';
+import { thirdPartiesIn } from '../domain/third-parties';
 import type { PupilRecords, StoredItem } from '../ports';
 
 /**
  * A UK GDPR subject access export of one pupil: every record held, grouped the way a
- * school would read it, without the table's internal keys.
+ * school would read it, without the table's internal keys. It is for the school's DPO and
+ * is complete: `thirdParties` lists the other people in it, whom the DPO weighs before any
+ * of it goes to the requester (docs/data-protection.md).
  */
 const internal = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'recordKind']);
 
@@ -42,6 +45,7 @@ export function pupilExport(schoolId: string, pupilId: string, records: PupilRec
     schoolId,
     pupilId,
     exportedAt: exportedAt.toISOString(),
+    thirdParties: thirdPartiesIn(pupilId, records.profile, records.events),
     pupil: records.profile ? clean(records.profile) : null,
     attendance: records.attendance.map(clean).sort((a, b) => `${a.date}${a.session}`.localeCompare(`${b.date}${b.session}`)),
     interventions: interventionIds.map((interventionId) => {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { webhookBody } from '../../events/catalogue';
 import { addDays, dateInZone, isIsoWeek, isoWeekOf } from '../domain/calendar';
-import { nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry } from '../domain/chronology';
+import { mayBeRestricted, nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry } from '../domain/chronology';
 import { mayAct, refuseForStaff, type Principal, type StaffAction } from '../domain/staff-access';
 import type { ChronologyItem, Ports } from '../ports';
 import { batchAnswer, isJson, maxBodyBytes, storeEvents } from './receive-webhook';
@@ -49,9 +49,7 @@ export async function readChronology(
   if (page === 'bad-cursor') return badRequest('cursor is not one this API issued for this pupil');
   const entries = page.items.map(toEntry).filter((entry): entry is ChronologyEntry => entry !== undefined);
   // The second Query, only when the page has something an incident could restrict.
-  const needsIncidents =
-    principal.role !== 'dsl' &&
-    page.items.some((item) => item.recordKind === 'notification' || item.type === 'incident.recorded' || item.type === 'restorative.session.recorded');
+  const needsIncidents = principal.role !== 'dsl' && page.items.some(mayBeRestricted);
   const restricted = needsIncidents ? restrictedIncidents(await deps.staffReads.incidents(schoolId, pupilId)) : nothingRestricted;
   const visible = presentFor(principal.role, entries, restricted);
   if (!visible) return forbidden;

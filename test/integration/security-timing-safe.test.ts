@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { sign, verifySignature } from '../../shared/domain/signature';
 import { CachedSecretStore } from '../../shared/adapters/aws/cached-secret-store';
 import { receiveWebhook } from '../../shared/services/receive-webhook';
-import { FakeEventStore, memoryPorts } from '../reliability/webhook-fuzz';
+import { FakeEventStore, memoryPorts } from '../reliability/webhook-fuzz/memory';
 
 /**
  * The webhook signature is compared in constant time (structural test, not a timing

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSecret } from '../../shared/services/schools';
 import { sign } from '../../shared/domain/signature';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { fuzzInMemory, fuzzOverHttp, fuzzSchool, pathSegments } from './webhook-fuzz';
+import { fuzzSchool } from './webhook-fuzz/events';
+import { fuzzOverHttp, pathSegments } from './webhook-fuzz/http';
+import { fuzzInMemory } from './webhook-fuzz/memory';
 import fc from 'fast-check';
 
 /**

@@ -13,6 +13,17 @@ const event = (type: string, data: Record<string, unknown>, extra: Record<string
   ...extra,
 });
 
+const reportDecision = (kind: string, status: string, extra: Record<string, unknown>): ChronologyItem => ({
+  recordKind: 'notification',
+  decidedAt: at,
+  eventId: 'ri-1',
+  eventType: 'restrictive.intervention.recorded',
+  kind,
+  category: 'parent-notification',
+  status,
+  ...extra,
+});
+
 /** One stored item of every chronology kind, plus the safeguarding variants. */
 const items = {
   'intervention.started': event('intervention.started', { interventionId: 'I1', notes: 'n' }),
@@ -66,6 +77,8 @@ const items = {
     reason: 'not-notifiable',
     recipient: { contactId: 'none' },
   },
+  'restrictive report withheld': reportDecision('restrictive-report', 'suppressed', { reason: 'report-withheld', recipient: { contactId: 'none' } }),
+  'DSL alert: restrictive report withheld': reportDecision('restrictive-report-withheld', 'sent', { category: 'dsl-alert', recipient: { contactId: 'dsl' } }),
 } satisfies Record<string, ChronologyItem>;
 
 const sensitive = new Set([
@@ -75,6 +88,7 @@ const sensitive = new Set([
   'restrictive intervention after a safeguarding incident',
   'DSL alert',
   'decision about a safeguarding incident',
+  'DSL alert: restrictive report withheld',
 ]);
 const restricted = restrictedIncidents(Object.values(items));
 

@@ -74,6 +74,27 @@ const reasonPhrases: Record<string, string> = {
   'mail-rejected': "the email was refused by the recipient's mail service",
 };
 
+/**
+ * Withheld from every parent, or from some: who was told, and what the law asks next. Where no
+ * parent can be told without that risk, the incident goes to the local authority where the
+ * pupil lives instead (Education and Inspections Act 2006, s.93A(5)(b), for force).
+ */
+function withheldParagraphs(alert: RestrictiveDslAlert): string[] {
+  const what = restrictiveSummary(alert.types);
+  const someUnsent = Object.keys(alert.undeliverable ?? {}).length > 0;
+  return [
+    alert.withheldFrom
+      ? `A record of ${what} has been made with the report withheld from the parents or carers named below, because telling them would put the pupil at risk of significant harm.`
+      : `A record of ${what} has been made with the report to parents withheld, because telling them would put the pupil at risk of significant harm.`,
+    alert.sentToOthers
+      ? 'The other parents and carers with parental responsibility have been sent the report.'
+      : someUnsent
+        ? 'No other parent or carer could be sent it by email: please make sure they are given it another way today (by phone, letter or in person).'
+        : 'No parent or carer has been sent anything. Where no parent can be told without that risk, the law requires the incident to be reported to the local authority where the pupil lives instead.',
+    'As the designated safeguarding lead, please review the decision and the reason below, and keep it under review.',
+  ];
+}
+
 export function restrictiveDslAlertMessage(
   alert: RestrictiveDslAlert,
   school: { name: string; timezone: string },
@@ -92,10 +113,7 @@ export function restrictiveDslAlertMessage(
     banner: school.name,
     heading: withheld ? 'Report to parents withheld' : 'The report to parents must be given another way',
     paragraphs: withheld
-      ? [
-          `A record of ${restrictiveSummary(alert.types)} has been made with the report to parents withheld, because telling them would put the pupil at risk of significant harm. No parent or carer has been sent anything.`,
-          'As the designated safeguarding lead, please review the decision and the reason below, and keep it under review.',
-        ]
+      ? withheldParagraphs(alert)
       : [
           `A record of ${restrictiveSummary(alert.types)} has been made, but no parent or carer could be sent the report by email.`,
           'The law requires parents to be told as soon as practicable: please make sure the report is given another way today (by phone, letter or in person), and that the contact details are put right in the MIS.',
@@ -108,6 +126,7 @@ export function restrictiveDslAlertMessage(
       ['Injury recorded', alert.injured ? 'Yes' : 'No'],
       ['Record', alert.recordRef],
       ...(withheld ? [['Reason for withholding', alert.withholdReason ?? ''] as [string, string]] : []),
+      ...(alert.withheldFrom ? [['Withheld from', alert.withheldFrom.join('\n')] as [string, string]] : []),
       ...(why.length ? [['Why it could not be sent', why.join('\n')] as [string, string]] : []),
       ['Tracker event', alert.eventId],
     ],

@@ -1,3 +1,4 @@
+import type { DecisionReason } from '../notification-policy';
 import { weekEnd, weekStart } from '../calendar';
 
 /** Wording shared by the school and trust summaries: dates, numbers, changes. Pure. */
@@ -93,8 +94,8 @@ export function label(text: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
-/** Why notifications were not sent, in words (reasons as shared/domain/notification-policy.ts records them). */
-const reasonLabels: Record<string, string> = {
+/** Why notifications were not sent, in words: one for every reason shared/domain/notification-policy records (the compiler asks for a new one). */
+const reasonLabels: Record<Exclude<DecisionReason, `opted-out:${string}`>, string> = {
   safeguarding: 'Safeguarding concern (the DSL is told instead)',
   'not-notifiable': 'Nothing parents need to be told',
   'no-summary-for-parents': 'No summary for parents written',
@@ -102,6 +103,7 @@ const reasonLabels: Record<string, string> = {
   'future-date': 'Absence dated in the future',
   'absence-corrected': 'Absence corrected before sending',
   'absence-now-authorised': 'Absence since authorised (no correction needed)',
+  'absence-still-unauthorised': 'Absence recorded again as unauthorised (no correction needed)',
   'not-told-of-absence': 'Correction: contact was not sent the absence notice',
   'linked-safeguarding': 'Restorative session about a safeguarding incident',
   'no-contacts': 'No contacts on the roster',
@@ -112,11 +114,12 @@ const reasonLabels: Record<string, string> = {
   'already-notified-today': 'Already told of an absence that day',
   'mail-rejected': 'Email address rejected',
   'no-dsl-configured': 'No DSL configured (leaders told)',
+  'dsl-undelivered': 'Alert to the DSL not delivered (leaders told)',
   'report-withheld': 'Restraint report withheld from parents (DSL told)',
 };
 
 export function reasonLabel(reason: string): string {
-  if (reasonLabels[reason]) return reasonLabels[reason];
+  if (Object.hasOwn(reasonLabels, reason)) return reasonLabels[reason as keyof typeof reasonLabels];
   const optedOut = /^opted-out:(.+)$/.exec(reason);
   if (optedOut) return `Contact opted out of ${optedOut[1]} messages`;
   return label(reason.replace(/-/g, ' '));
