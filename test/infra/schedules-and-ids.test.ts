@@ -14,7 +14,7 @@ describe('weekly schedules', () => {
   it('per distinct timezone: the rollups at 07:00 and the trust summary deadline at 12:00, with retries and DLQ', () => {
     const t = synth({ schoolTimezones: 'Europe/London, America/New_York,Europe/London' }).template();
     const fns = deployedFunctions(t);
-    // The Monday ones; the MIS connector's 15-minute sync is tested in stack.test.ts.
+    // The Monday ones; the MIS connector's 15-minute sync is tested in least-privilege.test.ts.
     const schedules = resourcesOf(t, 'AWS::Scheduler::Schedule')
       .map(([, s]) => s.Properties)
       .filter((s) => s.ScheduleExpression !== misSyncSchedule);

@@ -67,3 +67,9 @@ export function deployedFunctions(t: Template): Record<FunctionName, DeployedFun
   });
   return Object.fromEntries(entries) as Record<FunctionName, DeployedFunction>;
 }
+
+/** The template `npm run synth` produces from cdk.json's defaults (bundling skipped), with the stage and sender it was built for. */
+export function defaultTemplate() {
+  const built = synth();
+  return { template: built.template(), stage: built.config.stage, mailFrom: built.config.mailFrom };
+}

@@ -1,15 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailPacing } from '../../infra/functions';
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { attendanceMarkKey, journalKey, notificationWeekSortPrefix, weekPartition } from '../../shared/domain/keys';
-import { busEventForStoredItem } from '../../shared/domain/stored-events';
 import { table } from '../../shared/domain/table';
-import { PermanentMailError, type MailMessage, type Mailer } from '../../shared/ports';
 import { pupilExport } from '../../shared/services/pupil-export';
 import { attendanceMark, contact, incident, interventionStarted, pupil, restorativeSession } from '../support/events';
+import { RecipientMailFaults } from '../support/faults';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 /**
@@ -19,28 +18,8 @@ import { startTestStack, type TestStack } from '../support/local-stack';
 const clock = { now: () => new Date('2026-11-23T09:00:00Z') }; // Monday, 09:00 in London
 const today = '2026-11-23';
 
-/** Fault injection on the mail port, by recipient address. */
-const mail = {
-  attempts: new Map<string, number>(),
-  failNext: new Map<string, number>(),
-  failAlways: new Set<string>(),
-  reject: new Set<string>(),
-};
-const wrapMailer = (inner: Mailer): Mailer => ({
-  async send(message: MailMessage) {
-    for (const to of message.to) mail.attempts.set(to, (mail.attempts.get(to) ?? 0) + 1);
-    if (message.to.some((to) => mail.reject.has(to))) throw new PermanentMailError('MessageRejected: address is on the suppression list');
-    if (message.to.some((to) => mail.failAlways.has(to))) throw Object.assign(new Error('SES unavailable'), { name: 'ServiceUnavailable' });
-    for (const to of message.to) {
-      const remaining = mail.failNext.get(to) ?? 0;
-      if (remaining > 0) {
-        mail.failNext.set(to, remaining - 1);
-        throw Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' });
-      }
-    }
-    return inner.send(message);
-  },
-});
+/** Mail faults by recipient address, set as a test goes. */
+const mail = new RecipientMailFaults();
 
 // Planted in every event: none of it may reach any email.
 const NOTE = 'NOTE-never-send-4b1d';
@@ -51,7 +30,7 @@ let oak: string; // has a DSL
 let elm: string; // has no DSL
 
 beforeAll(async () => {
-  stack = await startTestStack({ clock, wrapMailer });
+  stack = await startTestStack({ clock, wrapMailer: mail.wrap });
   oak = await stack.addSchool({ schoolId: 'oak', name: 'Oak Primary', dslEmail: 'dsl@oak.example.org' });
   elm = await stack.addSchool({ schoolId: 'elm', name: 'Elm Academy', leaders: ['head@elm.example.org', 'deputy@elm.example.org'] });
 });
@@ -68,32 +47,11 @@ async function post(schoolId: string, events: unknown[]) {
 }
 const mailTo = async (address: string) => (await stack.outbox()).filter((entry) => entry.to.includes(address));
 const decisionsOf = async (schoolId: string, pupilId: string) => (await readPupilRecords(stack.adapters.table, schoolId, pupilId, today)).notifications;
-const deadLetters = async (rule: string) =>
-  (await readFile(join(stack.dataDir, 'dead-letters', `${rule}.jsonl`), 'utf8').catch(() => ''))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { detail: { eventId: string } });
+const deadLetters = (rule: string): Promise<{ detail: { eventId: string } }[]> => stack.deadLetters(rule);
 const summarise = (decisions: Record<string, unknown>[]) =>
   decisions
     .map((decision) => [(decision.recipient as { contactId: string }).contactId, decision.status, decision.reason ?? null])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-
-/** The bus event the stream publisher made for a stored item, as EventBridge would deliver it again. */
-async function redeliveryOf(key: { pk: string; sk: string }, overrides: Record<string, unknown> = {}) {
-  const { Item } = await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: key }));
-  const busEvent = busEventForStoredItem(Item!)!;
-  return {
-    version: '0',
-    id: `redelivery-${Math.random().toString(36).slice(2)}`,
-    'detail-type': busEvent.detailType,
-    source: busEvent.source,
-    account: '000000000000',
-    time: clock.now().toISOString(),
-    region: 'local',
-    resources: [],
-    detail: { ...busEvent.detail, ...overrides },
-  };
-}
 
 describe('who is told', () => {
   it('only contacts with parental responsibility, notify true and an email; notifyFor limits all but force', async () => {
@@ -221,7 +179,7 @@ describe('exactly once', () => {
     // The MIS re-sends the batch: duplicates, nothing reaches the bus again.
     expect((await post('oak', batch)).map((result) => result.status)).toEqual(['duplicate', 'duplicate']);
     // The bus delivers the same event again, five times at once (at-least-once delivery).
-    const again = await redeliveryOf(journalKey('oak', force.eventId));
+    const again = await stack.redeliveryOf(journalKey('oak', force.eventId));
     await Promise.all(Array.from({ length: 5 }, () => stack.invoke('notify-parents', again)));
     await stack.flush();
 
@@ -315,7 +273,7 @@ describe('first-day absence', () => {
     await post('oak', [pupil({ pupilId: 'P-CORR', data: { contacts: [parentOf('A2', 'mum.corrected@example.org')] } })]);
     await post('oak', [attendanceMark({ pupilId: 'P-CORR', code: 'L', minutesLate: 5, date: today })]);
     // The bus delivers the earlier N mark's event only now, after the correction was stored.
-    const late = await redeliveryOf(attendanceMarkKey('oak', '2026-W48', 'P-CORR', today, 'AM'), { eventId: 'corr-n-1', attendanceCode: 'N' });
+    const late = await stack.redeliveryOf(attendanceMarkKey('oak', '2026-W48', 'P-CORR', today, 'AM'), { eventId: 'corr-n-1', attendanceCode: 'N' });
     await stack.invoke('notify-parents', late);
     expect(await mailTo('mum.corrected@example.org')).toHaveLength(0);
     expect(summarise(await decisionsOf('oak', 'P-CORR'))).toEqual([['none', 'suppressed', 'absence-corrected']]);
@@ -337,7 +295,7 @@ describe('safeguarding', () => {
     });
     await post('oak', [pupil({ pupilId: 'P-SG', data: { contacts: [parentOf('S1', 'mum.sg@example.org')] } })]);
     await post('oak', [concern]);
-    await stack.invoke('alert-dsl', await redeliveryOf(journalKey('oak', concern.eventId)));
+    await stack.invoke('alert-dsl', await stack.redeliveryOf(journalKey('oak', concern.eventId)));
 
     expect(await mailTo('mum.sg@example.org')).toHaveLength(0);
     const alerts = await mailTo('dsl@oak.example.org');

@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamDelivery } from '../../infra/stream-delivery';
@@ -44,10 +42,7 @@ afterAll(() => stack?.cleanup());
 
 describe('a refused announcement is dead-lettered, then republished once', () => {
   it('the refused event is in the stream dead-letter file after every retry, and no parent heard of it', async () => {
-    const letters = (await readFile(join(stack.dataDir, 'dead-letters', 'stream.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const letters = await stack.deadLetters('stream');
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ condition: 'RetryAttemptsExhausted' });
     const parents = (await stack.outbox()).filter((entry) => entry.to.includes('sam.taylor@example.org'));

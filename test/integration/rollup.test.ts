@@ -8,14 +8,15 @@ import { rollWeek } from '../../shared/domain/rollup/roll-week';
 import type { RollupFigures } from '../../shared/domain/rollup/types';
 import type { OutboxEntry } from '../../shared/adapters/local/outbox';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { eventsFor, roster } from '../support/rollup-weeks';
 
 /**
  * Issue 5 end to end: events through the signed webhook (HTTP) into DynamoDB Local, the
  * rollup invoked as `tracker rollup` invokes it (and once through the real CLI), the
  * leaders' email in the outbox, idempotent re-runs, and the trust summary sent once.
  *
- * Every expected number below is worked out by hand in the comments (docs/rollups.md
- * repeats the worked example).
+ * Every expected number below is worked out by hand in the comments, here and in the events'
+ * builder, test/support/rollup-weeks.ts (docs/rollups.md repeats the worked example).
  */
 let stack: TestStack;
 // Tuesday 1 December 2026: after both weeks, and not a Monday, so the minute scheduler
@@ -24,7 +25,6 @@ const clock = { now: () => new Date('2026-12-01T09:00:00Z') };
 const trustLeader = 'ceo@trust.example.org';
 const leaders = { oak: ['head@oak.example.org', 'deputy@oak.example.org'], elm: ['head@elm.example.org'] };
 const secrets: Record<string, string> = {};
-const staffNote = 'STAFF-ONLY note: never leaves the staff room';
 
 const rollupEvent = (schoolId: string, week: string) => ({
   source: 'tracker.rollups',
@@ -36,173 +36,6 @@ const storedItem = async (schoolId: string, week: string) =>
   (await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: rollupKey(schoolId, week), ConsistentRead: true })))
     .Item!;
 const mailTo = (entries: OutboxEntry[], address: string) => entries.filter((entry) => entry.to.includes(address));
-
-// ------------------------------------------------------------------------------ the events
-const days = {
-  w47: ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'],
-  w48: ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'],
-};
-const roster = [
-  ['P1', 'Amelia', 'Smith', '8'],
-  ['P2', 'Oliver', 'Jones', '8'],
-  ['P3', 'Isla', 'Patel', '9'],
-  ['P4', 'George', 'Brown', '9'],
-  ['P5', 'Ava', 'Khan', '7'],
-  ['P6', 'Noah', 'Okafor', '10'],
-] as const;
-
-function eventsFor(school: string) {
-  let n = 0;
-  const id = (kind: string) => `${school}-${kind}-${++n}`;
-  const events: Record<string, unknown>[] = roster.map(([pupilId, firstName, lastName, yearGroup]) => ({
-    eventId: id('roster'),
-    type: 'pupil.upserted',
-    occurredAt: '2026-11-01T06:00:00Z',
-    pupilId,
-    data: { firstName, lastName, yearGroup, contacts: [] },
-  }));
-  const mark = (pupilId: string, date: string, session: 'AM' | 'PM', code: string, extra: { occurredAt?: string; minutesLate?: number } = {}) =>
-    events.push({
-      eventId: id('mark'),
-      type: 'attendance.marked',
-      occurredAt: extra.occurredAt ?? `${date}T${session === 'AM' ? '08:50' : '13:10'}:00Z`,
-      pupilId,
-      data: { date, session, code, ...(extra.minutesLate !== undefined ? { minutesLate: extra.minutesLate } : {}) },
-    });
-  /** A week of marks: `/` unless `codes` says otherwise for `<date> <session>`. */
-  const week = (pupilId: string, dates: string[], codes: Record<string, string> = {}) => {
-    for (const date of dates) for (const session of ['AM', 'PM'] as const) mark(pupilId, date, session, codes[`${date} ${session}`] ?? '/');
-  };
-
-  // Week 47. P1 all present; P2 one N (1/10 = exactly 10%: persistent); P3 five I (5/10 =
-  // exactly 50%: severe); P4 dual-registered all week (D: no possible sessions); P6 present.
-  week('P1', days.w47);
-  week('P2', days.w47, { '2026-11-16 AM': 'N' });
-  week('P3', days.w47, { '2026-11-16 AM': 'I', '2026-11-16 PM': 'I', '2026-11-17 AM': 'I', '2026-11-17 PM': 'I', '2026-11-18 AM': 'I' });
-  week(
-    'P4',
-    days.w47,
-    Object.fromEntries(
-      days.w47.flatMap((date) => [
-        [`${date} AM`, 'D'],
-        [`${date} PM`, 'D'],
-      ]),
-    ),
-  );
-  week('P6', days.w47);
-
-  // Week 48. P1: Monday AM marked N, then corrected to / (only the correction counts), L on
-  // Tuesday AM (present); P2, P3 present; P4 two K (approved off site: possible, present);
-  // P5 (new) U U V X then present (X not possible: 9 possible, 2 unauthorised); P6 2 N + 2 I.
-  week('P1', days.w48.slice(2));
-  mark('P1', '2026-11-23', 'AM', 'N', { occurredAt: '2026-11-23T08:50:00Z' });
-  mark('P1', '2026-11-23', 'AM', '/', { occurredAt: '2026-11-23T09:30:00Z' });
-  mark('P1', '2026-11-23', 'PM', '/');
-  mark('P1', '2026-11-24', 'AM', 'L', { minutesLate: 10 });
-  mark('P1', '2026-11-24', 'PM', '/');
-  week('P2', days.w48);
-  week('P3', days.w48);
-  week('P4', days.w48, { '2026-11-23 AM': 'K', '2026-11-23 PM': 'K' });
-  mark('P5', '2026-11-23', 'AM', 'U', { minutesLate: 40 });
-  mark('P5', '2026-11-23', 'PM', 'U');
-  mark('P5', '2026-11-24', 'AM', 'V');
-  mark('P5', '2026-11-24', 'PM', 'X');
-  week('P5', days.w48.slice(2));
-  week('P6', days.w48, { '2026-11-23 AM': 'N', '2026-11-23 PM': 'N', '2026-11-24 AM': 'I', '2026-11-24 PM': 'I' });
-
-  const incident = (pupilId: string, occurredAt: string, category: string, severity: number, force = false) =>
-    events.push({
-      eventId: id('incident'),
-      type: 'incident.recorded',
-      occurredAt,
-      pupilId,
-      data: {
-        incidentId: id('I'),
-        category,
-        severity,
-        notes: staffNote,
-        ...(force ? { physicalIntervention: { used: true, technique: 'guide', injury: false } } : {}),
-      },
-    });
-  incident('P2', '2026-11-18T10:00:00Z', 'disruption', 1);
-  incident('P2', '2026-11-24T10:00:00Z', 'Disruption', 2);
-  incident('P2', '2026-11-25T11:00:00Z', 'defiance', 3);
-  incident('P1', '2026-11-26T12:00:00Z', 'physical aggression', 4, true);
-
-  const started = (pupilId: string, interventionId: string, startDate: string, data: Record<string, unknown>) =>
-    events.push({
-      eventId: id('start'),
-      type: 'intervention.started',
-      occurredAt: `${startDate}T09:00:00Z`,
-      pupilId,
-      data: { interventionId, kind: 'mentoring', title: 'Mentoring', staffId: 'S1', startDate, ...data },
-    });
-  const session = (pupilId: string, interventionId: string, sessionId: string, date: string, data: Record<string, unknown>) =>
-    events.push({
-      eventId: id('session'),
-      type: 'intervention.session.recorded',
-      occurredAt: `${date}T14:00:00Z`,
-      pupilId,
-      data: { interventionId, sessionId, date, durationMinutes: 30, notes: staffNote, ...data },
-    });
-  started('P3', 'INT1', '2026-11-18', {
-    plannedSessions: 6,
-    targets: [
-      { targetId: 'T1', area: 'learning', description: 'Arrives on time', baseline: 2, goal: 8 },
-      { targetId: 'T2', area: 'behavioural', description: 'Outbursts a day', baseline: 6, goal: 2 },
-    ],
-  });
-  session('P3', 'INT1', 'S1', '2026-11-19', {
-    attended: true,
-    engagement: 3,
-    targetScores: [
-      { targetId: 'T1', score: 3 },
-      { targetId: 'T2', score: 5 },
-    ],
-  });
-  session('P3', 'INT1', 'S2', '2026-11-24', {
-    attended: true,
-    engagement: 4,
-    targetScores: [
-      { targetId: 'T1', score: 5 },
-      { targetId: 'T2', score: 4 },
-    ],
-  });
-  session('P3', 'INT1', 'S3', '2026-11-26', { attended: false });
-  started('P1', 'INT2', '2026-11-23', {
-    plannedSessions: 4,
-    groupPupilIds: ['P2'],
-    targets: [{ targetId: 'T1', area: 'social', description: 'Plays well', baseline: 4, goal: 6 }],
-  });
-  session('P1', 'INT2', 'S1', '2026-11-25', { attended: true, engagement: 5, targetScores: [{ targetId: 'T1', score: 5 }] });
-  events.push({
-    eventId: id('end'),
-    type: 'intervention.ended',
-    occurredAt: '2026-11-27T15:00:00Z',
-    pupilId: 'P1',
-    data: { interventionId: 'INT2', endDate: '2026-11-27', outcome: 'achieved', finalScores: [{ targetId: 'T1', score: 6 }], notes: staffNote },
-  });
-
-  const restorative = (date: string, format: string, pupils: string[], agreementReached: boolean, followUpDate: string) =>
-    events.push({
-      eventId: id('restorative'),
-      type: 'restorative.session.recorded',
-      occurredAt: `${date}T15:30:00Z`,
-      data: {
-        sessionId: id('RS'),
-        date,
-        format,
-        participants: [...pupils.map((pupilId) => ({ pupilId, role: 'responsible' })), { staffId: 'S1', role: 'facilitator' }],
-        agreementReached,
-        followUpDate,
-        notes: staffNote,
-      },
-    });
-  restorative('2026-11-18', 'mini_conference', ['P2', 'P1'], true, '2026-11-25');
-  restorative('2026-11-24', 'conversation', ['P2', 'P6'], true, '2026-12-01');
-  restorative('2026-11-26', 'circle', ['P1', 'P3', 'P5'], false, '2026-12-10');
-  return events;
-}
 
 /** Notification decisions as the notifier stores them (recordKind notification, gsi2 notification#…). */
 async function putDecision(schoolId: string, n: number, status: string, reason?: string) {
@@ -462,16 +295,14 @@ describe('the trust summary', () => {
 
 describe('the send-once markers in DynamoDB', () => {
   const at = (ms: number) => new Date(clock.now().getTime() + ms);
+  /** A school's week with nothing recorded: figures to save so there is a rollup to claim the email of. */
+  const emptyWeek = (schoolId: string, week: string) =>
+    rollWeek({ schoolId, week, base: undefined, records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] } });
 
   it("the leaders' email: one claim at a time, a stale claim can be taken over, never after it was sent", async () => {
     const store = new DynamoRollupStore(stack.adapters.table);
     expect(await store.claimEmail('marker', '2026-W40', at(0))).toBe(false); // no rollup stored
-    const { figures, state } = rollWeek({
-      schoolId: 'marker',
-      week: '2026-W40',
-      base: undefined,
-      records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] },
-    });
+    const { figures, state } = emptyWeek('marker', '2026-W40');
     await store.save({ schoolId: 'marker', week: '2026-W40', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
     const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimEmail('marker', '2026-W40', at(0))));
     expect(claims.filter(Boolean)).toHaveLength(1);
@@ -493,12 +324,7 @@ describe('the send-once markers in DynamoDB', () => {
 
   it('a send SES refused for good is never claimed again, however much later a run comes (issue 10)', async () => {
     const store = new DynamoRollupStore(stack.adapters.table);
-    const { figures, state } = rollWeek({
-      schoolId: 'refused',
-      week: '2026-W41',
-      base: undefined,
-      records: { marks: [], interventions: [], restorative: [], incidents: [], notifications: [] },
-    });
+    const { figures, state } = emptyWeek('refused', '2026-W41');
     await store.save({ schoolId: 'refused', week: '2026-W41', figures, state, runAt: at(0).toISOString(), foldedWeeks: 0 });
     expect(await store.claimEmail('refused', '2026-W41', at(0))).toBe(true);
     await store.markEmailFailed('refused', '2026-W41', { errorName: 'PermanentMailError', failedAt: at(0).toISOString() });

@@ -1,5 +1,5 @@
 import type { WritePlan } from '../../shared/domain/records';
-import type { EventStore, MailMessage, Mailer, StoreOutcome } from '../../shared/ports';
+import { PermanentMailError, type EventStore, type MailMessage, type Mailer, type StoreOutcome } from '../../shared/ports';
 
 /**
  * Fault injection for reliability tests: storage errors at the EventStore port, a paused
@@ -196,6 +196,34 @@ export class MailFaults {
       if (this.plan.alwaysFail?.has(recipient) || attempt <= (this.plan.failFirstPerRecipient ?? 0)) {
         this.failures.push(recipient);
         throw sdkError('ServiceUnavailableException', `Service unavailable while sending to ${recipient} (injected)`, 503, 'server');
+      }
+      return inner.send(message);
+    },
+  });
+}
+
+/** Wraps the mail port (LocalStackOptions.wrapMailer) with faults by recipient address, set as a test goes. */
+export class RecipientMailFaults {
+  /** Send attempts to each address. */
+  readonly attempts = new Map<string, number>();
+  /** Throttle the next N sends to an address (transient: the platform retries). */
+  readonly failNext = new Map<string, number>();
+  /** SES unavailable for these addresses (transient, so retried until dead-lettered). */
+  readonly failAlways = new Set<string>();
+  /** Refused for good, as an address on the suppression list is. */
+  readonly reject = new Set<string>();
+
+  readonly wrap = (inner: Mailer): Mailer => ({
+    send: async (message: MailMessage) => {
+      for (const to of message.to) this.attempts.set(to, (this.attempts.get(to) ?? 0) + 1);
+      if (message.to.some((to) => this.reject.has(to))) throw new PermanentMailError('MessageRejected: address is on the suppression list');
+      if (message.to.some((to) => this.failAlways.has(to))) throw Object.assign(new Error('SES unavailable'), { name: 'ServiceUnavailable' });
+      for (const to of message.to) {
+        const remaining = this.failNext.get(to) ?? 0;
+        if (remaining > 0) {
+          this.failNext.set(to, remaining - 1);
+          throw Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' });
+        }
       }
       return inner.send(message);
     },

@@ -1,9 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 import type { OutboxEntry } from '../../shared/adapters/local/outbox';
 import { sign } from '../../shared/domain/signature';
+import { busEventForStoredItem } from '../../shared/domain/stored-events';
 import { addSchool, type NewSchool } from '../../shared/services/schools';
 
 /**
@@ -14,6 +16,10 @@ export interface TestStack extends LocalStack {
   addSchool(school: Partial<NewSchool> & { schoolId: string }): Promise<string>;
   post(schoolId: string, secret: string, body: unknown, options?: PostOptions): Promise<{ status: number; body: any }>;
   outbox(): Promise<OutboxEntry[]>;
+  /** What a bus rule (or `stream`, the stream poller) dead-lettered, oldest first; none before the first letter. */
+  deadLetters(rule: string): Promise<any[]>;
+  /** The bus event the stream publisher made for a stored item, as EventBridge would deliver it again. */
+  redeliveryOf(key: { pk: string; sk: string }, detailOverrides?: Record<string, unknown>): Promise<Record<string, unknown>>;
   cleanup(): Promise<void>;
 }
 
@@ -40,6 +46,28 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
       signedPost(`${stack.url}/v1/schools/${encodeURIComponent(schoolId)}/events`, secret, body, postOptions, stack.adapters.clock.now()),
     async outbox() {
       return (await (await fetch(`${stack.url}/local/outbox`)).json()) as OutboxEntry[];
+    },
+    async deadLetters(rule: string) {
+      const letters = await readFile(join(stack.dataDir, 'dead-letters', `${rule}.jsonl`), 'utf8').catch(() => '');
+      return letters
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+    },
+    async redeliveryOf(key: { pk: string; sk: string }, detailOverrides: Record<string, unknown> = {}) {
+      const { Item } = await stack.adapters.table.client.send(new GetCommand({ TableName: stack.adapters.table.tableName, Key: key }));
+      const busEvent = busEventForStoredItem(Item!)!;
+      return {
+        version: '0',
+        id: `redelivery-${Math.random().toString(36).slice(2)}`,
+        'detail-type': busEvent.detailType,
+        source: busEvent.source,
+        account: '000000000000',
+        time: stack.adapters.clock.now().toISOString(),
+        region: 'local',
+        resources: [],
+        detail: { ...busEvent.detail, ...detailOverrides },
+      };
     },
     async cleanup() {
       await stack.stop();

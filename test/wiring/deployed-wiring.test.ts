@@ -4,12 +4,12 @@ import { DynamoSchoolDirectory } from '../../shared/adapters/aws/school-director
 import { readPupilRecords } from '../../shared/adapters/aws/pupil-records';
 import { addDays, dateInZone, weekJustEnded, weekStart } from '../../shared/domain/calendar';
 import { sesFeedbackRecord } from '../../shared/domain/mail-feedback';
-import { sign } from '../../shared/domain/signature';
 import { matchesEventPattern } from '../../shared/adapters/local/event-pattern';
 import { attendanceMark, incident, interventionStarted, outcomeMeasure, pupil, restorativeSession, restrictiveIntervention } from '../support/events';
 import { DynamoMisConnectionStore } from '../../shared/adapters/aws/mis-connections';
 import { misSyncSchedule } from '../../infra/constructs/mis-connector';
 import { startFakeWonde, wondeContact, wondeStudent, type FakeWonde } from '../support/fake-wonde';
+import { staffRequest as staffRequestOf, type StaffRequestOptions, webhookRequest, wondeLifecycleRequest } from './api-gateway';
 import { DeployedStack } from './harness';
 import { allowed, grants, grantUsed } from './policy';
 
@@ -49,38 +49,9 @@ let wonde: FakeWonde;
 const today = dateInZone(new Date(), timezone);
 const lastWeek = weekJustEnded(new Date(), timezone);
 
-function signedWebhook(events: unknown[], secret = webhookSecret) {
-  const body = JSON.stringify({ events });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: 'POST /v1/schools/{schoolId}/events',
-    rawPath: `/v1/schools/${school}/events`,
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/json',
-      'x-tracker-timestamp': timestamp,
-      'x-tracker-signature': sign(secret, timestamp, body),
-      'content-length': String(Buffer.byteLength(body)),
-    },
-    pathParameters: { schoolId: school },
-    isBase64Encoded: false,
-    body,
-    requestContext: {
-      accountId: '111122223333',
-      apiId: 'wiring',
-      domainName: 'wiring.execute-api.eu-west-2.amazonaws.com',
-      domainPrefix: 'wiring',
-      http: { method: 'POST', path: `/v1/schools/${school}/events`, protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'mis/1.0' },
-      requestId: `wiring-${now}`,
-      routeKey: 'POST /v1/schools/{schoolId}/events',
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-    },
-  };
-}
+const signedWebhook = (events: unknown[], secret = webhookSecret) => webhookRequest(school, secret, events);
+const staffRequest = (routeKey: string, pathParameters: Record<string, string>, options?: StaffRequestOptions) =>
+  staffRequestOf(school, routeKey, pathParameters, options);
 
 const guardian = {
   contactId: 'C1',
@@ -285,42 +256,6 @@ describe('the deployed wiring: each function as AWS runs it', () => {
   });
 });
 
-/** What API Gateway hands staff-api after its JWT authorizer: claims as strings, groups as `[a b]`. */
-function staffRequest(
-  routeKey: string,
-  pathParameters: Record<string, string>,
-  options: { role?: string; query?: Record<string, string>; body?: unknown } = {},
-) {
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: '/',
-    rawQueryString: '',
-    headers: body ? { 'content-type': 'application/json' } : {},
-    queryStringParameters: options.query,
-    pathParameters,
-    isBase64Encoded: false,
-    body,
-    requestContext: {
-      accountId: '111122223333',
-      apiId: 'wiring',
-      authorizer: {
-        jwt: { claims: { sub: 'user-wiring-1', token_use: 'access', 'cognito:groups': `[role:${options.role ?? 'staff'} school:${school}]` }, scopes: null },
-      },
-      domainName: 'wiring.execute-api.eu-west-2.amazonaws.com',
-      domainPrefix: 'wiring',
-      http: { method: routeKey.split(' ')[0], path: '/', protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'staff-app' },
-      requestId: `wiring-${now}`,
-      routeKey,
-      stage: '$default',
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-    },
-  };
-}
-
 describe('the staff API as AWS runs it (behind the JWT authorizer)', () => {
   it('staff-api searches, reads a restricted chronology, figures and caseload, and stores records with recordedBy', async () => {
     const staffApi = stack.lambdas['staff-api'];
@@ -397,19 +332,9 @@ describe('the deployed wiring of the MIS connector (Wonde)', () => {
     const { MIS_SECRETS_PREFIX: prefix } = stack.template.functions['wonde-lifecycle'].environment;
     const key = 'wiring-wonde-webhook-key-0123456789';
     stack.aws.secrets.set(`${prefix}/wonde-webhook-key`, key);
-    const lifecycle = (pathKey: string, body: unknown) => ({
-      version: '2.0',
-      routeKey: 'POST /v1/mis/wonde/{key}',
-      rawPath: `/v1/mis/wonde/${pathKey}`,
-      rawQueryString: '',
-      headers: { 'content-type': 'application/json' },
-      pathParameters: { key: pathKey },
-      isBase64Encoded: false,
-      body: JSON.stringify(body),
-    });
     const revoke = { payload_type: 'accessRevoked', school_id: wonde.schoolId };
-    expect((await stack.lambdas['wonde-lifecycle'].call(lifecycle('wrong-key', revoke))).statusCode).toBe(401);
-    const answer = await stack.lambdas['wonde-lifecycle'].call(lifecycle(key, revoke));
+    expect((await stack.lambdas['wonde-lifecycle'].call(wondeLifecycleRequest('wrong-key', revoke))).statusCode).toBe(401);
+    const answer = await stack.lambdas['wonde-lifecycle'].call(wondeLifecycleRequest(key, revoke));
     expect([answer.statusCode, JSON.parse(answer.body)]).toEqual([200, { status: 'revoked', schoolId: school }]);
     expect((await new DynamoMisConnectionStore(stack.table).get(school))?.state).toBe('revoked');
     expect(stack.lambdas['wonde-lifecycle'].log).not.toContain(key);

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { schoolSecretKey } from '../../domain/keys';
 import type { WebhookSecrets } from '../../domain/signature';
 import type { WebhookSecretStore } from '../../ports';
 import { conditionalWrite, type TableRef } from '../aws/dynamodb';
+import { readSecretItem, writeSecretItem } from './table-secrets';
 
 /**
  * Local stand-in for Secrets Manager: the secrets sit in the local table under `.local/`,
@@ -12,8 +12,7 @@ export class TableSecretStore implements WebhookSecretStore {
   constructor(private readonly table: TableRef) {}
 
   async get(schoolId: string): Promise<WebhookSecrets | undefined> {
-    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: schoolSecretKey(schoolId), ConsistentRead: true }));
-    return Item?.secrets as WebhookSecrets | undefined;
+    return (await readSecretItem(this.table, schoolSecretKey(schoolId)))?.secrets as WebhookSecrets | undefined;
   }
 
   async create(schoolId: string, secrets: WebhookSecrets): Promise<boolean> {
@@ -24,13 +23,7 @@ export class TableSecretStore implements WebhookSecretStore {
     await this.put(schoolId, secrets, 'attribute_exists(pk)');
   }
 
-  private async put(schoolId: string, secrets: WebhookSecrets, condition: string) {
-    await this.table.client.send(
-      new PutCommand({
-        TableName: this.table.tableName,
-        Item: { ...schoolSecretKey(schoolId), recordKind: 'secret', secrets },
-        ConditionExpression: condition,
-      }),
-    );
+  private put(schoolId: string, secrets: WebhookSecrets, condition: string) {
+    return writeSecretItem(this.table, schoolSecretKey(schoolId), { secrets }, condition);
   }
 }
