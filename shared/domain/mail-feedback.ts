@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sesFeedbackDetailTypes, type SesFeedbackType } from '../../events/ses-feedback';
 
 /**
@@ -8,33 +8,28 @@ import { sesFeedbackDetailTypes, type SesFeedbackType } from '../../events/ses-f
  * notification decision that sent the message.
  */
 
-const recipient = z.object({ emailAddress: z.string(), status: z.string().optional(), diagnosticCode: z.string().optional() }).loose();
+const recipient = z.looseObject({ emailAddress: z.string(), status: z.optional(z.string()), diagnosticCode: z.optional(z.string()) });
 
-/** Only the fields used; SES sends more. */
-export const sesFeedbackDetail = z
-  .object({
-    eventType: z.enum(['Bounce', 'Complaint', 'Reject', 'DeliveryDelay']),
-    mail: z
-      .object({
-        messageId: z.string().min(1),
-        timestamp: z.string().optional(),
-        tags: z.record(z.string(), z.array(z.string())).default({}),
-      })
-      .loose(),
-    bounce: z
-      .object({
-        bounceType: z.string(),
-        bounceSubType: z.string().optional(),
-        bouncedRecipients: z.array(recipient).default([]),
-        timestamp: z.string().optional(),
-      })
-      .loose()
-      .optional(),
-    complaint: z.object({ complaintFeedbackType: z.string().optional(), timestamp: z.string().optional() }).loose().optional(),
-    reject: z.object({ reason: z.string().optional() }).loose().optional(),
-    deliveryDelay: z.object({ delayType: z.string().optional(), timestamp: z.string().optional() }).loose().optional(),
-  })
-  .loose();
+/** Only the fields used; SES sends more (zod/mini: this is all record-mail-feedback validates). */
+export const sesFeedbackDetail = z.looseObject({
+  eventType: z.enum(['Bounce', 'Complaint', 'Reject', 'DeliveryDelay']),
+  mail: z.looseObject({
+    messageId: z.string().check(z.minLength(1)),
+    timestamp: z.optional(z.string()),
+    tags: z._default(z.record(z.string(), z.array(z.string())), {}),
+  }),
+  bounce: z.optional(
+    z.looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z._default(z.array(recipient), []),
+      timestamp: z.optional(z.string()),
+    }),
+  ),
+  complaint: z.optional(z.looseObject({ complaintFeedbackType: z.optional(z.string()), timestamp: z.optional(z.string()) })),
+  reject: z.optional(z.looseObject({ reason: z.optional(z.string()) })),
+  deliveryDelay: z.optional(z.looseObject({ delayType: z.optional(z.string()), timestamp: z.optional(z.string()) })),
+});
 export type SesFeedbackDetail = z.infer<typeof sesFeedbackDetail>;
 
 /** What becomes of the decision: a new status, or (a delay) only a note beside it. */

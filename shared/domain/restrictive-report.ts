@@ -1,12 +1,7 @@
 import type { StoredItem } from './records';
 import type { Contact } from '../../events/pupil';
-import {
-  restrictiveInterventionRecorded,
-  type ParentReportDecision,
-  type RestrictiveInterventionRecorded,
-  type RestrictiveType,
-} from '../../events/restrictive';
-import { redactOthers, type ContactReason, type PupilName, type PupilProfile, type Recipient } from './notification-policy';
+import type { ParentReportDecision, RestrictiveInterventionRecorded, RestrictiveType } from '../../events/restrictive';
+import { redactOthers, storedData, type ContactReason, type PupilName, type PupilProfile, type Recipient } from './notification-policy';
 import type { RestrictiveDecisionKind, RestrictiveReason } from './restrictive-kinds';
 
 /**
@@ -76,11 +71,7 @@ export interface RestrictiveReportPlan {
   dslAlert?: RestrictiveDslAlert;
 }
 
-export function restrictiveRecordData(record: StoredItem): RestrictiveInterventionRecorded {
-  const parsed = restrictiveInterventionRecorded.safeParse(record.data);
-  if (!parsed.success) throw new Error(`stored restrictive intervention ${String(record.eventId)} has unreadable data`);
-  return parsed.data as RestrictiveInterventionRecorded;
-}
+const restrictiveRecordData = (record: StoredItem) => storedData<RestrictiveInterventionRecorded>(record);
 
 /** Why this contact cannot be sent the statutory report (undefined: they can). No `notifyFor`. */
 export function reportSuppression(contact: Contact): ContactReason | undefined {

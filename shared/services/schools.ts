@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { weeklyRollup } from '../../events/schedule';
 import { isValidTimeZone } from '../domain/calendar';
 import type { WebhookSecrets } from '../domain/signature';
@@ -11,12 +11,15 @@ export const schoolIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 /** How long the secret before a rotation keeps working (contract section 2). */
 export const rotationGraceHours = 24;
 
+/** zod/mini: wonde-lifecycle carries this module (for SchoolError) and validates no school. */
 export const newSchool = z.object({
-  schoolId: z.string().regex(schoolIdPattern, { error: 'school id must be 1..64 of A-Z a-z 0-9 _ -' }),
-  name: z.string().min(1, { error: 'school name is required' }).max(200),
-  leaders: z.array(z.email({ error: 'each --leader must be an email address' })).min(1, { error: 'at least one --leader email is required' }),
-  timezone: z.string().default(weeklyRollup.defaultTimezone).refine(isValidTimeZone, { error: 'timezone must be an IANA name such as Europe/London' }),
-  dslEmail: z.email({ error: '--dsl must be an email address' }).optional(),
+  schoolId: z.string().check(z.regex(schoolIdPattern, { error: 'school id must be 1..64 of A-Z a-z 0-9 _ -' })),
+  name: z.string().check(z.minLength(1, { error: 'school name is required' }), z.maxLength(200)),
+  leaders: z.array(z.email({ error: 'each --leader must be an email address' })).check(z.minLength(1, { error: 'at least one --leader email is required' })),
+  timezone: z
+    ._default(z.string(), weeklyRollup.defaultTimezone)
+    .check(z.refine(isValidTimeZone, { error: 'timezone must be an IANA name such as Europe/London' })),
+  dslEmail: z.optional(z.email({ error: '--dsl must be an email address' })),
 });
 export type NewSchool = z.input<typeof newSchool>;
 

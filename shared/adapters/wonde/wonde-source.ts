@@ -1,4 +1,4 @@
-import { wondePage } from '../../domain/mis/wonde-records';
+import { wondePage } from '../../domain/mis/wonde-page';
 import { MisAccessError, MisPageGoneError, MisUnavailableError, type MisPage, type MisPageRequest, type MisResource, type MisSource } from '../../ports/mis';
 
 /** A 4xx other than 401/403/429: a request Wonde will never accept (retrying cannot help). */

@@ -76,9 +76,3 @@ export const wondeDeletion = z.object({
   deleted_at: wondeDate,
   restored_at: maybe(wondeDate),
 });
-
-/** A page of any Wonde list endpoint: `data`, and `meta.pagination.next` (a URL, or null on the last page). */
-export const wondePage = z.object({
-  data: z.array(z.unknown()),
-  meta: maybe(z.object({ pagination: maybe(z.object({ next: maybe(z.string()), more: maybe(z.boolean()) })) })),
-});

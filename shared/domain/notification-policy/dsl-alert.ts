@@ -1,6 +1,6 @@
-import { incidentRecorded } from '../../../events/incident';
+import type { IncidentRecorded } from '../../../events/incident';
 import type { StoredItem } from '../records';
-import { type PupilProfile, parseData } from './inputs';
+import { type PupilProfile, storedData } from './inputs';
 import type { DeliveryReason } from './kinds';
 import type { Recipient } from './who-is-told';
 
@@ -21,7 +21,7 @@ export interface DslAlert {
 }
 
 export function dslAlertFor(eventId: string, record: StoredItem, pupilId: string, profile: PupilProfile | undefined): DslAlert {
-  const data = parseData(incidentRecorded, record);
+  const data = storedData<IncidentRecorded>(record);
   return {
     ...(isSafeguardingConcern(record) ? {} : { amendment: true }),
     eventId,

@@ -24,7 +24,7 @@
 export { correctedAbsenceCode } from './absence-correction';
 export { contactSuppression } from './contacts';
 export { type DslAlert, dslAlertFor, dslDecisionRecipient, dslRecipient, isSafeguardingConcern } from './dsl-alert';
-export { type PupilName, type PupilProfile, toPupilProfile } from './inputs';
+export { type PupilName, type PupilProfile, storedData, toPupilProfile } from './inputs';
 export type { ContactReason, DecisionReason, InterventionKind, NotificationKind, ParentNoticeKind } from './kinds';
 export type { ParentNotice } from './parent-notice';
 export { redactOthers } from './redaction';

@@ -1,10 +1,11 @@
 import type { EventType } from '../../../events/catalogue';
-import { incidentRecorded } from '../../../events/incident';
-import { interventionEnded, interventionKinds, interventionStarted } from '../../../events/intervention';
-import { restorativeSessionRecorded } from '../../../events/restorative';
+import type { IncidentRecorded } from '../../../events/incident';
+import type { InterventionEnded, InterventionStarted } from '../../../events/intervention';
+import type { RestorativeSessionRecorded } from '../../../events/restorative';
+import { interventionKinds } from '../../../events/vocabulary';
 import { judgeAttendanceMark } from './absence';
 import { optedOut } from './contacts';
-import { nameOf, type ParentPolicyInput, parseData } from './inputs';
+import { nameOf, type ParentPolicyInput, storedData } from './inputs';
 import type { NotificationKind } from './kinds';
 import type { EventVerdict } from './parent-notice';
 import { redactOthers } from './redaction';
@@ -15,7 +16,7 @@ type Judge = (input: ParentPolicyInput) => EventVerdict;
 
 /** Force is told (statutory), else a detention; a safeguarding concern goes to the DSL instead. */
 function judgeIncident({ record, eventId, incidentSafeguarding }: ParentPolicyInput): EventVerdict {
-  const data = parseData(incidentRecorded, record);
+  const data = storedData<IncidentRecorded>(record);
   const kind: NotificationKind = data.physicalIntervention?.used ? 'force' : data.detention ? 'detention' : 'none';
   if (data.safeguardingConcern === true || record.safeguardingConcern === true || incidentSafeguarding) return { notify: false, kind, reason: 'safeguarding' };
   if (kind === 'none') return { notify: false, kind, reason: 'not-notifiable' };
@@ -42,7 +43,7 @@ function judgeIncident({ record, eventId, incidentSafeguarding }: ParentPolicyIn
 }
 
 function judgeInterventionStarted({ record, eventId }: ParentPolicyInput): EventVerdict {
-  const data = parseData(interventionStarted, record);
+  const data = storedData<InterventionStarted>(record);
   return {
     notify: true,
     kind: 'intervention-started',
@@ -59,7 +60,7 @@ function judgeInterventionStarted({ record, eventId }: ParentPolicyInput): Event
 
 /** The programme is named only when its start event gave a known kind (the end event has none). */
 function judgeInterventionEnded({ record, eventId, interventionKind }: ParentPolicyInput): EventVerdict {
-  const data = parseData(interventionEnded, record);
+  const data = storedData<InterventionEnded>(record);
   const programme = interventionKind && (interventionKinds as readonly string[]).includes(interventionKind) ? interventionKind : undefined;
   return {
     notify: true,
@@ -77,7 +78,7 @@ function judgeInterventionEnded({ record, eventId, interventionKind }: ParentPol
 
 /** Only the summary written for parents is shared, with the other people in it redacted. */
 function judgeRestorativeSession({ record, eventId, incidentSafeguarding, profiles }: ParentPolicyInput): EventVerdict {
-  const data = parseData(restorativeSessionRecorded, record);
+  const data = storedData<RestorativeSessionRecorded>(record);
   // Its summary would tell parents about an incident the DSL is handling.
   if (incidentSafeguarding) return { notify: false, kind: 'restorative', reason: 'linked-safeguarding' };
   const summary = data.summaryForParents?.trim();
