@@ -98,8 +98,10 @@ export const restrictiveInterventionRecorded = z
   })
   .superRefine(
     (data, ctx) => {
-      const report = data.parentReport;
-      if (typeof report === 'object' && !report.reason?.trim())
+      // Runs on unparsed input too (`when` below): `null`, or a reason that is not text, is
+      // reported by the schema itself, so only a missing or blank reason is named here.
+      const reason: unknown = (data.parentReport as { reason?: unknown } | null)?.reason;
+      if (data.parentReport !== null && (reason === undefined || (typeof reason === 'string' && !reason.trim())))
         ctx.addIssue({ code: 'custom', path: ['parentReport', 'reason'], message: withholdReasonMissing });
     },
     // Runs even when other fields are wrong, so every error is reported at once.

@@ -177,7 +177,8 @@ export const functionSpecs: Record<FunctionName, FunctionSpec> = {
     memoryMb: 1024,
     env: [...storage],
     // GetItem: school, pupil profile, rollup (patterns 1, 25, 28). BatchGet: a chronology page's
-    // restorative sessions seen through a participant link (26). PutItem, PartiQLInsert: the
+    // restorative sessions seen through a participant link (26), and the records its decisions
+    // are about, for safeguarding restriction (27). PutItem, PartiQLInsert: the
     // webhook core's writes of journal items, participant links and incident versions (3);
     // Query and UpdateItem: as the webhook, an incident's versions and the changed-week markers
     // of a late record (19, 20). Index Queries: roster, incidents (gsi1: 24, 27), chronology

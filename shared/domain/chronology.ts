@@ -147,20 +147,39 @@ function reportOutcome(item: ChronologyItem): ReportOutcome {
   }
 }
 
-/** Incidents with a safeguarding concern in any stored version, and every event id of those versions. */
+/**
+ * Incidents with a safeguarding concern in any stored version, and every event id whose
+ * decisions reveal one: each version of those incidents, and each record that follows one.
+ */
 export interface Restricted {
   incidents: ReadonlySet<string>;
   events: ReadonlySet<string>;
 }
 
-/** From every incident journal item of a pupil (all versions). */
-export function restrictedIncidents(items: ChronologyItem[]): Restricted {
-  const incidentOf = (item: ChronologyItem) => String((item.data as Record<string, unknown> | undefined)?.incidentId);
-  const concern = (item: ChronologyItem) =>
-    item.safeguardingConcern === true || (item.data as Record<string, unknown> | undefined)?.safeguardingConcern === true;
+const dataOf = (item: ChronologyItem) => (item.data as Record<string, unknown> | undefined) ?? {};
+
+/**
+ * From every incident journal item of a pupil (all versions), and the journal items of the
+ * records the page's decisions are about (`recordsDecidedOn`).
+ */
+export function restrictedIncidents(items: ChronologyItem[], decidedRecords: ChronologyItem[] = []): Restricted {
+  const incidentOf = (item: ChronologyItem) => String(dataOf(item).incidentId);
+  const concern = (item: ChronologyItem) => item.safeguardingConcern === true || dataOf(item).safeguardingConcern === true;
   const incidents = new Set(items.filter((item) => item.type === 'incident.recorded' && concern(item)).map(incidentOf));
-  const events = new Set(items.filter((item) => item.type === 'incident.recorded' && incidents.has(incidentOf(item))).map((item) => String(item.eventId)));
-  return { incidents, events };
+  const versions = items.filter((item) => item.type === 'incident.recorded' && incidents.has(incidentOf(item)));
+  // A decision about a record that follows a restricted incident (a restrictive intervention's
+  // report, a restorative session's summary) tells of that incident too.
+  const following = decidedRecords.filter((item) => isRecordedType(item.type) && incidents.has(String(eventKinds[item.type].incidentOf(dataOf(item)))));
+  return { incidents, events: new Set([...versions, ...following].map((item) => String(item.eventId))) };
+}
+
+/**
+ * The records the page's decisions are about that may follow an incident: the API reads
+ * their journal items (their `incidentId`), since the decision does not name the incident.
+ */
+export function recordsDecidedOn(items: ChronologyItem[]): string[] {
+  const follows = (type: unknown) => isRecordedType(type) && type !== 'incident.recorded' && eventKinds[type].incidentOf !== none;
+  return [...new Set(items.filter((item) => item.recordKind === 'notification' && follows(item.eventType)).map((item) => String(item.eventId)))];
 }
 
 export const nothingRestricted: Restricted = { incidents: new Set(), events: new Set() };
@@ -169,12 +188,16 @@ export const nothingRestricted: Restricted = { incidents: new Set(), events: new
 function isSafeguarding(entry: ChronologyEntry, restricted: Restricted): boolean {
   switch (entry.kind) {
     case 'notification':
-      // A DSL alert, a notice held back for safeguarding, or any decision about a restricted
-      // incident reveals the concern itself.
-      return entry.category === 'dsl-alert' || entry.reason === 'safeguarding' || restricted.events.has(entry.eventId);
+      // A DSL alert, a notice held back for safeguarding (the incident's, or one a restorative
+      // session follows), or any decision about a restricted incident or a record that follows
+      // one reveals the concern itself.
+      return (
+        entry.category === 'dsl-alert' || entry.reason === 'safeguarding' || entry.reason === 'linked-safeguarding' || restricted.events.has(entry.eventId)
+      );
     case 'restrictive-report':
-      // Alerting the DSL is a safeguarding step, as every DSL alert is.
-      return entry.outcome === 'dsl-alerted-withheld' || entry.outcome === 'dsl-alerted-no-contact';
+      // Alerting the DSL is a safeguarding step, as every DSL alert is; so is any decision about
+      // a record that follows a restricted incident.
+      return entry.outcome === 'dsl-alerted-withheld' || entry.outcome === 'dsl-alerted-no-contact' || restricted.events.has(entry.eventId);
     case 'absence':
     case 'restricted':
       return false;

@@ -22,6 +22,8 @@ export interface StaffReads {
   chronologyPage(schoolId: string, pupilId: string, limit: number, cursor?: string): Promise<ChronologyPage | 'bad-cursor'>;
   /** Every incident journal item of the pupil (type, eventId, incidentId, safeguardingConcern). */
   incidents(schoolId: string, pupilId: string): Promise<ChronologyItem[]>;
+  /** The journal items of these records (type, eventId, incidentId): what they follow. */
+  recordsFollowed(schoolId: string, eventIds: string[]): Promise<ChronologyItem[]>;
   figures(schoolId: string, week: string): Promise<unknown>;
   /** Journal items of these types in these school-weeks (GSI2). */
   weekRecords(schoolId: string, weeks: string[], types: string[]): Promise<ChronologyItem[]>;

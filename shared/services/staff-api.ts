@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { webhookBody } from '../../events/catalogue';
 import { addDays, dateInZone, isIsoWeek, isoWeekOf } from '../domain/calendar';
-import { mayBeRestricted, nothingRestricted, presentFor, restrictedIncidents, toEntry, type ChronologyEntry } from '../domain/chronology';
+import { mayBeRestricted, nothingRestricted, presentFor, recordsDecidedOn, restrictedIncidents, toEntry, type ChronologyEntry } from '../domain/chronology';
 import { mayAct, refuseForStaff, type Principal, type StaffAction } from '../domain/staff-access';
 import type { ChronologyItem, Ports } from '../ports';
 import { batchAnswer, isJson, maxBodyBytes, storeEvents } from './receive-webhook';
@@ -48,9 +48,8 @@ export async function readChronology(
   ]);
   if (page === 'bad-cursor') return badRequest('cursor is not one this API issued for this pupil');
   const entries = page.items.map(toEntry).filter((entry): entry is ChronologyEntry => entry !== undefined);
-  // The second Query, only when the page has something an incident could restrict.
   const needsIncidents = principal.role !== 'dsl' && page.items.some(mayBeRestricted);
-  const restricted = needsIncidents ? restrictedIncidents(await deps.staffReads.incidents(schoolId, pupilId)) : nothingRestricted;
+  const restricted = needsIncidents ? await restrictions(schoolId, pupilId, page.items, deps) : nothingRestricted;
   const visible = presentFor(principal.role, entries, restricted);
   if (!visible) return forbidden;
   return {
@@ -62,6 +61,18 @@ export async function readChronology(
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     },
   };
+}
+
+/**
+ * Only when the page has something an incident could restrict: the pupil's incidents (the
+ * second Query) and, beside it, the records the page's decisions are about (BatchGetItem).
+ */
+async function restrictions(schoolId: string, pupilId: string, items: ChronologyItem[], deps: StaffApiDependencies) {
+  const [incidents, decidedRecords] = await Promise.all([
+    deps.staffReads.incidents(schoolId, pupilId),
+    deps.staffReads.recordsFollowed(schoolId, recordsDecidedOn(items)),
+  ]);
+  return restrictedIncidents(incidents, decidedRecords);
 }
 
 /** The roster record without index attributes (contacts are staff-visible). */

@@ -43,11 +43,7 @@ beforeAll(async () => {
 
 afterAll(() => stack?.cleanup());
 
-const reportEntries = async (who: string, pupilId: string) => {
-  const response = await staff.api(await staff.token(who), 'GET', `/v1/schools/oak/pupils/${pupilId}/chronology?limit=100`);
-  expect(response.status).toBe(200);
-  return response.body.entries as Record<string, unknown>[];
-};
+const reportEntries = (who: string, pupilId: string) => staff.chronology(who, 'oak', pupilId);
 const outcomes = (entries: Record<string, unknown>[]) =>
   entries
     .filter((entry) => entry.kind === 'restrictive-report')

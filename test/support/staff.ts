@@ -15,11 +15,13 @@ export interface StaffHelpers {
   /** A fresh access token (signs in again each time). */
   token(email: string): Promise<string>;
   api(token: string | undefined, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** One page (up to 100) of a pupil's chronology as this user sees it; fails the test unless 200. */
+  chronology(email: string, schoolId: string, pupilId: string): Promise<Record<string, unknown>[]>;
 }
 
 export async function staffHelpers(stack: TestStack): Promise<StaffHelpers> {
   const target = await localTarget(stack.port);
-  return {
+  const helpers: StaffHelpers = {
     target,
     add: (email, role, schoolId) => addStaff({ email, role, school: schoolId, password: staffPassword }, target),
     token: async (email) => (await staffToken({ email, password: staffPassword }, target)).accessToken,
@@ -36,7 +38,13 @@ export async function staffHelpers(stack: TestStack): Promise<StaffHelpers> {
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
+    async chronology(email, schoolId, pupilId) {
+      const response = await helpers.api(await helpers.token(email), 'GET', `/v1/schools/${schoolId}/pupils/${pupilId}/chronology?limit=100`);
+      if (response.status !== 200) throw new Error(`chronology of ${pupilId} as ${email}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.entries;
+    },
   };
+  return helpers;
 }
 
 /**

@@ -69,6 +69,15 @@ describe('restrictive.intervention.recorded (contract section 7)', () => {
     expect(pathsOf(restrictiveIntervention({ data: { parentReport: { withhold: false, reason: 'x' } } }))).toEqual(['data.parentReport']);
   });
 
+  it('answers a parentReport of null, or a reason that is not text, with an error, never a crash (found by the fuzzer)', () => {
+    expect(pathsOf(restrictiveIntervention({ data: { parentReport: null } }))).toEqual(['data.parentReport']);
+    expect(pathsOf(restrictiveIntervention({ data: { parentReport: { withhold: true, reason: 5 } } }))).toEqual(['data.parentReport']);
+    expect(pathsOf(restrictiveIntervention({ data: { parentReport: { withhold: true, reason: 5 }, location: '' } }))).toEqual([
+      'data.location',
+      'data.parentReport',
+    ]);
+  });
+
   it('requires the pupil, and accepts the optional additions', () => {
     const { pupilId: _omit, ...noPupil } = restrictiveIntervention();
     expect(pathsOf(noPupil)).toEqual(['pupilId']);

@@ -107,6 +107,15 @@ export class DynamoStaffReads implements StaffReads {
     });
   }
 
+  async recordsFollowed(schoolId: string, eventIds: string[]): Promise<ChronologyItem[]> {
+    if (eventIds.length === 0) return [];
+    return batchGetAll<ChronologyItem>(
+      this.ref,
+      eventIds.map((eventId) => journalKey(schoolId, eventId)),
+      { ProjectionExpression: '#type, eventId, #data.incidentId', ExpressionAttributeNames: { '#type': 'type', '#data': 'data' } },
+    );
+  }
+
   async weekRecords(schoolId: string, weeks: string[], types: string[]): Promise<ChronologyItem[]> {
     const queries = weeks.flatMap((week) => types.map((type) => ({ week, type })));
     const pages = await Promise.all(
