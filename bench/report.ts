@@ -27,6 +27,16 @@ export const goalTargets = {
 
 const worst = <T>(list: T[], by: (item: T) => number) => list.reduce((best, item) => (by(item) > by(best) ? item : best), list[0]!);
 
+/** A goal read as "at least" or "at most" its target; `unit` follows both numbers. */
+function bound(direction: '≥' | '≤', goal: string, value: number, limit: number, digits = 2, unit = ''): Goal {
+  return {
+    goal,
+    target: `${direction} ${limit}${unit}`,
+    measured: `${value.toFixed(digits)}${unit}`,
+    met: direction === '≥' ? value >= limit : value <= limit,
+  };
+}
+
 export function goals(
   ingest: IngestFigure[],
   cost: WriteCost,
@@ -41,48 +51,18 @@ export function goals(
   const overFloor = worst(functions, (figure) => figure.ratioToFloor);
   const overFloorCpu = worst(functions, (figure) => figure.ratioToFloorCpu);
   const list: Goal[] = [
-    {
-      goal: `ingest ratio at concurrency ${highest.concurrency}`,
-      target: `≥ ${goalTargets.ingestRatio}`,
-      measured: highest.ratio.toFixed(2),
-      met: highest.ratio >= goalTargets.ingestRatio,
-    },
-    {
-      goal: `ingest ÷ put-if-absent ceiling, lowest (concurrency ${lowestConditional.concurrency})`,
-      target: `≥ ${goalTargets.conditionalRatio}`,
-      measured: lowestConditional.ratioToConditionalCeiling.toFixed(2),
-      met: lowestConditional.ratioToConditionalCeiling >= goalTargets.conditionalRatio,
-    },
-    {
-      goal: `import ÷ its SDK clients alone, highest (${overFloor.name})`,
-      target: `≤ ${goalTargets.floorRatio}`,
-      measured: overFloor.ratioToFloor.toFixed(2),
-      met: overFloor.ratioToFloor <= goalTargets.floorRatio,
-    },
-    {
-      goal: `same in CPU time, highest (${overFloorCpu.name})`,
-      target: `≤ ${goalTargets.floorRatio}`,
-      measured: overFloorCpu.ratioToFloorCpu.toFixed(2),
-      met: overFloorCpu.ratioToFloorCpu <= goalTargets.floorRatio,
-    },
-    {
-      goal: 'WCU per attendance mark',
-      target: `≤ ${goalTargets.wcuPerMark}`,
-      measured: cost.wcuPerEvent.toFixed(3),
-      met: cost.wcuPerEvent <= goalTargets.wcuPerMark,
-    },
-    {
-      goal: `largest bundle (${largest.name})`,
-      target: '≤ 250 KB',
-      measured: `${(largest.bundleBytes / 1024).toFixed(0)} KB`,
-      met: largest.bundleBytes <= goalTargets.bundleBytes,
-    },
-    {
-      goal: `slowest import over empty module (${slowest.name})`,
-      target: `≤ ${goalTargets.initOverBaselineMs} ms`,
-      measured: `${slowest.initOverBaselineMs.toFixed(0)} ms`,
-      met: slowest.initOverBaselineMs <= goalTargets.initOverBaselineMs,
-    },
+    bound('≥', `ingest ratio at concurrency ${highest.concurrency}`, highest.ratio, goalTargets.ingestRatio),
+    bound(
+      '≥',
+      `ingest ÷ put-if-absent ceiling, lowest (concurrency ${lowestConditional.concurrency})`,
+      lowestConditional.ratioToConditionalCeiling,
+      goalTargets.conditionalRatio,
+    ),
+    bound('≤', `import ÷ its SDK clients alone, highest (${overFloor.name})`, overFloor.ratioToFloor, goalTargets.floorRatio),
+    bound('≤', `same in CPU time, highest (${overFloorCpu.name})`, overFloorCpu.ratioToFloorCpu, goalTargets.floorRatio),
+    bound('≤', 'WCU per attendance mark', cost.wcuPerEvent, goalTargets.wcuPerMark, 3),
+    bound('≤', `largest bundle (${largest.name})`, largest.bundleBytes / 1024, goalTargets.bundleBytes / 1024, 0, ' KB'),
+    bound('≤', `slowest import over empty module (${slowest.name})`, slowest.initOverBaselineMs, goalTargets.initOverBaselineMs, 0, ' ms'),
   ];
   for (const figure of latency) {
     list.push({
@@ -94,18 +74,8 @@ export function goals(
   }
   if (rollup) {
     list.push(
-      {
-        goal: 'rollup time ÷ raw week queries',
-        target: `≤ ${goalTargets.rollupRatio}`,
-        measured: rollup.ratio.toFixed(2),
-        met: rollup.ratio <= goalTargets.rollupRatio,
-      },
-      {
-        goal: 'rollup with 30 prior weeks ÷ with 1',
-        target: `≤ ${goalTargets.historyRatio}`,
-        measured: rollup.historyRatio.toFixed(2),
-        met: rollup.historyRatio <= goalTargets.historyRatio,
-      },
+      bound('≤', 'rollup time ÷ raw week queries', rollup.ratio, goalTargets.rollupRatio),
+      bound('≤', 'rollup with 30 prior weeks ÷ with 1', rollup.historyRatio, goalTargets.historyRatio),
     );
   }
   return list;
