@@ -139,7 +139,8 @@ describe('staff app in Chromium', () => {
     await tabTo(page, 'button[type="submit"]');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    // The app moves focus in a task after rendering (setTimeout), so wait for it rather than read it once.
+    await page.waitForFunction(() => document.activeElement?.classList.contains('error-summary') === true, undefined, { timeout: 5_000 });
     expect(await page.inputValue('#f-data-sessionId')).toBe('RS-APP-1');
     await audit(page, 'record-errors');
 
